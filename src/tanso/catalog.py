@@ -1,0 +1,142 @@
+"""The Intake 2 catalog of pinned datasets, read with checksum verification.
+
+Every entry in catalog/catalog.yaml carries `version` and `sha256` in its metadata.
+Intake itself does not check files, so the readers named in the YAML are the small
+subclasses below, which refuse a file whose bytes differ from the pinned checksum.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import intake
+from intake.readers import readers
+
+from tanso.config import settings
+
+
+class CatalogError(RuntimeError):
+    """A dataset is unknown, missing or not the pinned bytes."""
+
+
+class ChecksumMismatch(CatalogError):
+    pass
+
+
+@lru_cache(maxsize=64)
+def _sha256_cached(path: str, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_of(path: Path) -> str:
+    stat = path.stat()
+    return _sha256_cached(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+def check_file(path: Path, expected_sha256: str, *, name: str) -> None:
+    if not path.exists():
+        raise CatalogError(f"dataset {name!r}: file {path} is missing")
+    actual = sha256_of(path)
+    if actual != expected_sha256:
+        raise ChecksumMismatch(
+            f"dataset {name!r}: {path} has sha256 {actual}, but the catalog pins "
+            f"{expected_sha256}; the file was changed — restore it or add a new version"
+        )
+
+
+def local_path(url: str) -> Path:
+    """Intake renders {CATALOG_DIR} as a file: URL; turn it into a clean local path."""
+    return Path(url.removeprefix("file://").removeprefix("file:")).resolve()
+
+
+class _Verified:
+    """Mixin: check the pinned checksum before handing the file to pandas."""
+
+    def _read(self, data, **kw):
+        meta = data.metadata or {}
+        check_file(local_path(data.url), meta["sha256"], name=meta.get("name", data.url))
+        return super()._read(data, **kw)
+
+
+class VerifiedParquet(_Verified, readers.PandasParquet):
+    pass
+
+
+class VerifiedCSV(_Verified, readers.PandasCSV):
+    pass
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    version: str
+    sha256: str
+    path: Path
+    description: str
+    licence: str
+    attribution: str
+    source_url: str
+
+    def verify(self) -> str | None:
+        """None when the file is the pinned one, else what is wrong."""
+        try:
+            check_file(self.path, self.sha256, name=self.name)
+        except CatalogError as exc:
+            return str(exc)
+        return None
+
+
+def open_catalog(path: Path | None = None):
+    path = path or settings().catalog_path
+    if not path.exists():
+        raise CatalogError(f"catalog file {path} does not exist")
+    return intake.from_yaml_file(str(path))
+
+
+def datasets(path: Path | None = None) -> list[Dataset]:
+    catalog = open_catalog(path)
+    result = []
+    for name in catalog.entries:
+        entry = catalog.entries[name]
+        meta = entry.metadata
+        data = catalog[name].data  # reader's datatype, with {CATALOG_DIR} resolved
+        result.append(
+            Dataset(
+                name=name,
+                version=str(meta["version"]),
+                sha256=meta["sha256"],
+                path=local_path(data.url),
+                description=meta.get("description", ""),
+                licence=meta.get("licence", ""),
+                attribution=meta.get("attribution", ""),
+                source_url=meta.get("source_url", ""),
+            )
+        )
+    return result
+
+
+def dataset(name: str, path: Path | None = None) -> Dataset:
+    known = {d.name: d for d in datasets(path)}
+    if name not in known:
+        raise CatalogError(f"unknown dataset {name!r}; the catalog has: {', '.join(sorted(known))}")
+    return known[name]
+
+
+def read(name: str, path: Path | None = None):
+    """Read a dataset through the catalog; raises ChecksumMismatch for changed bytes."""
+    catalog = open_catalog(path)
+    if name not in catalog.entries:
+        dataset(name, path)  # raises with the list of known names
+    return catalog[name].read()
+
+
+def verify(path: Path | None = None) -> list[str]:
+    """Recompute every checksum; return one message per file that differs or is missing."""
+    return [problem for d in datasets(path) if (problem := d.verify())]

@@ -1,0 +1,1 @@
+"""Database access: engine, embedded server, migrations and the bulk loader."""

@@ -1,0 +1,298 @@
+"""Pipelines: YAML specs of notebook steps, run in dependency order through papermill.
+
+Each step is a jupytext notebook executed in its own kernel; the executed notebook is kept
+under $TANSO_HOME/runs/<pipeline>/<run_id>/ and every step is recorded in ops.pipeline_runs.
+A step reports what it wrote by calling `record_step_result` with the `step_result_path`
+parameter the runner injects. A failed step stops its dependants; loads are transactional,
+so the data loaded before stays in place.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+import yaml
+
+from tanso.config import settings
+from tanso.logs import run_id_var
+
+log = logging.getLogger(__name__)
+
+# Injected into every step; a notebook's `parameters` cell should declare them.
+RUNNER_PARAMETERS = ("run_id", "step_result_path")
+EXECUTION_TIMEOUT_S = 1800  # per cell; papermill has no limit by default
+START_TIMEOUT_S = 120
+DEAD_KERNEL_RETRIES = 2     # a dead kernel (OOM, crash) is retried; a cell error never is
+
+
+class PipelineError(RuntimeError):
+    """A pipeline spec or invocation is wrong; the message says what and where."""
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    notebook: Path
+    parameters: dict[str, Any]
+    depends_on: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    name: str
+    description: str
+    schedule: str
+    max_age_hours: float
+    steps: tuple[Step, ...]
+
+    def ordered_steps(self) -> list[Step]:
+        by_name = {s.name: s for s in self.steps}
+        graph = {s.name: set(s.depends_on) for s in self.steps}
+        try:
+            return [by_name[n] for n in TopologicalSorter(graph).static_order()]
+        except CycleError as exc:
+            raise PipelineError(f"pipeline {self.name!r}: steps depend on each other in a "
+                                f"cycle: {' → '.join(exc.args[1])}") from None
+
+    def dependants(self, step: str) -> set[str]:
+        """Every step that needs `step`, directly or not."""
+        found: set[str] = set()
+        frontier = {step}
+        while frontier:
+            frontier = {s.name for s in self.steps if set(s.depends_on) & frontier} - found
+            found |= frontier
+        return found
+
+
+def pipeline_names() -> list[str]:
+    return sorted(p.stem for p in settings().pipelines_dir.glob("*.yaml"))
+
+
+def load_pipeline(name: str) -> Pipeline:
+    path = settings().pipelines_dir / f"{name}.yaml"
+    if not path.exists():
+        raise PipelineError(f"unknown pipeline {name!r}; known: {', '.join(pipeline_names())}")
+    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    where = f"{path.name}"
+    for key in ("schedule", "steps"):
+        if key not in spec:
+            raise PipelineError(f"{where}: missing required key {key!r}")
+    steps = []
+    for i, raw in enumerate(spec["steps"]):
+        if "name" not in raw or "notebook" not in raw:
+            raise PipelineError(f"{where}: step #{i + 1} needs 'name' and 'notebook'")
+        notebook = settings().project_root / raw["notebook"]
+        if not notebook.exists():
+            raise PipelineError(f"{where}: step {raw['name']!r}: notebook {raw['notebook']} "
+                                "does not exist")
+        steps.append(Step(raw["name"], notebook, dict(raw.get("parameters") or {}),
+                          tuple(raw.get("depends_on") or ())))
+    names = {s.name for s in steps}
+    for step in steps:
+        if unknown := set(step.depends_on) - names:
+            raise PipelineError(f"{where}: step {step.name!r} depends on unknown step(s) "
+                                f"{', '.join(sorted(unknown))}")
+    pipeline = Pipeline(spec.get("name", name), spec.get("description", ""), spec["schedule"],
+                        float(spec.get("max_age_hours", 24 * 8)), tuple(steps))
+    pipeline.ordered_steps()  # fail early on cycles
+    return pipeline
+
+
+def notebook_parameters(notebook: Path) -> set[str]:
+    """Names declared in the notebook's `parameters` cell."""
+    import jupytext
+    import papermill
+
+    return set(papermill.inspect_notebook(jupytext.read(notebook)))
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, Any]:
+    """`key=value` strings → dict; values parsed as YAML scalars (numbers, booleans)."""
+    overrides = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise PipelineError(f"parameter {pair!r} is not key=value")
+        overrides[key.strip()] = yaml.safe_load(value) if value else ""
+    return overrides
+
+
+def step_parameters(pipeline: Pipeline, overrides: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each step's parameters with the overrides applied where the notebook declares them."""
+    declared = {s.name: notebook_parameters(s.notebook) for s in pipeline.steps}
+    settable = set().union(*declared.values()) - set(RUNNER_PARAMETERS)
+    if unknown := set(overrides) - settable:
+        raise PipelineError(
+            f"pipeline {pipeline.name!r} has no parameter(s) {', '.join(sorted(unknown))}; "
+            f"settable: {', '.join(sorted(settable)) or 'none'}"
+        )
+    return {
+        s.name: s.parameters | {k: v for k, v in overrides.items() if k in declared[s.name]}
+        for s in pipeline.steps
+    }
+
+
+def record_step_result(path: str | None, *, rows_written: int, dataset_version: str | None = None,
+                       skipped: bool = False) -> None:
+    """Called by a notebook's last cell: what the step wrote."""
+    if not path:
+        return  # run interactively, outside the runner
+    Path(path).write_text(json.dumps({"rows_written": int(rows_written),
+                                      "dataset_version": dataset_version,
+                                      "skipped": skipped}))
+
+
+@dataclass
+class StepRun:
+    step: str
+    status: str = "pending"
+    rows_written: int | None = None
+    dataset_version: str | None = None
+    error: str | None = None
+    output_path: Path | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class PipelineRun:
+    run_id: str
+    pipeline: Pipeline
+    steps: list[StepRun] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def succeeded(self) -> bool:
+        return all(s.status == "succeeded" for s in self.steps)
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + secrets.token_hex(3)
+
+
+def _short_error(exc: BaseException, lines: int = 6) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        text = f"{exc.ename}: {exc.evalue}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return "\n".join(text.strip().splitlines()[:lines])
+
+
+def _execute(step: Step, parameters: dict, output: Path) -> None:
+    import jupytext
+    import papermill
+    from nbclient.exceptions import DeadKernelError
+
+    for attempt in range(DEAD_KERNEL_RETRIES + 1):
+        try:
+            papermill.execute_notebook(
+                jupytext.read(step.notebook), str(output), parameters=parameters,
+                kernel_name="python3", cwd=str(settings().project_root), progress_bar=False,
+                execution_timeout=EXECUTION_TIMEOUT_S, start_timeout=START_TIMEOUT_S,
+            )
+            return
+        except DeadKernelError:
+            if attempt == DEAD_KERNEL_RETRIES:
+                raise
+            log.warning("kernel died; retrying step", extra={"step": step.name})
+
+
+class RunRecorder:
+    """Writes each step's row in ops.pipeline_runs as it starts and ends."""
+
+    def __init__(self, engine: sa.Engine, run: PipelineRun):
+        self.engine, self.run = engine, run
+
+    def start(self, step: StepRun, parameters: dict) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(sa.text(
+                "INSERT INTO ops.pipeline_runs (run_id, pipeline, step, status, started_at, "
+                "parameters, output_path) VALUES (:r, :p, :s, 'running', now(), "
+                "CAST(:params AS jsonb), :out) RETURNING id"),
+                {"r": self.run.run_id, "p": self.run.pipeline.name, "s": step.step,
+                 "params": json.dumps(parameters, default=str),
+                 "out": str(step.output_path) if step.output_path else None}).scalar_one()
+
+    def finish(self, row_id: int | None, step: StepRun) -> None:
+        with self.engine.begin() as conn:
+            values = {"st": step.status, "rows": step.rows_written, "err": step.error,
+                      "ver": step.dataset_version}
+            if row_id is None:  # a skipped step never started
+                conn.execute(sa.text(
+                    "INSERT INTO ops.pipeline_runs (run_id, pipeline, step, status, started_at, "
+                    "finished_at, error) VALUES (:r, :p, :s, :st, now(), now(), :err)"),
+                    values | {"r": self.run.run_id, "p": self.run.pipeline.name, "s": step.step})
+            else:
+                conn.execute(sa.text(
+                    "UPDATE ops.pipeline_runs SET status = :st, finished_at = now(), "
+                    "rows_written = :rows, error = :err, dataset_version = :ver WHERE id = :id"),
+                    values | {"id": row_id})
+
+
+def run_pipeline(pipeline: Pipeline, overrides: dict[str, Any], engine: sa.Engine) -> PipelineRun:
+    parameters = step_parameters(pipeline, overrides)
+    run = PipelineRun(new_run_id(), pipeline)
+    token = run_id_var.set(run.run_id)
+    out_dir = settings().runs_dir / pipeline.name / run.run_id
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # the kernels inherit this environment: same home and checkout as the runner
+    os.environ.setdefault("TANSO_HOME", str(settings().home))
+    os.environ.setdefault("TANSO_PROJECT_ROOT", str(settings().project_root))
+    recorder = RunRecorder(engine, run)
+    blocked: set[str] = set()
+    started = time.monotonic()
+    try:
+        log.info("pipeline started", extra={"pipeline": pipeline.name})
+        for step in pipeline.ordered_steps():
+            step_run = StepRun(step.name, output_path=out_dir / f"{step.name}.ipynb")
+            run.steps.append(step_run)
+            if step.name in blocked:
+                step_run.status, step_run.output_path = "skipped", None
+                step_run.error = "not run: a step it depends on failed"
+                recorder.finish(None, step_run)
+                continue
+            result_path = out_dir / f"{step.name}.result.json"
+            params = parameters[step.name] | {"run_id": run.run_id,
+                                              "step_result_path": str(result_path)}
+            row_id = recorder.start(step_run, parameters[step.name])
+            t0 = time.monotonic()
+            try:
+                _execute(step, params, step_run.output_path)
+                result = json.loads(result_path.read_text()) if result_path.exists() else {}
+                step_run.status = "succeeded"
+                step_run.rows_written = result.get("rows_written", 0)
+                step_run.dataset_version = result.get("dataset_version")
+            except Exception as exc:  # noqa: BLE001 — every failure is recorded, then reported
+                step_run.status, step_run.error = "failed", _short_error(exc)
+                blocked |= pipeline.dependants(step.name)
+                log.error("step failed", extra={"step": step.name, "error": step_run.error})
+            step_run.seconds = time.monotonic() - t0
+            recorder.finish(row_id, step_run)
+            log.info("step finished", extra={"step": step.name, "status": step_run.status,
+                                             "rows_written": step_run.rows_written,
+                                             "seconds": round(step_run.seconds, 2)})
+    finally:
+        run.seconds = time.monotonic() - started
+        run_id_var.reset(token)
+    return run
+
+
+def history(engine: sa.Engine, pipeline: str | None = None, limit: int = 50) -> list[dict]:
+    query = ("SELECT run_id, pipeline, step, dataset_version, status, started_at, finished_at, "
+             "rows_written, error FROM ops.pipeline_runs "
+             + ("WHERE pipeline = :p " if pipeline else "")
+             + "ORDER BY started_at DESC, id DESC LIMIT :n")
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(sa.text(query),
+                                                       {"p": pipeline, "n": limit})]
