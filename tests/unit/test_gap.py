@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tanso.emissions.gap import GapInputError, analyse_all_gaps, analyse_gap, analyse_target
+from tanso.emissions.gap import GapInputError, analyse_all_gaps, analyse_gap, analyse_target, series_for
 from tanso.emissions.targets import Target
 
 # 2021: 121, 2022: 110, 2023: 100 Mt
@@ -152,3 +152,12 @@ def test_analyse_all_gaps_table():
     assert table.loc[2, "error"] == "no data for country ZZZ"
     assert "no column 'co2'" in table.loc[3, "error"]
     assert math.isclose(table.loc[0, "target_value"], 81.0)
+
+
+def test_series_for_names_unknown_country_and_metric():
+    frame = pd.DataFrame({"country_code": ["KOR", "KOR"], "year": [2022, 2023], "total_ghg": [2.0, 1.0]})
+    assert series_for(frame, country="KOR", metric="total_ghg").to_dict() == {2022: 2.0, 2023: 1.0}
+    with pytest.raises(GapInputError, match="unknown country 'XYZ'"):
+        series_for(frame, country="XYZ", metric="total_ghg")
+    with pytest.raises(GapInputError, match="unknown metric 'co2'; choose one of total_ghg"):
+        series_for(frame, country="KOR", metric="co2")

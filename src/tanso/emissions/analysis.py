@@ -69,7 +69,7 @@ def _require_tidy(frame: pd.DataFrame, extra: tuple[str, ...] = ()) -> None:
 def _observed(series: pd.Series) -> pd.Series:
     """The non-NaN values of a year-indexed Series, sorted by year."""
     if not isinstance(series, pd.Series):
-        raise ValueError(f"expected a pandas Series indexed by year, got {type(series).__name__}")
+        raise TypeError(f"expected a pandas Series indexed by year, got {type(series).__name__}")
     return series.dropna().sort_index()
 
 
@@ -98,7 +98,7 @@ def fit_line(years: np.ndarray, values: np.ndarray) -> Trend:
     keep = ~np.isnan(values)
     x, y = years[keep], values[keep]
     if len(np.unique(x)) < 2:
-        raise ValueError(f"a linear trend needs at least two years with data, got {len(x)}")
+        raise ValueError(f"a linear trend needs at least two years with data, got {x.size}")
     # Centre x: years near 2000 squared lose precision in the normal equations.
     x_mean, y_mean = x.mean(), y.mean()
     dx, dy = x - x_mean, y - y_mean
@@ -107,7 +107,7 @@ def fit_line(years: np.ndarray, values: np.ndarray) -> Trend:
     ss_tot = float((dy * dy).sum())
     ss_res = float(((dy - slope * dx) ** 2).sum())
     r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan")
-    return Trend(slope=slope, intercept=intercept, r2=r2, n=int(len(x)))
+    return Trend(slope=slope, intercept=intercept, r2=r2, n=len(x))
 
 
 # ---------------------------------------------------------------- frame transforms

@@ -36,6 +36,7 @@ from tanso.emissions.targets import Target
 BASE_MISMATCH_TOLERANCE = 0.005
 # Below this R² the linear trend is flagged as a poor description of the window.
 LOW_R2 = 0.5
+_NOT_LEVEL = "{name} is a {kind} target: not comparable as an absolute level."
 
 
 class GapInputError(ValueError):
@@ -192,8 +193,8 @@ def _gap(years, values, *, country, metric, base_year, target_year, reduction_pc
     horizon = target_year - latest_year
     projected = latest * (1 + rate / 100) ** horizon
     projected_trend = latest + trend.slope * horizon
-    common = dict(latest_year=latest_year, latest=latest, target_year=target_year,
-                  rate_pct=rate, slope=trend.slope)
+    common = {"latest_year": latest_year, "latest": latest, "target_year": target_year,
+              "rate_pct": rate, "slope": trend.slope}
     stated = _measure(target_value, projected=projected, **common)
 
     rebased = None
@@ -246,8 +247,22 @@ def _pace_caveats(stated: Measurement, *, latest_year, first_year, rate, trend) 
 
 def _series_arrays(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(series, pd.Series):
-        raise GapInputError(f"expected a pandas Series indexed by year, got {type(series).__name__}")
+        raise TypeError(f"expected a pandas Series indexed by year, got {type(series).__name__}")
     return series.index.to_numpy(dtype=int), series.to_numpy(dtype=float)
+
+
+def series_for(frame: pd.DataFrame, *, country: str, metric: str) -> pd.Series:
+    """One country's metric from a wide frame (country_code, year, metrics…) as a year-indexed Series.
+
+    Raises GapInputError naming the unknown country or metric and the choices, for the CLI and apps.
+    """
+    metrics = [c for c in frame.columns if c not in (COUNTRY, YEAR)]
+    if metric not in metrics:
+        raise GapInputError(f"unknown metric {metric!r}; choose one of {', '.join(metrics)}")
+    rows = frame[frame[COUNTRY] == country]
+    if rows.empty:
+        raise GapInputError(f"unknown country {country!r}: no rows with that country_code")
+    return pd.Series(rows[metric].to_numpy(float), index=rows[YEAR].to_numpy(int), name=metric)
 
 
 def analyse_gap(series: pd.Series, *, country: str, metric: str, base_year: int | None, target_year: int,
@@ -274,8 +289,7 @@ def _not_level(years, values, target: Target, *, window: int) -> GapResult:
         country=target.country_code, metric=target.metric, latest_year=latest_year, latest_value=latest,
         window_start=first_year, recent_annual_rate_pct=rate, trend_slope_per_year=trend.slope,
         trend_r2=trend.r2, comparable=False, base_year=target.base_year, target_year=target.target_year,
-        caveats=(f"{target.name} is a {target.target_type.replace('_', ' ')} target: "
-                 "not comparable as an absolute level.",),
+        caveats=(_NOT_LEVEL.format(name=target.name, kind=target.target_type.replace("_", " ")),),
     )
 
 
