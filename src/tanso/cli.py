@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -219,6 +220,30 @@ def pipeline_history(
         typer.echo(f"{started}  {r['run_id']}  {r['pipeline']}/{r['step']:<12} "
                    f"{r['status']:<10} v{r['dataset_version'] or '-':<8} rows={rows_written:<7} "
                    f"{took}" + (f"  {r['error'].splitlines()[0]}" if r["error"] else ""))
+
+
+# ---------------------------------------------------------------- reports
+@app.command()
+def report(
+    notebook: Path,
+    param: Annotated[list[str], typer.Option("--param", "-p", help="key=value parameter")] = [],
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write")] = Path(
+        "report.html"),
+) -> None:
+    """Run an analysis notebook and write a self-contained, offline HTML report."""
+    from papermill.exceptions import PapermillExecutionError
+
+    from tanso.pipelines import PipelineError, parse_overrides
+    from tanso.reports import run_report
+
+    _engine()  # a clear message now rather than a traceback inside the kernel
+    try:
+        written = run_report(notebook.resolve(), parse_overrides(param), output)
+    except PipelineError as exc:
+        fail(str(exc))
+    except PapermillExecutionError as exc:
+        fail(f"{notebook.name} failed: {exc.ename}: {exc.evalue}")
+    typer.echo(f"wrote {written} ({written.stat().st_size / 1e6:.1f} MB)")
 
 
 # ---------------------------------------------------------------- serving
