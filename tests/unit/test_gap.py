@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tanso.emissions.gap import GapInputError, analyse_all_gaps, analyse_gap, analyse_target, series_for
+from tanso.emissions.gap import (
+    GapInputError,
+    analyse_all_gaps,
+    analyse_gap,
+    analyse_target,
+    series_for,
+)
 from tanso.emissions.targets import Target
 
 # 2021: 121, 2022: 110, 2023: 100 Mt
