@@ -100,7 +100,7 @@ def test_per_capita_and_per_gdp_units():
 
 
 def test_share_of_world_from_rows_and_from_series():
-    frame = tidy([("A", 2020, 10.0), ("WLD", 2020, 40.0), ("A", 2021, 5.0)])
+    frame = tidy([("A", 2020, 10.0), ("OWID_WRL", 2020, 40.0), ("A", 2021, 5.0)])
     out = an.share_of_world(frame)
     # 10 / 40 = 25 %; the world is 100 % of itself; 2021 has no world value
     assert out["share_pct"].tolist()[:2] == [pytest.approx(25.0), pytest.approx(100.0)]
@@ -151,5 +151,5 @@ def test_frame_from_owid_maps_aggregates():
     owid = pd.DataFrame({"country": ["Korea", "World", "European Union (27)", "Asia"],
                          "year": [2020] * 4, "iso_code": ["KOR", None, None, None], "total_ghg": [1.0, 2.0, 3.0, 4.0]})
     out = an.frame_from_owid(owid, columns=("total_ghg",))
-    assert out["country_code"].tolist() == ["KOR", "WLD", "EU27"]
+    assert out["country_code"].tolist() == ["KOR", "OWID_WRL", "EU27"]
     assert list(out.columns) == ["country_code", "year", "total_ghg"]

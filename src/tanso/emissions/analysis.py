@@ -30,7 +30,7 @@ COUNTRY, YEAR, VALUE = "country_code", "year", "value"
 
 # OWID entities without an ISO code that Tanso analyses anyway; the EU is a party to the Paris
 # Agreement with its own NDC, and the world total is the denominator of every share.
-OWID_AGGREGATE_CODES = {"World": "WLD", "European Union (27)": "EU27"}
+OWID_AGGREGATE_CODES = {"World": "OWID_WRL", "European Union (27)": "EU27"}
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def per_gdp(frame: pd.DataFrame, *, scale: float = 1e9) -> pd.DataFrame:
 
 
 def share_of_world(
-    frame: pd.DataFrame, *, world: pd.Series | None = None, world_code: str = "WLD"
+    frame: pd.DataFrame, *, world: pd.Series | None = None, world_code: str = "OWID_WRL"
 ) -> pd.DataFrame:
     """Add ``share_pct`` = value / world value of the same year × 100.
 
@@ -284,7 +284,7 @@ def frame_from_owid(owid: pd.DataFrame, *, columns: tuple[str, ...] = (
 )) -> pd.DataFrame:
     """OWID's CO2/GHG table as a wide frame: country_code, year, and the chosen OWID columns.
 
-    country_code is OWID's iso_code, or a code from OWID_AGGREGATE_CODES (WLD, EU27); other
+    country_code is OWID's iso_code, or a code from OWID_AGGREGATE_CODES (OWID_WRL, EU27; the codes of owid_entities.json); other
     aggregates (continents, income groups) are dropped. Select one column and rename it ``value``
     to get the tidy frame the functions above take.
     """

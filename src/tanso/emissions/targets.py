@@ -71,10 +71,6 @@ class Target:
         return base * (1.0 - self.reduction_pct / 100.0)
 
 
-def _is_blank(column: str):
-    return lambda frame: frame[column].isna()
-
-
 SCHEMA = pa.DataFrameSchema(
     {
         "country_code": pa.Column(str, pa.Check.str_matches(r"^(?:[A-Z]{3}|EU27)$")),
