@@ -285,8 +285,8 @@ def frame_from_owid(owid: pd.DataFrame, *, columns: tuple[str, ...] = (
     """OWID's CO2/GHG table as a wide frame: country_code, year, and the chosen OWID columns.
 
     country_code is OWID's iso_code, or a code from OWID_AGGREGATE_CODES (OWID_WRL, EU27, as in
-    owid_entities.json); other aggregates (continents, income groups) are dropped. Select one column and rename it ``value``
-    to get the tidy frame the functions above take.
+    owid_entities.json); other aggregates (continents, income groups) are dropped. Select one column
+    and rename it ``value`` to get the tidy frame the functions above take.
     """
     _require_columns(owid, ["country", "year", "iso_code", *columns])
     codes = owid["iso_code"].fillna(owid["country"].map(OWID_AGGREGATE_CODES))
