@@ -137,6 +137,13 @@ def read(name: str, path: Path | None = None):
     return catalog[name].read()
 
 
+def verified_path(name: str, path: Path | None = None) -> Path:
+    """The local file of a dataset after checking its checksum (for non-pandas readers)."""
+    pinned = dataset(name, path)
+    check_file(pinned.path, pinned.sha256, name=name)
+    return pinned.path
+
+
 def verify(path: Path | None = None) -> list[str]:
     """Recompute every checksum; return one message per file that differs or is missing."""
     return [problem for d in datasets(path) if (problem := d.verify())]

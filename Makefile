@@ -1,0 +1,37 @@
+# One command to run the suite, one to test it. Needs Python 3.11+ as $(PYTHON).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+
+.PHONY: env up test test-fast lint bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ needed, found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test,dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+env: $(STAMP)           ## create or update the virtual environment
+
+up: env                 ## database + migrations + pipelines (when needed) + all apps on :5006
+	$(BIN)/tanso up
+
+test: env               ## every test: unit, integration (PostgreSQL), pipelines, report, browser, deploy
+	$(BIN)/python -m pytest
+
+test-fast: env          ## unit tests only
+	$(BIN)/python -m pytest tests/unit -q
+
+lint: env
+	$(BIN)/ruff check src apps tests benchmarks
+	$(BIN)/bandit -q -c pyproject.toml -r src apps
+
+bench: env              ## performance figures (printed, not asserted)
+	$(BIN)/python benchmarks/etl_load.py
+
+clean:
+	-$(BIN)/tanso db stop
+	rm -rf $(VENV) .tanso

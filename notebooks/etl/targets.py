@@ -1,0 +1,58 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # National emission targets
+# Loads catalog entry `targets` (NDCs and net-zero years, as stated, with sources) into
+# `core.targets`. Needs the country dimension from the `owid_co2` step.
+
+# %% tags=["parameters"]
+dataset = "targets"
+force = False  # reload even when this version is already loaded
+run_id = None
+step_result_path = None
+
+# %%
+from tanso import catalog
+from tanso.db.engine import get_engine
+from tanso.db.load import TableLoad, is_loaded, load_dataset
+from tanso.emissions.targets import read_targets
+from tanso.pipelines import record_step_result
+
+engine = get_engine()
+pinned = catalog.dataset(dataset)
+skip = not force and is_loaded(engine, pinned.name, pinned.version, pinned.sha256)
+print(f"{pinned.name} {pinned.version}: {'already loaded, skipping' if skip else 'loading'}")
+
+# %% [markdown]
+# ## Load inputs and check them
+# `read_targets` lists every malformed cell by row, CSV line and column.
+
+# %%
+if not skip:
+    targets = read_targets(catalog.verified_path(dataset))
+    print(targets[["country_code", "target_name", "target_year", "target_type"]].to_string())
+
+# %% [markdown]
+# ## Save outputs
+
+# %%
+rows = 0
+if not skip:
+    columns = ["country_code", "target_name", "metric", "scope_note", "base_year",
+               "base_value_mt", "target_year", "reduction_pct", "reduction_pct_high",
+               "target_value_mt", "target_type", "conditional", "net_zero_year", "source",
+               "source_url", "notes"]
+    load = TableLoad("core.targets", targets[columns], key=("country_code", "target_name"))
+    rows = load_dataset(engine, [load], dataset=pinned.name, version=pinned.version,
+                        sha256=pinned.sha256, run_id=run_id)
+record_step_result(step_result_path, rows_written=rows, dataset_version=pinned.version,
+                   skipped=skip)
+print(f"rows written: {rows}")

@@ -1,0 +1,60 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tanso import catalog
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def catalog_copy(tmp_path) -> Path:
+    """A copy of catalog/ and data/raw/ so tests can damage files."""
+    shutil.copytree(ROOT / "catalog", tmp_path / "catalog")
+    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
+    return tmp_path / "catalog" / "catalog.yaml"
+
+
+def test_every_shipped_file_matches_its_pin():
+    assert catalog.verify() == []
+    names = {d.name for d in catalog.datasets()}
+    assert {"owid_co2", "owid_co2_codebook", "gcb_co2"} <= names
+
+
+def test_entries_carry_version_licence_attribution_and_source():
+    for d in catalog.datasets():
+        assert d.version and len(d.sha256) == 64, d.name
+        assert d.licence and d.attribution and d.source_url.startswith("https://"), d.name
+        assert "data/raw/" in d.path.as_posix() and d.version in d.path.as_posix(), d.name
+
+
+def test_a_changed_byte_is_caught_by_verify_and_refused_on_read(catalog_copy):
+    gcb = catalog.dataset("gcb_co2", catalog_copy)
+    data = bytearray(gcb.path.read_bytes())
+    data[100] ^= 0x01
+    gcb.path.write_bytes(bytes(data))
+
+    problems = catalog.verify(catalog_copy)
+    assert len(problems) == 1 and "gcb_co2" in problems[0] and "sha256" in problems[0]
+    with pytest.raises(catalog.ChecksumMismatch, match="gcb_co2"):
+        catalog.read("gcb_co2", catalog_copy)
+
+
+def test_a_missing_file_is_named(catalog_copy):
+    catalog.dataset("owid_co2_codebook", catalog_copy).path.unlink()
+    [problem] = catalog.verify(catalog_copy)
+    assert "owid_co2_codebook" in problem and "missing" in problem
+
+
+def test_unknown_dataset_lists_the_known_ones():
+    with pytest.raises(catalog.CatalogError, match="unknown dataset 'nope'.*owid_co2"):
+        catalog.dataset("nope")
+    with pytest.raises(catalog.CatalogError, match="unknown dataset"):
+        catalog.read("nope")
+
+
+def test_reading_through_the_catalog_gives_the_owid_frame():
+    frame = catalog.read("owid_co2")
+    assert frame.shape == (50191, 79)
+    assert frame["country"].nunique() == 255
+    assert (frame["year"].min(), frame["year"].max()) == (1750, 2023)

@@ -1,0 +1,48 @@
+import json
+import logging
+
+from tanso.logs import JsonFormatter, run_id_var
+from tanso.serve import ServeOptions, panel_serve_argv
+from tanso.ui.i18n import LANGUAGES, messages, normalise, t
+
+
+def test_every_message_has_english_and_korean():
+    for key, entry in messages().items():
+        assert set(LANGUAGES) <= set(entry), key
+        assert all(entry[lang].strip() for lang in LANGUAGES), key
+
+
+def test_lookup_falls_back_to_english_then_the_key():
+    assert t("nav.home", "ko") == "홈"
+    assert t("nav.home", "fr") == "Home"
+    assert t("no.such.key") == "no.such.key"
+    assert normalise("ko") == "ko" and normalise("xx") == "en" and normalise(None) == "en"
+
+
+def test_json_log_lines_carry_the_run_id():
+    token = run_id_var.set("run-42")
+    try:
+        record = logging.makeLogRecord({"msg": "step finished", "levelname": "INFO",
+                                        "name": "tanso", "step": "owid_co2"})
+        event = json.loads(JsonFormatter().format(record))
+    finally:
+        run_id_var.reset(token)
+    assert event["run_id"] == "run-42" and event["msg"] == "step finished"
+    assert event["step"] == "owid_co2" and event["level"] == "info"
+
+
+def test_serve_options_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("TANSO_PORT", "7000")
+    monkeypatch.setenv("TANSO_ALLOW_WEBSOCKET_ORIGIN", "tanso.example.org, tanso.example.org:443")
+    options = ServeOptions.from_env(num_threads=2)
+    argv = panel_serve_argv(options)
+    assert argv[argv.index("--port") + 1] == "7000"
+    assert argv[argv.index("--num-threads") + 1] == "2"
+    origins = [argv[i + 1] for i, a in enumerate(argv) if a == "--allow-websocket-origin"]
+    assert origins == ["tanso.example.org", "tanso.example.org:443"]
+    assert "--liveness" in argv and argv[argv.index("--index") + 1] == "index"
+    assert any(a.endswith("apps/index.py") for a in argv)
+
+
+def test_default_origins_are_exact_local_hosts():
+    assert ServeOptions(port=5006).origins() == ("localhost:5006", "127.0.0.1:5006")
