@@ -1,0 +1,54 @@
+"""Helpers of the deployment tests: paths, the rendered chart, required binaries."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+CHART = DEPLOY / "helm" / "tanso"
+PRODUCTION_VALUES = DEPLOY / "helm" / "values-production.yaml"
+RELEASE, NAMESPACE = "tanso", "tanso"
+
+
+def load_yaml(path: Path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def render_chart(values: dict | None = None, *, upgrade: bool = False) -> list[dict]:
+    """Every object the chart renders (NOTES.txt excluded), as dicts."""
+    helm = pytest.importorskip("helm_python")
+    with helm.Chart.load(CHART) as chart:
+        rendered = chart.render(values, name=RELEASE, namespace=NAMESPACE,
+                                is_install=not upgrade, is_upgrade=upgrade)
+    objects = []
+    for template, text in rendered.items():
+        if template.endswith("NOTES.txt"):
+            continue
+        for doc in yaml.safe_load_all(text):
+            if doc:
+                objects.append(doc)
+    return objects
+
+
+def render_notes(values: dict | None = None) -> str:
+    helm = pytest.importorskip("helm_python")
+    with helm.Chart.load(CHART) as chart:
+        rendered = chart.render(values, name=RELEASE, namespace=NAMESPACE, is_install=True)
+    return next(text for name, text in rendered.items() if name.endswith("NOTES.txt"))
+
+
+def of_kind(objects: list[dict], kind: str) -> list[dict]:
+    return [o for o in objects if o["kind"] == kind]
+
+
+def binary(name: str) -> str:
+    """Path of a required executable, or skip naming what is missing."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"`{name}` is not installed (Debian: apt-get install prometheus chromium)")
+    return path
