@@ -15,44 +15,34 @@
 
 # %% tags=["parameters"]
 dataset = "targets"
-force = False  # reload even when this version is already loaded
 run_id = None
 step_result_path = None
 
 # %%
 from tanso import catalog
 from tanso.db.engine import get_engine
-from tanso.db.load import TableLoad, is_loaded, load_dataset
+from tanso.db.load import TableLoad, load_dataset
 from tanso.emissions.targets import read_targets
 from tanso.pipelines import record_step_result
-
-engine = get_engine()
-pinned = catalog.dataset(dataset)
-skip = not force and is_loaded(engine, pinned.name, pinned.version, pinned.sha256)
-print(f"{pinned.name} {pinned.version}: {'already loaded, skipping' if skip else 'loading'}")
 
 # %% [markdown]
 # ## Load inputs and check them
 # `read_targets` lists every malformed cell by row, CSV line and column.
 
 # %%
-if not skip:
-    targets = read_targets(catalog.verified_path(dataset))
-    print(targets[["country_code", "target_name", "target_year", "target_type"]].to_string())
+pinned = catalog.dataset(dataset)
+targets = read_targets(catalog.verified_path(dataset))
+print(targets[["country_code", "target_name", "target_year", "target_type"]].to_string())
 
 # %% [markdown]
 # ## Save outputs
 
 # %%
-rows = 0
-if not skip:
-    columns = ["country_code", "target_name", "metric", "scope_note", "base_year",
-               "base_value_mt", "target_year", "reduction_pct", "reduction_pct_high",
-               "target_value_mt", "target_type", "conditional", "net_zero_year", "source",
-               "source_url", "notes"]
-    load = TableLoad("core.targets", targets[columns], key=("country_code", "target_name"))
-    rows = load_dataset(engine, [load], dataset=pinned.name, version=pinned.version,
-                        sha256=pinned.sha256, run_id=run_id)
-record_step_result(step_result_path, rows_written=rows, dataset_version=pinned.version,
-                   skipped=skip)
+columns = ["country_code", "target_name", "metric", "scope_note", "base_year", "base_value_mt",
+           "target_year", "reduction_pct", "reduction_pct_high", "target_value_mt",
+           "target_type", "conditional", "net_zero_year", "source", "source_url", "notes"]
+load = TableLoad("core.targets", targets[columns], key=("country_code", "target_name"))
+rows = load_dataset(get_engine(), [load], dataset=pinned.name, version=pinned.version,
+                    sha256=pinned.sha256, run_id=run_id)
+record_step_result(step_result_path, rows_written=rows, dataset_version=pinned.version)
 print(f"rows written: {rows}")

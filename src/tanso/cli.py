@@ -169,6 +169,7 @@ def pipeline_run(
     name: str,
     param: Annotated[list[str], typer.Option("--param", "-p", help="key=value override")] = [],
     dry_run: Annotated[bool, typer.Option(help="Show the plan; execute nothing")] = False,
+    force: Annotated[bool, typer.Option(help="Reload datasets already loaded as pinned")] = False,
 ) -> None:
     """Run a pipeline's steps in dependency order through papermill."""
     from tanso import metrics
@@ -189,11 +190,12 @@ def pipeline_run(
                        f"{plan[step.name]}{after}")
         return
     engine = _engine()
-    run = run_pipeline(pipeline, overrides, engine)
+    run = run_pipeline(pipeline, overrides, engine, force=force)
     where = metrics.publish(run, engine)
     for step in run.steps:
         rows = "" if step.rows_written is None else f" rows={step.rows_written}"
-        typer.echo(f"{step.step:<16} {step.status:<10}{rows} {step.seconds:.1f}s")
+        note = " (up to date)" if step.up_to_date else ""
+        typer.echo(f"{step.step:<16} {step.status:<10}{rows} {step.seconds:.1f}s{note}")
     typer.echo(f"run {run.run_id}: {run.seconds:.1f}s; outputs in "
                f"{settings().runs_dir / pipeline.name / run.run_id}; metrics → {where}")
     failed = [s for s in run.steps if s.status == "failed"]
@@ -227,8 +229,8 @@ def pipeline_history(
 def report(
     notebook: Path,
     param: Annotated[list[str], typer.Option("--param", "-p", help="key=value parameter")] = [],
-    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write")] = Path(
-        "report.html"),
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="HTML file [default: $TANSO_HOME/reports/<notebook>.html]")] = None,
 ) -> None:
     """Run an analysis notebook and write a self-contained, offline HTML report."""
     from papermill.exceptions import PapermillExecutionError
@@ -238,6 +240,7 @@ def report(
 
     _engine()  # a clear message now rather than a traceback inside the kernel
     try:
+        output = output or settings().reports_dir / f"{notebook.stem}.html"
         written = run_report(notebook.resolve(), parse_overrides(param), output)
     except PipelineError as exc:
         fail(str(exc))
@@ -289,7 +292,7 @@ def up(port: PortOpt = None, address: AddressOpt = None, allow_websocket_origin:
     if missing:
         typer.echo(f"loading {', '.join(missing)} (first start or a new catalog version)")
         for name in _pipelines_loading(missing):
-            pipeline_run(name, param=[], dry_run=False)
+            pipeline_run(name, param=[], dry_run=False, force=False)
     else:
         typer.echo("every pinned dataset is loaded; nothing to do")
     serve(port, address, allow_websocket_origin, num_procs, num_threads)

@@ -43,6 +43,10 @@ class Settings:
         return self.home / "runs"
 
     @property
+    def reports_dir(self) -> Path:
+        return self.home / "reports"
+
+    @property
     def metrics_dir(self) -> Path:
         return self.home / "metrics"
 

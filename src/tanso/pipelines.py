@@ -113,7 +113,11 @@ def notebook_parameters(notebook: Path) -> set[str]:
     import jupytext
     import papermill
 
-    return set(papermill.inspect_notebook(jupytext.read(notebook)))
+    nb = jupytext.read(notebook)
+    # papermill wants a kernel name even to read parameters; ours all run on python3
+    nb.metadata.setdefault("kernelspec", {"name": "python3", "language": "python",
+                                          "display_name": "Python 3"})
+    return set(papermill.inspect_notebook(nb))
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, Any]:
@@ -142,20 +146,39 @@ def step_parameters(pipeline: Pipeline, overrides: dict[str, Any]) -> dict[str, 
     }
 
 
-def record_step_result(path: str | None, *, rows_written: int, dataset_version: str | None = None,
-                       skipped: bool = False) -> None:
+def record_step_result(path: str | None, *, rows_written: int,
+                       dataset_version: str | None = None) -> None:
     """Called by a notebook's last cell: what the step wrote."""
     if not path:
         return  # run interactively, outside the runner
     Path(path).write_text(json.dumps({"rows_written": int(rows_written),
-                                      "dataset_version": dataset_version,
-                                      "skipped": skipped}))
+                                      "dataset_version": dataset_version}))
+
+
+def up_to_date_version(step: Step, parameters: dict, engine: sa.Engine) -> str | None:
+    """The catalog version when the step loads a `dataset` that is already loaded as pinned.
+
+    Such a step has nothing to do, so the runner does not start a kernel for it: a scheduled
+    run with no new catalog version costs a few queries, not minutes.
+    """
+    from tanso.catalog import CatalogError, dataset
+    from tanso.db.load import is_loaded
+
+    name = parameters.get("dataset")
+    if not name:
+        return None
+    try:
+        pinned = dataset(name)
+    except CatalogError:
+        return None  # the notebook will fail with the catalog's message
+    return pinned.version if is_loaded(engine, pinned.name, pinned.version, pinned.sha256) else None
 
 
 @dataclass
 class StepRun:
     step: str
     status: str = "pending"
+    up_to_date: bool = False     # the pinned version was already loaded; nothing ran
     rows_written: int | None = None
     dataset_version: str | None = None
     error: str | None = None
@@ -240,7 +263,8 @@ class RunRecorder:
                     values | {"id": row_id})
 
 
-def run_pipeline(pipeline: Pipeline, overrides: dict[str, Any], engine: sa.Engine) -> PipelineRun:
+def run_pipeline(pipeline: Pipeline, overrides: dict[str, Any], engine: sa.Engine, *,
+                 force: bool = False) -> PipelineRun:
     parameters = step_parameters(pipeline, overrides)
     run = PipelineRun(new_run_id(), pipeline)
     token = run_id_var.set(run.run_id)
@@ -261,6 +285,11 @@ def run_pipeline(pipeline: Pipeline, overrides: dict[str, Any], engine: sa.Engin
                 step_run.status, step_run.output_path = "skipped", None
                 step_run.error = "not run: a step it depends on failed"
                 recorder.finish(None, step_run)
+                continue
+            if not force and (version := up_to_date_version(step, parameters[step.name], engine)):
+                step_run.status, step_run.up_to_date, step_run.output_path = "succeeded", True, None
+                step_run.rows_written, step_run.dataset_version = 0, version
+                recorder.finish(recorder.start(step_run, parameters[step.name]), step_run)
                 continue
             result_path = out_dir / f"{step.name}.result.json"
             params = parameters[step.name] | {"run_id": run.run_id,

@@ -20,6 +20,7 @@ class ServeOptions:
     allow_websocket_origin: tuple[str, ...] = ()
     num_procs: int = 1
     num_threads: int = 4
+    use_xheaders: bool = False   # behind a TLS-terminating proxy or ingress
     extra: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
@@ -33,6 +34,7 @@ class ServeOptions:
             allow_websocket_origin=origins,
             num_procs=int(env.get("TANSO_NUM_PROCS", 1)),
             num_threads=int(env.get("TANSO_NUM_THREADS", 4)),
+            use_xheaders=env.get("TANSO_USE_XHEADERS", "").lower() in ("1", "true", "yes"),
         )
         values.update({k: v for k, v in overrides.items() if v not in (None, ())})
         return cls(**values)
@@ -51,11 +53,14 @@ def panel_serve_argv(options: ServeOptions) -> list[str]:
             "--index", "index",
             "--port", str(options.port), "--address", options.address,
             "--num-procs", str(options.num_procs), "--num-threads", str(options.num_threads),
-            "--liveness", "--session-history", "200", "--reuse-sessions",
+            "--liveness", "--plugins", "tanso.server_metrics",  # GET /metrics
+            "--session-history", "200", "--reuse-sessions",
             "--global-loading-spinner", "--check-unused-sessions", "5000",
             "--unused-session-lifetime", "60000"]
     for origin in options.origins():
         argv += ["--allow-websocket-origin", origin]
+    if options.use_xheaders:
+        argv.append("--use-xheaders")
     return argv + list(options.extra)
 
 

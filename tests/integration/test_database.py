@@ -1,0 +1,55 @@
+"""Migrations, connection handling and the CLI's messages against real PostgreSQL."""
+
+import pytest
+import sqlalchemy as sa
+
+from tanso.db import migrations
+from tanso.db.engine import DatabaseUnavailable, check_connection
+from tests.conftest import base_env, run_cli
+
+pytestmark = pytest.mark.integration
+
+UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/nothing"
+
+
+def test_migrations_reach_head_with_the_four_schemas(backend):
+    assert migrations.current_revision(backend.engine) == migrations.head_revision()
+    with backend.engine.connect() as conn:
+        schemas = set(conn.execute(sa.text("SELECT schema_name FROM information_schema.schemata"))
+                      .scalars())
+    assert {"core", "mart", "app", "ops"} <= schemas
+
+
+def test_upgrade_twice_is_a_no_op(backend):
+    assert "schema at revision" in backend.cli("db", "upgrade").stdout
+    assert migrations.current_revision(backend.engine) == migrations.head_revision()
+
+
+def test_status_reports_schema_and_datasets(backend):
+    out = backend.cli("db", "status").stdout
+    assert "latest" in out and "owid_co2" in out
+
+
+def test_pool_survives_a_terminated_connection(backend):
+    """pool_pre_ping: a server-side disconnect (as after a restart) is not seen by callers."""
+    from tanso.db.engine import _engine_for
+
+    engine = _engine_for(backend.url)
+    with engine.connect() as conn:
+        pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+    with backend.engine.connect() as admin:
+        admin.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+        admin.commit()
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT 1")).scalar_one() == 1
+
+
+def test_unreachable_database_url_gives_one_clear_message():
+    with pytest.raises(DatabaseUnavailable, match="cannot connect to .*127.0.0.1:1"):
+        check_connection(sa.create_engine(UNREACHABLE))
+    result = run_cli("db", "status", env=base_env(DATABASE_URL=UNREACHABLE), check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot connect to") and "Traceback" not in result.stderr
+    result = run_cli("pipeline", "run", "etl", env=base_env(DATABASE_URL=UNREACHABLE),
+                     check=False)
+    assert result.returncode == 1 and "cannot connect" in result.stderr
