@@ -16,7 +16,7 @@ def app_card(app, lang: str) -> pn.Card:
         pn.pane.Markdown(t(app.desc_key, lang), margin=(0, 10)),
         pn.pane.HTML(link, margin=(0, 10, 10, 10)),
         title=f"{app.icon}  {t(app.title_key, lang)}",
-        collapsible=False, width=340, height=190, margin=10,
+        collapsible=False, width=340, min_height=150, margin=10,
     )
 
 

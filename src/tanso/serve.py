@@ -54,7 +54,7 @@ def panel_serve_argv(options: ServeOptions) -> list[str]:
             "--port", str(options.port), "--address", options.address,
             "--num-procs", str(options.num_procs), "--num-threads", str(options.num_threads),
             "--liveness", "--plugins", "tanso.server_metrics",  # GET /metrics
-            "--session-history", "200", "--reuse-sessions",
+            "--session-history", "200",
             "--global-loading-spinner", "--check-unused-sessions", "5000",
             "--unused-session-lifetime", "60000"]
     for origin in options.origins():

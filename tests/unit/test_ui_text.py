@@ -41,6 +41,7 @@ def test_serve_options_come_from_the_environment(monkeypatch):
     origins = [argv[i + 1] for i, a in enumerate(argv) if a == "--allow-websocket-origin"]
     assert origins == ["tanso.example.org", "tanso.example.org:443"]
     assert "--liveness" in argv and argv[argv.index("--index") + 1] == "index"
+    assert argv[argv.index("--plugins") + 1] == "tanso.server_metrics"
     assert any(a.endswith("apps/index.py") for a in argv)
 
 
