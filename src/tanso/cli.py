@@ -249,6 +249,99 @@ def report(
     typer.echo(f"wrote {written} ({written.stat().st_size / 1e6:.1f} MB)")
 
 
+# ---------------------------------------------------------------- analyze
+analyze_app = typer.Typer(help="Analyses of the loaded national data.", no_args_is_help=True)
+app.add_typer(analyze_app, name="analyze")
+
+
+def _json_ready(value):
+    """NaN → null, numpy scalars → Python, recursively (json.dumps refuses NaN with allow_nan=False)."""
+    import math
+
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+@analyze_app.command("gap")
+def analyze_gap(
+    country: Annotated[str, typer.Option(help="Country code: ISO3, EU27, OWID_WRL…")],
+    target_year: Annotated[int, typer.Option(help="Year the target is due")],
+    metric: Annotated[str, typer.Option(help="mart.national column (total_ghg, co2, …)")] = "total_ghg",
+    base_year: Annotated[int | None, typer.Option(help="Base year of the reduction")] = None,
+    reduction_pct: Annotated[float | None, typer.Option(help="% below the base year (0–100)")] = None,
+    target_value: Annotated[float | None, typer.Option(help="Target level in Mt (instead of a %)")] = None,
+    stated_base_value: Annotated[float | None, typer.Option(
+        help="The target's own base value in Mt, when it quotes one (e.g. 727.6 for Korea's NDC)")] = None,
+    net_zero_year: Annotated[int | None, typer.Option(help="Net-zero year of the pathway")] = None,
+    window: Annotated[int, typer.Option(help="Years of the recent rate and trend")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """Gap between a country's emissions (mart.national) and a target: rates, projections, on track."""
+    import json
+
+    from tanso.emissions.gap import GapInputError, analyse_gap, series_for
+    from tanso.emissions.queries import national
+
+    if reduction_pct is None and target_value is None:
+        fail("give --reduction-pct or --target-value")
+    if reduction_pct is not None and not 0 <= reduction_pct <= 100:
+        fail(f"--reduction-pct must be within 0–100, got {reduction_pct:g}")
+    if reduction_pct is not None and target_value is None and base_year is None:
+        fail("--reduction-pct needs --base-year")
+    code = country.strip().upper()
+    frame = national(_engine(), countries=[code])
+    if frame.empty:
+        fail(f"unknown country {country!r}: no rows in mart.national with that country_code")
+    name = str(frame["country"].iloc[0])
+    numeric = frame.drop(columns=["country", "kind"]).select_dtypes("number")
+    try:
+        series = series_for(numeric.assign(country_code=code), country=code, metric=metric)
+        result = analyse_gap(series, country=code, metric=metric, base_year=base_year, target_year=target_year,
+                             reduction_pct=reduction_pct, target_value=target_value, window=window,
+                             net_zero_year=net_zero_year, stated_base_value=stated_base_value)
+    except GapInputError as exc:
+        fail(str(exc))
+    out = _json_ready(result.to_dict() | {"country_name": name, "window": window})
+    if as_json:
+        typer.echo(json.dumps(out, ensure_ascii=False, allow_nan=False))
+        return
+
+    def num(value, spec=",.1f", none="–"):
+        return none if value is None else format(value, spec)
+
+    reached = out["projected_year_reaching_target"]
+    lines = [
+        f"{name} ({code}), {metric}",
+        f"  target        {num(out['target_value'])} Mt in {target_year}"
+        + (f" (−{reduction_pct:g} % vs {base_year}: {num(out['stated_base_value'] or out['base_value'])} Mt)"
+           if reduction_pct is not None else ""),
+        f"  latest        {num(out['latest_value'])} Mt in {out['latest_year']}; gap now {num(out['gap_now'], '+,.1f')} Mt",
+        (f"  required      {num(out['required_annual_rate_pct'], '+.2f')} %/yr "
+         f"({num(out['required_annual_change_mt'], '+,.1f')} Mt/yr on a straight line)"),
+        (f"  recent        {num(out['recent_annual_rate_pct'], '+.2f')} %/yr CAGR "
+         f"{out['window_start']}–{out['latest_year']}; trend {num(out['trend_slope_per_year'], '+,.1f')} Mt/yr"),
+        (f"  projected     {num(out['projected_value_at_target_year'])} Mt in {target_year} at the recent rate "
+         f"({num(out['projected_value_at_target_year_trend'])} Mt on the trend)"),
+        f"  reached       {reached if reached is not None else 'not reached at the recent rate'}",
+        (f"  verdict       {'ON TRACK' if out['on_track'] else 'OFF TRACK'}: margin "
+         f"{num(out['on_track_margin_mt'], '+,.1f')} Mt ({num(out['on_track_margin_pct'], '+.1f')} %)"),
+    ]
+    if out["rebased"]:
+        rb = out["rebased"]
+        lines.append(f"  rebased       −{reduction_pct:g} % of this data's {base_year} value = {num(rb['target_value'])} Mt: "
+                     f"gap now {num(rb['gap_now'], '+,.1f')} Mt, required {num(rb['required_annual_rate_pct'], '+.2f')} %/yr, "
+                     f"{'on' if rb['on_track'] else 'off'} track by {num(rb['on_track_margin_mt'], '+,.1f')} Mt")
+    lines += [f"  note: {c}" for c in out["caveats"]]
+    typer.echo("\n".join(lines))
+
+
 # ---------------------------------------------------------------- serving
 def _serve_options(port, address, origin, num_procs, num_threads):
     from tanso.serve import ServeOptions
