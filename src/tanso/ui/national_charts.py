@@ -126,7 +126,7 @@ class TrendFigure:
     """
 
     def __init__(self, *, source: str, height: int = 440):
-        from bokeh.models import HoverTool, Legend, Title
+        from bokeh.models import HoverTool, Legend, NumeralTickFormatter, Title
         from bokeh.plotting import figure
 
         self.figure = figure(height=height, sizing_mode="stretch_width", tools="pan,wheel_zoom,box_zoom,reset,save",
@@ -136,14 +136,17 @@ class TrendFigure:
         self.source_title = Title(text=source, align="left", text_font_size="9pt", text_color="#6b7280",
                                   text_font_style="normal")
         self.figure.add_layout(self.source_title, "below")
-        self.legend = Legend(items=[], location="top_left", click_policy="hide", background_fill_alpha=0.7,
-                             label_text_font_size="9pt")
-        self.figure.add_layout(self.legend)
+        self.legend = Legend(items=[], location="top_left", click_policy="hide", border_line_alpha=0,
+                             label_text_font_size="9pt", spacing=2)
+        self.figure.add_layout(self.legend, "right")
         self.hover = HoverTool(renderers=[], tooltips=[("", "@label"), ("year", "@year"), ("value", "@value{0,0.00}")])
         self.figure.add_tools(self.hover)
         self.figure.xaxis.major_label_text_font_size = "9pt"
         self.figure.yaxis.major_label_text_font_size = "9pt"
-        self.figure.yaxis.formatter.use_scientific = False
+        self.figure.yaxis.formatter = NumeralTickFormatter(format="0,0.[00]")
+        self.figure.xgrid.grid_line_alpha = 0.4
+        self.figure.ygrid.grid_line_alpha = 0.4
+        self.figure.outline_line_alpha = 0
         self._lines = []  # a pool of line renderers, reused so a change only sends new data
         self._targets = self.figure.scatter("year", "value", source=self._empty_source(), marker="diamond", size=15,
                                             color=TARGET_COLOUR, line_color="white", visible=False)
@@ -165,17 +168,17 @@ class TrendFigure:
             return
         from bokeh.models import (
             BasicTicker,
-            BasicTickFormatter,
             LinearScale,
             LogScale,
             LogTicker,
             LogTickFormatter,
+            NumeralTickFormatter,
         )
 
         self.figure.y_scale = LogScale() if logy else LinearScale()
         axis = self.figure.yaxis[0]
         axis.ticker = LogTicker() if logy else BasicTicker()
-        axis.formatter = LogTickFormatter() if logy else BasicTickFormatter(use_scientific=False)
+        axis.formatter = LogTickFormatter() if logy else NumeralTickFormatter(format="0,0.[00]")
         self._log = logy
 
     def update(self, tidy: pd.DataFrame, *, order: list[str], unit: str, ylabel: str, title: str, source: str,

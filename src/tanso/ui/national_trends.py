@@ -340,10 +340,10 @@ class Controls(Viewer):
     def __panel__(self):
         s, lang = self.store, self.store.lang
         kinds = pn.widgets.CheckButtonGroup(
-            name=t("nt.kinds", lang), options={t(f"kind.{k}", lang): k for k in ENTITY_KINDS if k != "other"},
-            value=["country", "world"], button_type="light", button_style="outline", sizing_mode="stretch_width")
+            label=t("nt.kinds", lang), options={t(f"kind.{k}", lang): k for k in ENTITY_KINDS if k != "other"},
+            value=["country", "world"], button_type="primary", button_style="outline", sizing_mode="stretch_width")
         picker = pn.widgets.MultiChoice(
-            name=t("nt.countries", lang), options=self._country_options(kinds.value), value=s.codes,
+            label=t("nt.countries", lang), options=self._country_options(kinds.value), value=s.codes,
             search_option_limit=40, option_limit=300, placeholder=t("nt.search", lang),
             sizing_mode="stretch_width", solid=False)
         kinds.param.watch(lambda e: picker.param.update(options=self._country_options(e.new)), "value")
@@ -352,29 +352,32 @@ class Controls(Viewer):
         groups = {}
         for ind in INDICATORS:
             groups.setdefault(t(f"nt.group.{ind.group}", lang), {})[ind.label(lang)] = ind.key
-        indicator = pn.widgets.Select(name=t("nt.indicator", lang), groups=groups, value=s.indicator,
+        indicator = pn.widgets.Select(label=t("nt.indicator", lang), groups=groups, value=s.indicator,
                                       sizing_mode="stretch_width")
         _two_way(indicator, s, "indicator")
         first, last = s.param.years.bounds
-        years = pn.widgets.IntRangeSlider(name=t("nt.years", lang), start=first, end=last, value=tuple(s.years),
+        years = pn.widgets.IntRangeSlider(label=t("nt.years", lang), start=first, end=last, value=tuple(s.years),
                                           sizing_mode="stretch_width")
         _two_way(years, s, "years", to_store=tuple, to_widget=tuple)
-        scale = pn.widgets.RadioButtonGroup(name=t("nt.scale", lang), value=s.scale, button_type="light",
+        scale = pn.widgets.RadioButtonGroup(label=t("nt.scale", lang), value=s.scale, button_type="primary",
+                                            button_style="outline",
                                             options={t("scale.linear", lang): "linear", t("scale.log", lang): "log"})
         _two_way(scale, s, "scale")
-        mode = pn.widgets.RadioButtonGroup(name=t("nt.mode", lang), value=s.mode, button_type="light",
+        mode = pn.widgets.RadioButtonGroup(label=t("nt.mode", lang), value=s.mode, button_type="primary",
+                                           button_style="outline",
                                            options={t("mode.absolute", lang): "absolute",
                                                     t("mode.relative", lang): "relative"})
         _two_way(mode, s, "mode")
-        trend = pn.widgets.Checkbox(name=t("nt.trend", lang), value=s.trend)
+        trend = pn.widgets.Checkbox(label=t("nt.trend", lang), value=s.trend)
         _two_way(trend, s, "trend")
-        targets = pn.widgets.Checkbox(name=t("nt.targets", lang), value=s.show_targets)
+        targets = pn.widgets.Checkbox(label=t("nt.targets", lang), value=s.show_targets)
         _two_way(targets, s, "show_targets")
+        def heading(key):
+            return pn.pane.HTML(f"<b>{t(key, lang)}</b>", margin=(8, 10, 0, 10))
+
         return pn.Column(
-            pn.pane.Markdown(f"**{t('nt.countries', lang)}**", margin=(5, 10, 0, 10)), kinds, picker,
-            indicator, years,
-            pn.pane.Markdown(f"**{t('nt.scale', lang)}**", margin=(5, 10, 0, 10)), scale,
-            pn.pane.Markdown(f"**{t('nt.mode', lang)}**", margin=(5, 10, 0, 10)), mode,
+            picker, heading("nt.kinds"), kinds, indicator, years,
+            pn.Row(pn.Column(heading("nt.scale"), scale), pn.Column(heading("nt.mode"), mode)),
             trend, targets, sizing_mode="stretch_width")
 
 
@@ -436,7 +439,8 @@ class TrendChart(Viewer):
     def _caption(self, indicator, mode, lang):
         ind = BY_KEY[indicator]
         return pn.pane.Markdown(t("nt.caption", lang, column=ind.codebook, source=self.store.source()),
-                                styles={"color": "#555", "font-size": "0.85em"}, margin=(0, 10))
+                                styles={"color": "#555", "font-size": "0.85em"}, margin=(0, 10),
+                                sizing_mode="stretch_width")
 
     def __panel__(self):
         s = self.store
@@ -448,14 +452,14 @@ class TrendChart(Viewer):
         download.filename = pn.bind(filename, s.param.countries, s.param.indicator, s.param.years)
         return pn.Column(
             self._message, self._pane,
-            pn.Row(pn.bind(self._caption, s.param.indicator, s.param.mode, s.param.lang), pn.HSpacer(), download,
-                   sizing_mode="stretch_width"),
+            pn.Row(pn.panel(pn.bind(self._caption, s.param.indicator, s.param.mode, s.param.lang),
+                            sizing_mode="stretch_width"), download, sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
 
 
-GAP_COLUMNS = ("country", "target", "basis", "metric", "target_level", "latest", "gap_now", "required_rate",
-               "recent_rate", "slope", "projected", "projected_trend", "year_reached", "year_reached_trend",
-               "status", "margin_mt", "margin_pct")
+GAP_COLUMNS = ("country", "target", "basis", "status", "margin_mt", "margin_pct", "target_level", "latest",
+               "gap_now", "required_rate", "recent_rate", "slope", "projected", "projected_trend", "year_reached",
+               "year_reached_trend", "metric")
 
 
 def gap_display(frame: pd.DataFrame, data: NationalData, lang: str) -> tuple[pd.DataFrame, list[str]]:
@@ -483,7 +487,7 @@ def gap_display(frame: pd.DataFrame, data: NationalData, lang: str) -> tuple[pd.
             year_rate = m["projected_year_reaching_target"]
             year_trend = m["projected_year_reaching_target_trend"]
             rows.append(head | common | {
-                "basis": t(f"nt.basis.{basis}", lang, year=r.get("base_year") or ""),
+                "basis": t(f"nt.basis.{basis}", lang, year=_fmt(r.get("base_year"), ".0f", none="")),
                 "target_level": f"{m['target_value']:,.1f} ({r['target_year']})",
                 "gap_now": _fmt(m["gap_now"], "+,.1f"),
                 "required_rate": _fmt(m["required_annual_rate_pct"], "+.2f",
@@ -523,7 +527,7 @@ class GapView(Viewer):
         table = pn.widgets.Tabulator(
             shown.rename(columns=titles), disabled=True, show_index=False, layout="fit_data_table",
             sizing_mode="stretch_width", max_height=460, frozen_columns=[titles["country"], titles["target"]],
-            name="gap-table", text_align={titles[c]: "right" for c in GAP_COLUMNS[4:] if c != "status"})
+            text_align={titles[c]: "right" for c in GAP_COLUMNS[4:-1]})
         table.style.map(lambda v: f"color: {status_colours[v]}; font-weight: 600" if v in status_colours else "",
                         subset=[titles["status"]])
         parts.append(table)
@@ -540,25 +544,25 @@ class GapView(Viewer):
 
     def _custom_form(self):
         s, lang = self.store, self.store.lang
-        country = pn.widgets.Select(name=t("nt.custom.country", lang), width=220,
+        country = pn.widgets.Select(label=t("nt.custom.country", lang), width=220,
                                     options=entity_options(s.data, lang, ("country", "world", "region")))
         country.value = s.custom_country if s.custom_country in s.data.rows_by_code else (s.codes or ["KOR"])[0]
         _two_way(country, s, "custom_country")
-        metric = pn.widgets.Select(name=t("nt.custom.metric", lang), width=220, value=s.custom_metric,
+        metric = pn.widgets.Select(label=t("nt.custom.metric", lang), width=220, value=s.custom_metric,
                                    options={BY_KEY[m].label(lang): m for m in TARGET_METRICS})
         _two_way(metric, s, "custom_metric")
-        base = pn.widgets.IntInput(name=t("nt.custom.base_year", lang), value=s.custom_base_year, width=110,
+        base = pn.widgets.IntInput(label=t("nt.custom.base_year", lang), value=s.custom_base_year, width=110,
                                    start=1850, end=2100)
         _two_way(base, s, "custom_base_year")
-        year = pn.widgets.IntInput(name=t("nt.custom.target_year", lang), value=s.custom_target_year, width=110,
+        year = pn.widgets.IntInput(label=t("nt.custom.target_year", lang), value=s.custom_target_year, width=110,
                                    start=1990, end=2100)
         _two_way(year, s, "custom_target_year")
-        pct = pn.widgets.FloatInput(name=t("nt.custom.pct", lang), value=s.custom_reduction_pct, width=130,
+        pct = pn.widgets.FloatInput(label=t("nt.custom.pct", lang), value=s.custom_reduction_pct, width=130,
                                     placeholder="e.g. 40")
         _two_way(pct, s, "custom_reduction_pct")
-        clear = pn.widgets.Button(name=t("nt.custom.clear", lang), button_type="light", margin=(28, 10, 10, 10))
+        clear = pn.widgets.Button(label=t("nt.custom.clear", lang), button_type="light", margin=(28, 10, 10, 10))
         clear.on_click(lambda _: setattr(s, "custom_reduction_pct", None))
-        window = pn.widgets.IntInput(name=t("nt.window", lang), value=s.window, start=1, end=30, width=110)
+        window = pn.widgets.IntInput(label=t("nt.window", lang), value=s.window, start=1, end=30, width=110)
         _two_way(window, s, "window")
         return pn.Card(pn.pane.Markdown(t("nt.custom.help", lang), margin=(0, 10)),
                        pn.FlexBox(country, metric, base, year, pct, clear, window),
@@ -614,7 +618,7 @@ class ScenarioView(Viewer):
                  pn.pane.Markdown(f"{headline}\n\n{cumulative}", sizing_mode="stretch_width")]
         if met:
             parts.append(pn.widgets.Tabulator(pd.DataFrame(met), disabled=True, show_index=False,
-                                              layout="fit_data_table", name="scenario-targets"))
+                                              layout="fit_data_table"))
         return pn.Column(*parts, sizing_mode="stretch_width")
 
     def _csv(self) -> pd.DataFrame:
@@ -626,15 +630,15 @@ class ScenarioView(Viewer):
     def __panel__(self):
         s, lang = self.store, self.store.lang
         options = entity_options(s.data, lang, ("country", "world", "region"))
-        country = pn.widgets.Select(name=t("nt.sc.country", lang), options=options, width=240,
+        country = pn.widgets.Select(label=t("nt.sc.country", lang), options=options, width=240,
                                     value=s.scenario_country if s.scenario_country in options.values() else "KOR")
         _two_way(country, s, "scenario_country")
-        metric = pn.widgets.Select(name=t("nt.sc.metric", lang), width=260, value=s.scenario_metric,
+        metric = pn.widgets.Select(label=t("nt.sc.metric", lang), width=260, value=s.scenario_metric,
                                    options={BY_KEY[k].label(lang): k for k in LEVEL_KEYS})
         _two_way(metric, s, "scenario_metric")
-        rates = pn.widgets.TextInput(name=t("nt.sc.rates", lang), value=s.scenario_rates, width=320)
+        rates = pn.widgets.TextInput(label=t("nt.sc.rates", lang), value=s.scenario_rates, width=320)
         _two_way(rates, s, "scenario_rates")
-        net_zero = pn.widgets.IntInput(name=t("nt.sc.net_zero", lang), value=s.net_zero_year, start=2025,
+        net_zero = pn.widgets.IntInput(label=t("nt.sc.net_zero", lang), value=s.net_zero_year, start=2025,
                                        end=2100, width=120)
         _two_way(net_zero, s, "net_zero_year")
         deps = [s.param.scenario_country, s.param.scenario_metric, s.param.scenario_rates, s.param.net_zero_year,
@@ -676,12 +680,12 @@ class RankingView(Viewer):
     def __panel__(self):
         s, lang = self.store, self.store.lang
         first, last = s.data.year_range
-        year = pn.widgets.IntSlider(name=t("nt.rank.year", lang), start=first, end=last, value=s.rank_year,
+        year = pn.widgets.IntSlider(label=t("nt.rank.year", lang), start=first, end=last, value=s.rank_year,
                                     width=320)
         _two_way(year, s, "rank_year")
-        top = pn.widgets.IntInput(name=t("nt.rank.top", lang), value=s.rank_top, start=3, end=60, width=110)
+        top = pn.widgets.IntInput(label=t("nt.rank.top", lang), value=s.rank_top, start=3, end=60, width=110)
         _two_way(top, s, "rank_top")
-        kind = pn.widgets.Select(name=t("nt.rank.kind", lang), value=s.rank_kind, width=200,
+        kind = pn.widgets.Select(label=t("nt.rank.kind", lang), value=s.rank_kind, width=200,
                                  options={t(f"kind.{k}", lang): k for k in ENTITY_KINDS})
         _two_way(kind, s, "rank_kind")
         download = _csv_download(s, s.ranking_frame, lambda: "tanso_ranking.csv", "nt.download_csv")
