@@ -286,6 +286,8 @@ def analyze_gap(
     """Gap between a country's emissions (mart.national) and a target: rates, projections, on track."""
     import json
 
+    import pandas as pd
+
     from tanso.emissions.gap import GapInputError, analyse_gap, series_for
     from tanso.emissions.queries import national
 
@@ -300,7 +302,8 @@ def analyze_gap(
     if frame.empty:
         fail(f"unknown country {country!r}: no rows in mart.national with that country_code")
     name = str(frame["country"].iloc[0])
-    numeric = frame.drop(columns=["country", "kind"]).select_dtypes("number")
+    # all-NULL columns come back as object: coerce so a metric without data says "no data", not "unknown"
+    numeric = frame.drop(columns=["country", "kind", "country_code"]).apply(pd.to_numeric, errors="coerce")
     try:
         series = series_for(numeric.assign(country_code=code), country=code, metric=metric)
         result = analyse_gap(series, country=code, metric=metric, base_year=base_year, target_year=target_year,
