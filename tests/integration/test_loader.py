@@ -66,18 +66,15 @@ def test_upsert_keeps_rows_the_frame_lacks(scratch):
 
 
 def test_a_load_killed_midway_leaves_the_previous_data_readable(scratch):
-    """SIGKILL after the COPY into staging and the DELETE, before COMMIT."""
+    """SIGKILL after the COPY into staging, before the swap and COMMIT."""
     script = textwrap.dedent(f"""
         import sys, time
         import pandas as pd, sqlalchemy as sa
         from tanso.db import load
-        original = load._swap_in
-        def swap_then_stall(cursor, table_load):
-            n = original(cursor, table_load)
-            print("swapped", flush=True)
+        def stall(cursor, staged):
+            print("staged", flush=True)
             time.sleep(60)
-            return n
-        load._swap_in = swap_then_stall
+        load._swap = stall
         engine = sa.create_engine({scratch.url!r})
         frame = pd.DataFrame({{"k": ["z"], "x": [9.0], "n": [9]}})
         load.load_dataset(engine, [load.TableLoad("ops.scratch", frame, key=("k",))],
@@ -86,7 +83,7 @@ def test_a_load_killed_midway_leaves_the_previous_data_readable(scratch):
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
                             cwd=ROOT)
     try:
-        assert proc.stdout.readline().strip() == "swapped"
+        assert proc.stdout.readline().strip() == "staged"
         assert rows(scratch) == [("a", 1.5, 1), ("b", None, 2)]  # readers see the old data
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
@@ -94,3 +91,38 @@ def test_a_load_killed_midway_leaves_the_previous_data_readable(scratch):
         proc.kill()
     assert rows(scratch) == [("a", 1.5, 1), ("b", None, 2)]
     assert loaded_version(scratch.engine, "scratch").version == "v1"
+
+
+@pytest.fixture
+def partitioned(backend):
+    """A table partitioned like core.national_indicators, loaded once."""
+    with backend.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS ops.facts"))
+        conn.execute(sa.text("CREATE TABLE ops.facts (k text, year smallint, x double precision,"
+                             " PRIMARY KEY (k, year)) PARTITION BY RANGE (year)"))
+        conn.execute(sa.text("CREATE TABLE ops.facts_current PARTITION OF ops.facts "
+                             "FOR VALUES FROM (MINVALUE) TO (MAXVALUE)"))
+        conn.execute(sa.text("CREATE VIEW ops.facts_view AS SELECT * FROM ops.facts"))
+    yield backend
+    with backend.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE ops.facts CASCADE"))
+        conn.execute(sa.text("DELETE FROM ops.loaded_datasets WHERE dataset = 'facts'"))
+
+
+def test_a_partitioned_table_is_swapped_whole_and_its_views_follow(partitioned):
+    for version, values in (("v1", [1.0, 2.0]), ("v2", [3.0])):
+        frame = pd.DataFrame({"k": ["a", "b"][: len(values)], "year": [2000] * len(values),
+                              "x": values})
+        load_dataset(partitioned.engine, [TableLoad("ops.facts", frame, key=("k", "year"))],
+                     dataset="facts", version=version, sha256=version * 32)
+    with partitioned.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT k, x FROM ops.facts_view")).all() == [("a", 3.0)]
+        partitions = conn.execute(sa.text(
+            "SELECT inhrelid::regclass::text FROM pg_inherits "
+            "WHERE inhparent = 'ops.facts'::regclass")).scalars().all()
+    assert partitions == ["ops.facts_current"]
+    with pytest.raises(Exception, match="is duplicated"):  # the unique index is checked
+        dup = pd.DataFrame({"k": ["a", "a"], "year": [2000, 2000], "x": [1.0, 2.0]})
+        load_dataset(partitioned.engine, [TableLoad("ops.facts", dup, key=("k", "year"))],
+                     dataset="facts", version="v3", sha256="3" * 64)
+    assert loaded_version(partitioned.engine, "facts").version == "v2"

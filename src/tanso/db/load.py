@@ -1,20 +1,27 @@
-"""Atomic, idempotent bulk loads: COPY into a staging table, swap in one transaction.
+"""Atomic, idempotent bulk loads: binary COPY into staging tables, swapped in one transaction.
 
 A load either commits every table of a dataset together with its version in
-ops.loaded_datasets, or changes nothing: readers keep seeing the previous data while a
-load runs (MVCC), and a load that fails or is killed midway leaves it in place.
+ops.loaded_datasets, or changes nothing; a failed or killed load leaves the previous data.
+
+1. Stage: each frame is COPY'd (binary) into a fresh staging table. The live tables are not
+   touched or locked, so apps keep reading them however long this takes.
+2. Swap, in the same transaction, briefly:
+   - a big fact table is partitioned with a single partition: the staging table (indexed
+     after the COPY, which is faster than indexing row by row) replaces that partition by
+     DETACH/ATTACH. Views stay valid, as they name the parent, and no row is rewritten;
+   - a small table gets DELETE + INSERT ... SELECT from staging;
+   - an upsert merges staging into the table on its key (the table keeps other rows).
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
 import sqlalchemy as sa
+
+from tanso.db import pgbinary
 
 
 @dataclass(frozen=True)
@@ -45,37 +52,85 @@ def is_loaded(engine: sa.Engine, dataset: str, version: str, sha256: str) -> boo
     return loaded_version(engine, dataset) == LoadedVersion(dataset, version, sha256)
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as CSV without header, written by Arrow's C++ writer (fast, exact floats)."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    sink = io.BytesIO()
-    pacsv.write_csv(table, sink, write_options=pacsv.WriteOptions(include_header=False))
-    return sink.getvalue()
+def column_types(cursor, table: str, columns: list[str]) -> list[str]:
+    """PostgreSQL type names of `columns` of `table`, in that order."""
+    cursor.execute(
+        "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped", (table,))
+    types = dict(cursor.fetchall())
+    if missing := [c for c in columns if c not in types]:
+        raise ValueError(f"{table} has no column(s) {', '.join(missing)}")
+    return [types[c] for c in columns]
 
 
 def copy_frame(cursor, table: str, frame: pd.DataFrame) -> None:
-    """COPY a frame into `table` (columns by name) through psycopg 3."""
-    columns = ", ".join(f'"{c}"' for c in frame.columns)
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-        copy.write(csv_bytes(frame))
+    """COPY a frame into `table` (columns by name) in binary format."""
+    columns = list(frame.columns)
+    types = column_types(cursor, table, columns)
+    names = ", ".join(f'"{c}"' for c in columns)
+    with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT binary)") as copy:
+        for chunk in pgbinary.encode_chunks(frame, types):
+            copy.write(chunk)
 
 
-def _swap_in(cursor, load: TableLoad) -> int:
-    staging = "staging_" + load.table.replace(".", "_")
-    cursor.execute(
-        f"CREATE TEMP TABLE {staging} (LIKE {load.table} INCLUDING DEFAULTS) ON COMMIT DROP"
-    )
+@dataclass(frozen=True)
+class _Staged:
+    load: TableLoad
+    staging: str
+    partition: str | None  # the live partition a partitioned table swaps out
+
+
+def _single_partition(cursor, table: str) -> str | None:
+    """The one partition of a partitioned `table`; None for a plain table."""
+    cursor.execute("SELECT relkind FROM pg_class WHERE oid = %s::regclass", (table,))
+    if cursor.fetchone()[0] != "p":
+        return None
+    cursor.execute("SELECT inhrelid::regclass::text FROM pg_inherits "
+                   "WHERE inhparent = %s::regclass", (table,))
+    partitions = [r[0] for r in cursor.fetchall()]
+    if len(partitions) != 1:
+        raise RuntimeError(f"{table} must have exactly one partition, has {len(partitions)}")
+    return partitions[0]
+
+
+def _stage(cursor, load: TableLoad) -> _Staged:
+    partition = _single_partition(cursor, load.table) if load.mode == "replace" else None
+    if partition:
+        staging = f"{load.table}_staging"
+        cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+        cursor.execute(f"CREATE TABLE {staging} (LIKE {load.table} INCLUDING DEFAULTS)")
+    else:
+        staging = "staging_" + load.table.replace(".", "_")
+        cursor.execute(f"CREATE TEMP TABLE {staging} (LIKE {load.table} INCLUDING DEFAULTS) "
+                       "ON COMMIT DROP")
     copy_frame(cursor, staging, load.frame)
-    columns = ", ".join(f'"{c}"' for c in load.frame.columns)
-    insert = f"INSERT INTO {load.table} ({columns}) SELECT {columns} FROM {staging}"
-    if load.mode == "replace":
+    if partition:  # the index ATTACH needs, built once over all rows
+        cursor.execute(f"CREATE UNIQUE INDEX ON {staging} ({', '.join(load.key)})")
+    return _Staged(load, staging, partition)
+
+
+def _swap(cursor, staged: _Staged) -> int:
+    load, columns = staged.load, ", ".join(f'"{c}"' for c in staged.load.frame.columns)
+    if staged.partition:
+        cursor.execute("SELECT pg_get_expr(relpartbound, oid) FROM pg_class "
+                       "WHERE oid = %s::regclass", (staged.partition,))
+        bounds = cursor.fetchone()[0]
+        cursor.execute(f"ALTER TABLE {load.table} DETACH PARTITION {staged.partition}")
+        cursor.execute(f"ALTER TABLE {load.table} ATTACH PARTITION {staged.staging} {bounds}")
+        cursor.execute(f"DROP TABLE {staged.partition}")
+        cursor.execute(f"ALTER TABLE {staged.staging} RENAME TO "
+                       f"{staged.partition.split('.')[-1]}")
+    elif load.mode == "replace":
         cursor.execute(f"DELETE FROM {load.table}")
+        cursor.execute(f"INSERT INTO {load.table} ({columns}) "
+                       f"SELECT {columns} FROM {staged.staging}")
     else:
         updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in load.frame.columns
                             if c not in load.key)
-        keys = ", ".join(load.key)
-        insert += f" ON CONFLICT ({keys}) DO " + (f"UPDATE SET {updates}" if updates else "NOTHING")
-    cursor.execute(insert)
+        cursor.execute(
+            f"INSERT INTO {load.table} ({columns}) SELECT {columns} FROM {staged.staging} "
+            f"ON CONFLICT ({', '.join(load.key)}) DO "
+            + (f"UPDATE SET {updates}" if updates else "NOTHING"))
     return len(load.frame)
 
 
@@ -92,7 +147,8 @@ def load_dataset(
     raw = engine.raw_connection()
     try:
         with raw.cursor() as cursor:
-            rows = sum(_swap_in(cursor, load) for load in loads)
+            staged = [_stage(cursor, load) for load in loads]
+            rows = sum(_swap(cursor, each) for each in staged)
             cursor.execute(
                 """
                 INSERT INTO ops.loaded_datasets (dataset, version, sha256, rows, run_id, loaded_at)
