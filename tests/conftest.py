@@ -32,7 +32,7 @@ def base_env(**extra: str) -> dict[str, str]:
 
 def run_cli(*args: str, env: dict[str, str], check: bool = True, timeout: float = 300):
     result = subprocess.run([*TANSO, *args], env=env, capture_output=True, text=True,
-                            timeout=timeout, cwd=ROOT)
+                            timeout=timeout, cwd=ROOT, check=False)
     if check and result.returncode != 0:
         raise AssertionError(f"tanso {' '.join(args)} exited {result.returncode}:\n"
                              f"{result.stdout}\n{result.stderr}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -87,8 +87,8 @@ def db_status() -> None:
     typer.echo(f"schema:   {current or 'empty'} (latest {head})"
                + ("" if current == head else " — run `tanso db upgrade`"))
     if current:
-        from tanso.db.load import loaded_version
         from tanso.catalog import datasets
+        from tanso.db.load import loaded_version
 
         for ds in datasets():
             loaded = loaded_version(engine, ds.name)
@@ -167,18 +167,24 @@ def pipeline_list() -> None:
 @pipeline_app.command("run")
 def pipeline_run(
     name: str,
-    param: Annotated[list[str], typer.Option("--param", "-p", help="key=value override")] = [],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p",
+                                                    help="key=value override")] = None,
     dry_run: Annotated[bool, typer.Option(help="Show the plan; execute nothing")] = False,
     force: Annotated[bool, typer.Option(help="Reload datasets already loaded as pinned")] = False,
 ) -> None:
     """Run a pipeline's steps in dependency order through papermill."""
     from tanso import metrics
-    from tanso.pipelines import (PipelineError, load_pipeline, parse_overrides, run_pipeline,
-                                 step_parameters)
+    from tanso.pipelines import (
+        PipelineError,
+        load_pipeline,
+        parse_overrides,
+        run_pipeline,
+        step_parameters,
+    )
 
     try:
         pipeline = load_pipeline(name)
-        overrides = parse_overrides(param)
+        overrides = parse_overrides(param or [])
         plan = step_parameters(pipeline, overrides)
         order = pipeline.ordered_steps()
     except PipelineError as exc:
@@ -205,7 +211,7 @@ def pipeline_run(
 
 @pipeline_app.command("history")
 def pipeline_history(
-    name: Annotated[Optional[str], typer.Argument()] = None,
+    name: Annotated[str | None, typer.Argument()] = None,
     limit: int = 20,
 ) -> None:
     """Recorded step runs, newest first."""
@@ -228,8 +234,9 @@ def pipeline_history(
 @app.command()
 def report(
     notebook: Path,
-    param: Annotated[list[str], typer.Option("--param", "-p", help="key=value parameter")] = [],
-    output: Annotated[Optional[Path], typer.Option(
+    param: Annotated[list[str] | None, typer.Option("--param", "-p",
+                                                    help="key=value parameter")] = None,
+    output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="HTML file [default: $TANSO_HOME/reports/<notebook>.html]")] = None,
 ) -> None:
     """Run an analysis notebook and write a self-contained, offline HTML report."""
@@ -241,7 +248,7 @@ def report(
     _engine()  # a clear message now rather than a traceback inside the kernel
     try:
         output = output or settings().reports_dir / f"{notebook.stem}.html"
-        written = run_report(notebook.resolve(), parse_overrides(param), output)
+        written = run_report(notebook.resolve(), parse_overrides(param or []), output)
     except PipelineError as exc:
         fail(str(exc))
     except PapermillExecutionError as exc:
@@ -354,12 +361,12 @@ def _serve_options(port, address, origin, num_procs, num_threads):
                                  num_procs=num_procs, num_threads=num_threads)
 
 
-PortOpt = Annotated[Optional[int], typer.Option(help="Port [env TANSO_PORT, 5006]")]
-AddressOpt = Annotated[Optional[str], typer.Option(help="Address [env TANSO_ADDRESS]")]
-OriginOpt = Annotated[Optional[list[str]], typer.Option(
+PortOpt = Annotated[int | None, typer.Option(help="Port [env TANSO_PORT, 5006]")]
+AddressOpt = Annotated[str | None, typer.Option(help="Address [env TANSO_ADDRESS]")]
+OriginOpt = Annotated[list[str] | None, typer.Option(
     "--allow-websocket-origin", help="Exact host:port allowed [env TANSO_ALLOW_WEBSOCKET_ORIGIN]")]
-ProcsOpt = Annotated[Optional[int], typer.Option(help="Processes [env TANSO_NUM_PROCS, 1]")]
-ThreadsOpt = Annotated[Optional[int], typer.Option(help="Threads [env TANSO_NUM_THREADS, 4]")]
+ProcsOpt = Annotated[int | None, typer.Option(help="Processes [env TANSO_NUM_PROCS, 1]")]
+ThreadsOpt = Annotated[int | None, typer.Option(help="Threads [env TANSO_NUM_THREADS, 4]")]
 
 
 @app.command()

@@ -10,8 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from tanso.config import settings
-from tanso.pipelines import (EXECUTION_TIMEOUT_S, START_TIMEOUT_S, PipelineError,
-                             new_run_id, notebook_parameters)
+from tanso.pipelines import (
+    EXECUTION_TIMEOUT_S,
+    START_TIMEOUT_S,
+    PipelineError,
+    new_run_id,
+    notebook_parameters,
+)
 
 
 def save_html(layout, path: str | Path, *, title: str) -> Path:

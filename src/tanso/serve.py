@@ -24,18 +24,18 @@ class ServeOptions:
     extra: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
-    def from_env(cls, **overrides) -> "ServeOptions":
+    def from_env(cls, **overrides) -> ServeOptions:
         env = os.environ
         origins = tuple(o.strip() for o in env.get("TANSO_ALLOW_WEBSOCKET_ORIGIN", "").split(",")
                         if o.strip())
-        values = dict(
-            port=int(env.get("TANSO_PORT", 5006)),
-            address=env.get("TANSO_ADDRESS", "127.0.0.1"),
-            allow_websocket_origin=origins,
-            num_procs=int(env.get("TANSO_NUM_PROCS", 1)),
-            num_threads=int(env.get("TANSO_NUM_THREADS", 4)),
-            use_xheaders=env.get("TANSO_USE_XHEADERS", "").lower() in ("1", "true", "yes"),
-        )
+        values = {
+            "port": int(env.get("TANSO_PORT", 5006)),
+            "address": env.get("TANSO_ADDRESS", "127.0.0.1"),
+            "allow_websocket_origin": origins,
+            "num_procs": int(env.get("TANSO_NUM_PROCS", 1)),
+            "num_threads": int(env.get("TANSO_NUM_THREADS", 4)),
+            "use_xheaders": env.get("TANSO_USE_XHEADERS", "").lower() in ("1", "true", "yes"),
+        }
         values.update({k: v for k, v in overrides.items() if v not in (None, ())})
         return cls(**values)
 

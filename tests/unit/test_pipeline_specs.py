@@ -42,8 +42,8 @@ def test_unknown_pipeline_names_the_known_ones():
      "notebook missing.py does not exist"),
     ("schedule: '@daily'\nsteps:\n  - {name: x, notebook: a.py, depends_on: [y]}\n",
      "depends on unknown step"),
-    ("schedule: '@daily'\nsteps:\n  - {name: x, notebook: a.py, depends_on: [y]}\n"
-     "  - {name: y, notebook: b.py, depends_on: [x]}\n", "cycle"),
+    (("schedule: '@daily'\nsteps:\n  - {name: x, notebook: a.py, depends_on: [y]}\n"
+      "  - {name: y, notebook: b.py, depends_on: [x]}\n"), "cycle"),
 ])
 def test_bad_specs_say_what_is_wrong(project, spec, message):
     write(project, "bad", spec)
