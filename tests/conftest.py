@@ -8,9 +8,11 @@ session; CLI calls get an environment pointing at that backend only.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,8 +73,10 @@ def _reset(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def embedded_backend(tmp_path_factory):
-    home = tmp_path_factory.mktemp("embedded_home")
+def embedded_backend():
+    # Not under pytest's basetemp: pytest resets its root to mode 0700 whenever a session
+    # starts, and the server runs as the `embedded_postgres` user when tests run as root.
+    home = Path(tempfile.mkdtemp(prefix="tanso-test-"))
     env = base_env(TANSO_HOME=str(home))
     run_cli("db", "start", env=env)
     url = run_cli("db", "url", env=env).stdout.strip()
@@ -80,6 +84,7 @@ def embedded_backend(tmp_path_factory):
     run_cli("db", "upgrade", env=env)
     yield Backend("embedded", env, url)
     run_cli("db", "stop", env=env, check=False)
+    shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -47,7 +47,7 @@ def suite_url(loaded_embedded, tmp_path_factory):
         proc.wait(timeout=20)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # Playwright's sync API holds an event loop while open
 def browser():
     if not shutil.which(CHROMIUM):
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
