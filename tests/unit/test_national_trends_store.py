@@ -74,8 +74,9 @@ def test_unknown_codes_are_reported_and_ignored(store):
 
 
 def test_bad_link_values_are_collected_not_raised(store):
-    store.apply_url_values({"indicator": "nope", "scale": "log", "rank_top": 999, "years": "abc"})
-    assert store.scale == "log" and store.indicator == "total_ghg"
+    store.apply_url_values({"indicator": "nope", "scale": "log", "rank_top": 999, "years": "abc",
+                            "scenario_rates": 150})
+    assert store.scale == "log" and store.indicator == "total_ghg" and store.scenario_rates == "150"
     assert {"indicator=nope", "top=999", "years=abc"} <= set(store.url_problems)
 
 

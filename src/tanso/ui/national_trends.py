@@ -119,6 +119,8 @@ class NationalTrendsStore(param.Parameterized):
         """Apply link values one by one; the ones that fail are reported in ``url_problems``."""
         bad = []
         for name, value in values.items():
+            if isinstance(self.param[name], param.String) and isinstance(value, (int, float)):
+                value = f"{value:g}"  # the URL parser turned "150" into a number
             try:
                 self.param.update(**{name: value})
             except Exception:  # noqa: BLE001 - any rejected value is reported the same way
@@ -396,8 +398,9 @@ class TrendChart(Viewer):
         self._message = pn.pane.Alert("", alert_type="info", visible=False, margin=(5, 10),
                                       sizing_mode="stretch_width")
         self._refresh()
-        # a side effect: the live figure's series are swapped in place (see TrendFigure)
-        self.store.param.watch(self._refresh, list(self.DEPENDS))
+        # A side effect: the live figure's series are swapped in place (see TrendFigure). Served with
+        # threads, the change must run on the event loop holding the document lock, or BokehJS misses it.
+        self.store.param.watch(lambda *_: pn.state.execute(self._refresh), list(self.DEPENDS))
 
     def _show(self, message: str | None, kind: str = "info", *, chart: bool) -> None:
         self._message.param.update(object=message or "", alert_type=kind, visible=bool(message))
