@@ -31,6 +31,9 @@ lint: env
 
 bench: env              ## performance figures (printed, not asserted)
 	$(BIN)/python benchmarks/etl_load.py
+	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/gap_all.py
+	$(BIN)/python benchmarks/app_latency.py
 
 clean:
 	-$(BIN)/tanso db stop

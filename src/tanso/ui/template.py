@@ -22,13 +22,13 @@ def language_switch(lang: str) -> pn.widgets.RadioButtonGroup:
         value=lang, button_type="light", button_style="outline", width=160, margin=(12, 10),
     )
 
-    def reload_in(event) -> None:
-        # a full reload rebuilds every label in the new language and keeps the other URL state
-        if pn.state.location is not None:
-            pn.state.location.reload = True
-            pn.state.location.update_query(lang=event.new)
-
-    switch.param.watch(reload_in, "value")
+    # Navigate in the browser: the new page is built in the new language and keeps the rest
+    # of the URL (view state). A server-side Location update raced with the reload.
+    switch.jscallback(value="""
+        const url = new URL(window.location.href);
+        url.searchParams.set('lang', codes[cb_obj.active]);
+        window.location.assign(url.toString());
+    """, args={"codes": list(LANGUAGES)})
     return switch
 
 
