@@ -32,6 +32,7 @@ from tanso.emissions.national_view import (
 )
 from tanso.emissions.targets import METRICS as TARGET_METRICS
 from tanso.emissions.targets import Target
+from tanso.server_metrics import observe_callback
 from tanso.ui import national_charts as charts
 from tanso.ui.i18n import t
 
@@ -379,7 +380,7 @@ class Controls(Viewer):
 
         return pn.Column(
             picker, heading("nt.kinds"), kinds, indicator, years,
-            pn.Row(pn.Column(heading("nt.scale"), scale), pn.Column(heading("nt.mode"), mode)),
+            heading("nt.scale"), scale, heading("nt.mode"), mode,
             trend, targets, sizing_mode="stretch_width")
 
 
@@ -406,6 +407,7 @@ class TrendChart(Viewer):
         self._message.param.update(object=message or "", alert_type=kind, visible=bool(message))
         self._pane.visible = chart
 
+    @observe_callback("national_trends")
     def _refresh(self, *_) -> None:
         s, lang = self.store, self.store.lang
         ind, years = s.ind, s.years
@@ -512,6 +514,7 @@ class GapView(Viewer):
 
     store = param.ClassSelector(class_=NationalTrendsStore)
 
+    @observe_callback("national_trends")
     def _table(self, *_):
         s, lang = self.store, self.store.lang
         _skip_unless_active(s, "gap")
@@ -587,6 +590,7 @@ class ScenarioView(Viewer):
 
     store = param.ClassSelector(class_=NationalTrendsStore)
 
+    @observe_callback("national_trends")
     def _result(self, *_):
         s, lang = self.store, self.store.lang
         _skip_unless_active(s, "scenario")
