@@ -9,20 +9,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from pathlib import Path
 
-import pandas as pd
-
-from tanso.emissions.analysis import frame_from_owid
+from tanso import catalog
+from tanso.emissions import national
 from tanso.emissions.gap import analyse_all_gaps
-from tanso.emissions.targets import load_targets
-
-ROOT = Path(__file__).resolve().parents[1]
-TARGETS = ROOT / "data" / "raw" / "targets" / "2026-11" / "targets.csv"
-OWID_CANDIDATES = [
-    *sorted((ROOT / "data" / "raw" / "owid_co2").glob("*/owid-co2-data.parquet"), reverse=True),
-    Path("/work/shared/data/owid_co2/owid-co2-data.parquet"),
-]
+from tanso.emissions.targets import read_targets, targets_from_frame
 
 
 def main() -> None:
@@ -30,9 +21,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
 
-    owid_path = next(path for path in OWID_CANDIDATES if path.exists())
-    frame = frame_from_owid(pd.read_parquet(owid_path))
-    targets = load_targets(TARGETS)
+    owid = catalog.read("owid_co2")
+    frame = national.tidy_owid(owid, national.build_countries(owid))
+    targets = targets_from_frame(read_targets(catalog.verified_path("targets")))
     analyse_all_gaps(frame, targets)  # warm-up: imports and first-call caches
 
     timings = []
@@ -42,7 +33,7 @@ def main() -> None:
         timings.append((time.perf_counter() - start) * 1000)
     timings.sort()
     p95 = timings[min(len(timings) - 1, int(0.95 * len(timings)))]
-    print(f"data: {owid_path} ({len(frame):,} rows); targets: {len(targets)} "
+    print(f"data: catalog owid_co2 ({len(frame):,} rows); targets: {len(targets)} "
           f"({table['comparable'].eq(True).sum()} comparable as a level, {table['error'].notna().sum()} errors)")
     print(f"analyse_all_gaps over {args.runs} runs: median {statistics.median(timings):.1f} ms, "
           f"p95 {p95:.1f} ms, max {timings[-1]:.1f} ms")

@@ -145,11 +145,3 @@ def test_index_to_base():
 def test_missing_columns_are_named():
     with pytest.raises(ValueError, match="lacks column.*population"):
         an.per_capita(tidy([("A", 2000, 1.0)]))
-
-
-def test_frame_from_owid_maps_aggregates():
-    owid = pd.DataFrame({"country": ["Korea", "World", "European Union (27)", "Asia"],
-                         "year": [2020] * 4, "iso_code": ["KOR", None, None, None], "total_ghg": [1.0, 2.0, 3.0, 4.0]})
-    out = an.frame_from_owid(owid, columns=("total_ghg",))
-    assert out["country_code"].tolist() == ["KOR", "OWID_WRL", "EU27"]
-    assert list(out.columns) == ["country_code", "year", "total_ghg"]

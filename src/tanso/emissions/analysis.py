@@ -28,11 +28,6 @@ import pandas as pd
 
 COUNTRY, YEAR, VALUE = "country_code", "year", "value"
 
-# OWID entities without an ISO code that Tanso analyses anyway; the EU is a party to the Paris
-# Agreement with its own NDC, and the world total is the denominator of every share.
-OWID_AGGREGATE_CODES = {"World": "OWID_WRL", "European Union (27)": "EU27"}
-
-
 @dataclass(frozen=True)
 class Trend:
     """Ordinary least-squares line value = intercept + slope · year.
@@ -274,23 +269,3 @@ def peak_year(data):
     if observed.empty:
         raise ValueError("no observed values: a peak year needs data")
     return int(observed.idxmax())
-
-
-# ---------------------------------------------------------------- adapters
-
-
-def frame_from_owid(owid: pd.DataFrame, *, columns: tuple[str, ...] = (
-    "co2", "total_ghg", "total_ghg_excluding_lucf", "population", "gdp",
-)) -> pd.DataFrame:
-    """OWID's CO2/GHG table as a wide frame: country_code, year, and the chosen OWID columns.
-
-    country_code is OWID's iso_code, or a code from OWID_AGGREGATE_CODES (OWID_WRL, EU27, as in
-    owid_entities.json); other aggregates (continents, income groups) are dropped. Select one column
-    and rename it ``value`` to get the tidy frame the functions above take.
-    """
-    _require_columns(owid, ["country", "year", "iso_code", *columns])
-    codes = owid["iso_code"].fillna(owid["country"].map(OWID_AGGREGATE_CODES))
-    keep = codes.notna()
-    out = owid.loc[keep, ["year", *columns]].copy()
-    out.insert(0, COUNTRY, codes[keep].astype(str))
-    return out.reset_index(drop=True)
