@@ -79,7 +79,7 @@ paths = pd.DataFrame([{"country_code": country, "label": f"{x.name} pathway", "y
 recent_cut = max(0.0, -gap.recent_annual_rate_pct)
 required_cut = max(0.0, -(gap.stated.required_annual_rate_pct or 0.0))
 scenarios = {
-    f"Recent pace ({gap.recent_annual_rate_pct:+.2f} %/yr)": recent_cut,
+    f"Recent pace ({recent_cut:.2f} %/yr cut)": recent_cut,
     f"Rate the {goal.name} requires ({required_cut:.2f} %/yr cut)": required_cut,
     f"Given rates ({rates})": rates,
 }
