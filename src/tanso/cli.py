@@ -75,6 +75,8 @@ def db_stop() -> None:
 @db_app.command("status")
 def db_status() -> None:
     """Server, schema revision and loaded dataset versions."""
+    import pandas as pd
+
     from tanso.db import migrations
     from tanso.db.engine import DatabaseUnavailable, check_connection, get_engine, redacted
 
@@ -87,13 +89,12 @@ def db_status() -> None:
     typer.echo(f"schema:   {current or 'empty'} (latest {head})"
                + ("" if current == head else " — run `tanso db upgrade`"))
     if current:
-        from tanso.catalog import datasets
-        from tanso.db.load import loaded_version
+        from tanso.status import loaded_frame
 
-        for ds in datasets():
-            loaded = loaded_version(engine, ds.name)
-            state = (f"loaded {loaded.version}" if loaded else "not loaded")
-            typer.echo(f"  {ds.name:<20} catalog {ds.version:<10} {state}")
+        for row in loaded_frame(engine).itertuples():
+            state = "not loaded" if pd.isna(row.loaded_version) else f"loaded {row.loaded_version}"
+            stale = "" if row.up_to_date or pd.isna(row.loaded_version) else " (new version pinned)"
+            typer.echo(f"  {row.dataset:<20} catalog {row.catalog_version:<10} {state}{stale}")
 
 
 @db_app.command("url")
@@ -394,19 +395,14 @@ def up(port: PortOpt = None, address: AddressOpt = None, allow_websocket_origin:
     missing = status.datasets_to_load(engine)
     if missing:
         typer.echo(f"loading {', '.join(missing)} (first start or a new catalog version)")
-        for name in _pipelines_loading(missing):
+        from tanso.pipelines import dataset_pipelines
+
+        owners = dataset_pipelines()
+        for name in sorted({owners[d] for d in missing}):
             pipeline_run(name, param=[], dry_run=False, force=False)
     else:
         typer.echo("every pinned dataset is loaded; nothing to do")
     serve(port, address, allow_websocket_origin, num_procs, num_threads)
-
-
-def _pipelines_loading(datasets: list[str]) -> list[str]:
-    """Pipelines with a step whose `dataset` parameter is one of `datasets`."""
-    from tanso.pipelines import load_pipeline, pipeline_names
-
-    return [name for name in pipeline_names()
-            if any(s.parameters.get("dataset") in datasets for s in load_pipeline(name).steps)]
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -52,7 +52,7 @@ def pipeline_registry(run: PipelineRun, engine: sa.Engine) -> CollectorRegistry:
             "SELECT step, status, count(*) FROM ops.pipeline_runs WHERE pipeline = :p "
             "AND status <> 'running' GROUP BY step, status"), {"p": name}).all()
         times = conn.execute(sa.text(
-            "SELECT max(finished_at) FILTER (WHERE true), "
+            "SELECT max(finished_at), "
             "max(finished_at) FILTER (WHERE run_id IN (SELECT run_id FROM ops.pipeline_runs "
             "  WHERE pipeline = :p GROUP BY run_id HAVING bool_and(status = 'succeeded'))) "
             "FROM ops.pipeline_runs WHERE pipeline = :p"), {"p": name}).one()

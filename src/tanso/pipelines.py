@@ -108,6 +108,12 @@ def load_pipeline(name: str) -> Pipeline:
     return pipeline
 
 
+def dataset_pipelines() -> dict[str, str]:
+    """Catalog dataset → the pipeline that loads it (a step names it as its `dataset` parameter)."""
+    return {step.parameters["dataset"]: name for name in pipeline_names()
+            for step in load_pipeline(name).steps if "dataset" in step.parameters}
+
+
 def notebook_parameters(notebook: Path) -> set[str]:
     """Names declared in the notebook's `parameters` cell."""
     import jupytext

@@ -6,9 +6,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from tanso.catalog import datasets
-
-# Catalog entries read by other entries' notebooks rather than loaded as tables.
-NOT_LOADED = {"owid_co2_codebook"}
+from tanso.pipelines import dataset_pipelines
 
 
 def catalog_frame() -> pd.DataFrame:
@@ -22,13 +20,13 @@ def catalog_frame() -> pd.DataFrame:
 
 
 def loaded_frame(engine: sa.Engine) -> pd.DataFrame:
-    """One row per loadable catalog dataset with the version loaded (if any)."""
+    """One row per catalog dataset a pipeline loads, with the version loaded (if any)."""
     with engine.connect() as conn:
         loaded = pd.read_sql(sa.text("SELECT dataset, version AS loaded_version, sha256 AS "
                                      "loaded_sha256, rows, loaded_at, run_id "
                                      "FROM ops.loaded_datasets"), conn)
     pinned = pd.DataFrame([{"dataset": d.name, "catalog_version": d.version, "sha256": d.sha256}
-                           for d in datasets() if d.name not in NOT_LOADED])
+                           for d in datasets() if d.name in dataset_pipelines()])
     frame = pinned.merge(loaded, on="dataset", how="left")
     frame["up_to_date"] = frame["loaded_sha256"].eq(frame["sha256"])
     return frame.drop(columns=["sha256", "loaded_sha256"])
