@@ -73,6 +73,10 @@ class VerifiedCSV(_Verified, readers.PandasCSV):
     pass
 
 
+class VerifiedExcel(_Verified, readers.PandasExcel):
+    pass
+
+
 @dataclass(frozen=True)
 class Dataset:
     name: str
