@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from tanso import logs
-from tanso.commands import recycling
+from tanso.commands import footprint, recycling
 from tanso.config import settings
 
 app = typer.Typer(help="Tanso (탄소): carbon-neutrality analytics suite.", no_args_is_help=True,
@@ -23,6 +23,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(recycling.app, name="recycling")
+app.add_typer(footprint.app, name="footprint")
 
 log = logging.getLogger("tanso.cli")
 
