@@ -1,0 +1,67 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Voluntary carbon market — VROD, OffsetsDB and registry exports
+# Harmonises Berkeley VROD v2025-12, the OffsetsDB project list, raw registry exports (Verra,
+# Gold Standard, ACR, CAR, ART, Isometric, Cercarbono) and the VROD 2021 registry tabs into
+# `core.vcm_*`: projects per source and merged, VROD's yearly credits in long form, credit
+# transactions, disagreements between sources and data-quality flags. One atomic load.
+
+# %% tags=["parameters"]
+dataset = "vrod"
+tolerance = 0.01
+run_id = None
+step_result_path = None
+
+# %%
+from tanso import catalog
+from tanso.db.engine import get_engine
+from tanso.db.load import TableLoad, load_dataset
+from tanso.pipelines import record_step_result
+from tanso.vcm import harmonise, sources
+
+engine = get_engine()
+
+# %% [markdown]
+# ## Load inputs
+
+# %%
+pinned = catalog.dataset(dataset)
+inputs = sources.read_inputs()
+print({k: (v.shape if hasattr(v, "shape") else len(v)) for k, v in inputs.items()})
+
+# %% [markdown]
+# ## Process data
+
+# %%
+tables = harmonise.build_tables(**inputs, tolerance=float(tolerance))
+print(tables.reconciliation.as_dict())
+print(tables.flags["flag"].value_counts())
+
+# %% [markdown]
+# ## Save outputs
+
+# %%
+loads = [
+    TableLoad("core.vcm_source_projects", tables.source_projects, key=("source", "project_id")),
+    TableLoad("core.vcm_projects", tables.projects, key=("project_id",)),
+    TableLoad("core.vcm_credit_years", tables.credit_years,
+              key=("project_id", "source", "year", "kind")),
+    TableLoad("core.vcm_transactions", tables.transactions,
+              key=("source", "source_file", "source_row", "kind")),
+    TableLoad("core.vcm_disagreements", tables.disagreements,
+              key=("project_id", "field", "source_a", "source_b")),
+    TableLoad("core.vcm_flags", tables.flags, key=("project_id", "flag")),
+]
+rows = load_dataset(engine, loads, dataset=pinned.name, version=pinned.version,
+                    sha256=pinned.sha256, run_id=run_id)
+record_step_result(step_result_path, rows_written=rows, dataset_version=pinned.version)
+print(f"rows written: {rows}")
