@@ -2,13 +2,21 @@
 
 One process serves all apps; `index` is served at `/`. Options come from the CLI or the
 environment (the container and the Helm chart set TANSO_* variables).
+
+Security defaults: session ids are signed (`--session-ids signed`) with TANSO_SECRET_KEY (or Bokeh's
+BOKEH_SECRET_KEY), so a made-up or copied `?bokeh-session-id=` does not join another person's
+session; a local `tanso serve` without a key generates one for the life of the process. Every
+response carries security headers (`tanso.security_headers`). To add options (an auth provider,
+another plugin) extend `panel_serve_argv` or pass `extra`.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tanso.config import settings
 
@@ -21,6 +29,8 @@ class ServeOptions:
     num_procs: int = 1
     num_threads: int = 4
     use_xheaders: bool = False   # behind a TLS-terminating proxy or ingress
+    secret_key: str = ""         # signs session ids; generated per process when empty
+    unused_session_lifetime_ms: int = 15000  # a GET whose page never connects is dropped after this
     extra: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
@@ -35,6 +45,7 @@ class ServeOptions:
             "num_procs": int(env.get("TANSO_NUM_PROCS", 1)),
             "num_threads": int(env.get("TANSO_NUM_THREADS", 4)),
             "use_xheaders": env.get("TANSO_USE_XHEADERS", "").lower() in ("1", "true", "yes"),
+            "secret_key": env.get("TANSO_SECRET_KEY") or env.get("BOKEH_SECRET_KEY", ""),
         }
         values.update({k: v for k, v in overrides.items() if v not in (None, ())})
         return cls(**values)
@@ -54,9 +65,12 @@ def panel_serve_argv(options: ServeOptions) -> list[str]:
             "--port", str(options.port), "--address", options.address,
             "--num-procs", str(options.num_procs), "--num-threads", str(options.num_threads),
             "--liveness", "--plugins", "tanso.server_metrics",  # GET /metrics
+            "--plugins", "tanso.security_headers",
+            "--session-ids", "signed",
+            "--setup", str(Path(__file__).with_name("warmup.py")),  # shared data read once, before any visitor
             "--session-history", "200",
             "--global-loading-spinner", "--check-unused-sessions", "5000",
-            "--unused-session-lifetime", "60000"]
+            "--unused-session-lifetime", str(options.unused_session_lifetime_ms)]
     for origin in options.origins():
         argv += ["--allow-websocket-origin", origin]
     if options.use_xheaders:
@@ -64,7 +78,15 @@ def panel_serve_argv(options: ServeOptions) -> list[str]:
     return argv + list(options.extra)
 
 
+def server_env(options: ServeOptions, environ=None) -> dict[str, str]:
+    """The Panel server's environment: the session-signing key set (generated when not given)."""
+    env = dict(os.environ if environ is None else environ)
+    env["BOKEH_SECRET_KEY"] = options.secret_key or secrets.token_urlsafe(48)
+    env["BOKEH_SIGN_SESSIONS"] = "true"
+    return env
+
+
 def exec_panel(options: ServeOptions) -> None:
     """Replace this process with the Panel server (signals reach it directly)."""
     argv = panel_serve_argv(options)
-    os.execv(argv[0], argv)
+    os.execve(argv[0], argv, server_env(options))

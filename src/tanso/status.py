@@ -12,7 +12,7 @@ from tanso.pipelines import dataset_pipelines
 def catalog_frame() -> pd.DataFrame:
     rows = [
         {"dataset": d.name, "version": d.version, "licence": d.licence,
-         "file_check": d.verify() or "ok", "sha256": d.sha256[:12], "source": d.source_url,
+         "file_check": d.verify() or "ok", "sha256": d.sha256, "source": d.source_url,
          "attribution": d.attribution}
         for d in datasets()
     ]

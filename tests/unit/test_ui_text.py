@@ -2,7 +2,7 @@ import json
 import logging
 
 from tanso.logs import JsonFormatter, run_id_var
-from tanso.serve import ServeOptions, panel_serve_argv
+from tanso.serve import ServeOptions, panel_serve_argv, server_env
 from tanso.ui.i18n import LANGUAGES, messages, normalise, t
 
 
@@ -41,9 +41,25 @@ def test_serve_options_come_from_the_environment(monkeypatch):
     origins = [argv[i + 1] for i, a in enumerate(argv) if a == "--allow-websocket-origin"]
     assert origins == ["tanso.example.org", "tanso.example.org:443"]
     assert "--liveness" in argv and argv[argv.index("--index") + 1] == "index"
-    assert argv[argv.index("--plugins") + 1] == "tanso.server_metrics"
+    plugins = [argv[i + 1] for i, a in enumerate(argv) if a == "--plugins"]
+    assert plugins == ["tanso.server_metrics", "tanso.security_headers"]
+    assert argv[argv.index("--session-ids") + 1] == "signed"
+    assert int(argv[argv.index("--unused-session-lifetime") + 1]) <= 15000
     assert any(a.endswith("apps/index.py") for a in argv)
 
 
 def test_default_origins_are_exact_local_hosts():
     assert ServeOptions(port=5006).origins() == ("localhost:5006", "127.0.0.1:5006")
+
+
+def test_session_ids_are_signed_with_the_given_or_a_generated_key(monkeypatch):
+    monkeypatch.delenv("BOKEH_SECRET_KEY", raising=False)
+    monkeypatch.setenv("TANSO_SECRET_KEY", "k" * 40)
+    env = server_env(ServeOptions.from_env(), environ={})
+    assert env["BOKEH_SECRET_KEY"] == "k" * 40 and env["BOKEH_SIGN_SESSIONS"] == "true"
+    monkeypatch.delenv("TANSO_SECRET_KEY")
+    monkeypatch.setenv("BOKEH_SECRET_KEY", "b" * 40)
+    assert server_env(ServeOptions.from_env(), environ={})["BOKEH_SECRET_KEY"] == "b" * 40
+    monkeypatch.delenv("BOKEH_SECRET_KEY")
+    generated = {server_env(ServeOptions.from_env(), environ={})["BOKEH_SECRET_KEY"] for _ in range(2)}
+    assert len(generated) == 2 and all(len(key) >= 32 for key in generated)

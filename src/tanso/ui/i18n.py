@@ -26,3 +26,10 @@ def t(key: str, lang: str = DEFAULT, **values) -> str:
 
 def normalise(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT
+
+
+def markup(key: str, lang: str = DEFAULT, **values):
+    """The message for `key` as Markdown (the catalog is trusted), every value escaped."""
+    from tanso.ui.safe import markdown
+
+    return markdown(t(key, lang), **values)

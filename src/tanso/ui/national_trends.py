@@ -34,7 +34,8 @@ from tanso.emissions.targets import METRICS as TARGET_METRICS
 from tanso.emissions.targets import Target
 from tanso.server_metrics import observe_callback
 from tanso.ui import national_charts as charts
-from tanso.ui.i18n import t
+from tanso.ui import safe
+from tanso.ui.i18n import markup, t
 
 TABS = ("trends", "gap", "scenario", "ranking")
 URL_PARAMETERS = {
@@ -313,13 +314,13 @@ class Notices(Viewer):
     def _alerts(self, countries, url_problems, lang):
         out = []
         if unknown := unknown_codes(self.store.data, countries):
-            out.append(pn.pane.Alert(t("nt.unknown_codes", lang, codes=", ".join(unknown)), alert_type="warning",
+            out.append(safe.Alert(t("nt.unknown_codes", lang, codes=", ".join(unknown)), alert_type="warning",
                                      margin=(5, 10)))
         if url_problems:
-            out.append(pn.pane.Alert(t("nt.bad_url", lang, items=", ".join(url_problems)), alert_type="warning",
+            out.append(safe.Alert(t("nt.bad_url", lang, items=", ".join(url_problems)), alert_type="warning",
                                      margin=(5, 10)))
         if not countries:
-            out.append(pn.pane.Alert(t("nt.empty", lang), alert_type="info", margin=(5, 10)))
+            out.append(safe.Alert(t("nt.empty", lang), alert_type="info", margin=(5, 10)))
         return pn.Column(*out, sizing_mode="stretch_width", margin=0)
 
     def __panel__(self):
@@ -376,7 +377,7 @@ class Controls(Viewer):
         targets = pn.widgets.Checkbox(label=t("nt.targets", lang), value=s.show_targets)
         _two_way(targets, s, "show_targets")
         def heading(key):
-            return pn.pane.HTML(f"<b>{t(key, lang)}</b>", margin=(8, 10, 0, 10))
+            return safe.HTML(safe.Markup(f"<b>{safe.escape(t(key, lang))}</b>"), margin=(8, 10, 0, 10))
 
         return pn.Column(
             picker, heading("nt.kinds"), kinds, indicator, years,
@@ -396,7 +397,7 @@ class TrendChart(Viewer):
         super().__init__(**params)
         self._chart = charts.TrendFigure(source=self.store.source())
         self._pane = pn.pane.Bokeh(self._chart.figure, sizing_mode="stretch_width", min_height=440)
-        self._message = pn.pane.Alert("", alert_type="info", visible=False, margin=(5, 10),
+        self._message = safe.Alert("", alert_type="info", visible=False, margin=(5, 10),
                                       sizing_mode="stretch_width")
         self._refresh()
         # A side effect: the live figure's series are swapped in place (see TrendFigure). Served with
@@ -443,7 +444,7 @@ class TrendChart(Viewer):
 
     def _caption(self, indicator, mode, lang):
         ind = BY_KEY[indicator]
-        return pn.pane.Markdown(t("nt.caption", lang, column=ind.codebook, source=self.store.source()),
+        return safe.Markdown(markup("nt.caption", lang, column=ind.codebook, source=self.store.source()),
                                 styles={"color": "#555", "font-size": "0.85em"}, margin=(0, 10),
                                 sizing_mode="stretch_width")
 
@@ -478,7 +479,7 @@ def gap_display(frame: pd.DataFrame, data: NationalData, lang: str) -> tuple[pd.
             rows.append(head | {"basis": "–", "status": r["error"]})
             continue
         for cav in r.get("caveats") or []:
-            caveats.append(f"**{name} — {r['target_name']}**: {cav}")
+            caveats.append(safe.markdown("**{name} — {target}**: {caveat}", name=name, target=r["target_name"], caveat=cav))
         latest = f"{r['latest_value']:,.1f} ({r['latest_year']})"
         common = {"latest": latest, "recent_rate": _fmt(r["recent_annual_rate_pct"], "+.2f"),
                   "slope": _fmt(r["trend_slope_per_year"], "+,.1f")}
@@ -519,13 +520,13 @@ class GapView(Viewer):
         s, lang = self.store, self.store.lang
         _skip_unless_active(s, "gap")
         if not s.countries:
-            return pn.pane.Alert(t("nt.empty", lang), alert_type="info")
+            return safe.Alert(t("nt.empty", lang), alert_type="info")
         frame, message = s.gaps()
         parts = []
         if message:
-            parts.append(pn.pane.Alert(message, alert_type="danger"))
+            parts.append(safe.Alert(message, alert_type="danger"))
         if frame.empty:
-            parts.append(pn.pane.Alert(t("nt.gap.none", lang), alert_type="info"))
+            parts.append(safe.Alert(t("nt.gap.none", lang), alert_type="info"))
             return pn.Column(*parts, sizing_mode="stretch_width")
         shown, caveats = gap_display(frame, s.data, lang)
         titles = {c: t(f"nt.col.{c}", lang) for c in GAP_COLUMNS}
@@ -537,10 +538,10 @@ class GapView(Viewer):
         table.style.map(lambda v: f"color: {status_colours[v]}; font-weight: 600" if v in status_colours else "",
                         subset=[titles["status"]])
         parts.append(table)
-        parts.append(pn.pane.Markdown(t("nt.gap.source", lang, source=s.source(), window=s.window),
+        parts.append(safe.Markdown(markup("nt.gap.source", lang, source=s.source(), window=s.window),
                                       styles={"color": "#555", "font-size": "0.85em"}))
         if caveats:
-            parts.append(pn.pane.Markdown(f"#### {t('nt.gap.caveats', lang)}\n" + "\n".join(f"- {c}" for c in caveats),
+            parts.append(safe.Markdown(safe.Markup(f"#### {safe.escape(t('nt.gap.caveats', lang))}\n" + "\n".join(f"- {c}" for c in caveats)),
                                           sizing_mode="stretch_width"))
         return pn.Column(*parts, sizing_mode="stretch_width")
 
@@ -570,7 +571,7 @@ class GapView(Viewer):
         clear.on_click(lambda _: setattr(s, "custom_reduction_pct", None))
         window = pn.widgets.IntInput(label=t("nt.window", lang), value=s.window, start=1, end=30, width=110)
         _two_way(window, s, "window")
-        return pn.Card(pn.pane.Markdown(t("nt.custom.help", lang), margin=(0, 10)),
+        return pn.Card(safe.Markdown(markup("nt.custom.help", lang), margin=(0, 10)),
                        pn.FlexBox(country, metric, base, year, pct, clear, window),
                        title=t("nt.custom.title", lang), collapsed=False, sizing_mode="stretch_width",
                        margin=(10, 10))
@@ -580,7 +581,7 @@ class GapView(Viewer):
         deps = [s.param.countries, s.param.window, s.param.custom_reduction_pct, s.param.custom_country,
                 s.param.custom_metric, s.param.custom_base_year, s.param.custom_target_year, s.param.tab]
         download = _csv_download(s, self._csv, lambda: "tanso_gap_to_target.csv", "nt.download_csv")
-        return pn.Column(pn.pane.Markdown(t("nt.gap.intro", s.lang), sizing_mode="stretch_width"),
+        return pn.Column(safe.Markdown(markup("nt.gap.intro", s.lang), sizing_mode="stretch_width"),
                          pn.panel(pn.bind(self._table, *deps), sizing_mode="stretch_width", lazy=True),
                          pn.Row(pn.HSpacer(), download), self._custom_form(), sizing_mode="stretch_width")
 
@@ -597,7 +598,7 @@ class ScenarioView(Viewer):
         try:
             result = s.scenario()
         except (ScenarioInputError, GapInputError, ValueError) as error:
-            return pn.pane.Alert(f"{t('nt.sc.error', lang)} {error}", alert_type="danger")
+            return safe.Alert(f"{t('nt.sc.error', lang)} {error}", alert_type="danger")
         ind = BY_KEY[s.scenario_metric]
         summary = result["summary"]
         labels = {"history": t("nt.sc.history", lang), "scenario": t("nt.sc.scenario", lang),
@@ -613,16 +614,16 @@ class ScenarioView(Viewer):
         met = [{t("nt.sc.col.target", lang): name,
                 t("nt.sc.col.year", lang): (str(year) if year else t("nt.sc.not_met", lang, year=summary["end_year"]))}
                for name, year in summary["target_years"].items()]
-        cumulative = t("nt.sc.cumulative", lang, start=summary["start_year"], end=summary["end_year"],
+        cumulative = markup("nt.sc.cumulative", lang, start=summary["start_year"], end=summary["end_year"],
                        scenario=f"{summary['cumulative_scenario_mt']:,.0f}",
                        line=f"{summary['cumulative_straight_line_mt']:,.0f}",
                        diff=f"{summary['cumulative_excess_mt']:+,.0f}", year=s.net_zero_year)
         value_2050 = float(result["projection"]["value"].iloc[-1])
-        headline = t("nt.sc.headline", lang, latest_year=result["latest_year"],
+        headline = markup("nt.sc.headline", lang, latest_year=result["latest_year"],
                      latest=f"{result['latest_value']:,.1f}", end=summary["end_year"], value=f"{value_2050:,.1f}",
                      unit=ind.unit)
         parts = [pn.pane.HoloViews(plot, sizing_mode="stretch_width", min_height=400),
-                 pn.pane.Markdown(f"{headline}\n\n{cumulative}", sizing_mode="stretch_width")]
+                 safe.Markdown(safe.Markup(f"{headline}\n\n{cumulative}"), sizing_mode="stretch_width")]
         if met:
             parts.append(pn.widgets.Tabulator(pd.DataFrame(met), disabled=True, show_index=False,
                                               layout="fit_data_table"))
@@ -659,9 +660,9 @@ class ScenarioView(Viewer):
 
         download = _csv_download(s, safe_csv, lambda: "tanso_scenario.csv", "nt.download_csv")
         return pn.Column(
-            pn.pane.Markdown(t("nt.sc.intro", lang), sizing_mode="stretch_width"),
+            safe.Markdown(markup("nt.sc.intro", lang), sizing_mode="stretch_width"),
             pn.FlexBox(country, metric, rates, net_zero),
-            pn.pane.Markdown(t("nt.sc.rates_help", lang), styles={"color": "#555", "font-size": "0.85em"},
+            safe.Markdown(markup("nt.sc.rates_help", lang), styles={"color": "#555", "font-size": "0.85em"},
                              margin=(0, 10)),
             pn.panel(pn.bind(self._result, *deps), sizing_mode="stretch_width", lazy=True),
             pn.Row(pn.HSpacer(), download), sizing_mode="stretch_width")
@@ -678,7 +679,7 @@ class RankingView(Viewer):
         ind = BY_KEY[indicator]
         frame = s.ranking_frame()
         if frame.empty:
-            return pn.pane.Alert(t("nt.rank.empty", lang, indicator=ind.label(lang), year=year),
+            return safe.Alert(t("nt.rank.empty", lang, indicator=ind.label(lang), year=year),
                                  alert_type="warning")
         title = t("nt.rank.title", lang, n=len(frame), indicator=ind.label(lang), year=year)
         plot = charts.ranking_chart(frame, unit=ind.unit, title=title, source=s.source(), highlight=set(s.codes))
@@ -697,7 +698,7 @@ class RankingView(Viewer):
         _two_way(kind, s, "rank_kind")
         download = _csv_download(s, s.ranking_frame, lambda: "tanso_ranking.csv", "nt.download_csv")
         return pn.Column(
-            pn.pane.Markdown(t("nt.rank.intro", lang), sizing_mode="stretch_width"),
+            safe.Markdown(markup("nt.rank.intro", lang), sizing_mode="stretch_width"),
             pn.FlexBox(year, top, kind),
             pn.panel(pn.bind(self._chart, s.param.indicator, s.param.rank_year, s.param.rank_top, s.param.rank_kind,
                              s.param.countries, s.param.lang, s.param.tab), sizing_mode="stretch_width", lazy=True),
@@ -735,15 +736,19 @@ class NationalTrendsApp(Viewer):
         return pn.Column(Notices(store=s), tabs, sizing_mode="stretch_width")
 
 
-def sync_with_url(store: NationalTrendsStore) -> None:
-    """Two-way sync of the view state with the page's query string (when served)."""
-    if pn.state.location is None:
-        return
-    pn.state.location.sync(store, URL_PARAMETERS, on_error=store.apply_url_values)
-
-
 def build(data: NationalData, lang: str, *, url: bool = True) -> tuple[NationalTrendsStore, NationalTrendsApp]:
     store = NationalTrendsStore(data=data, lang=lang)
-    if url:
-        sync_with_url(store)
+    if url and pn.state.location is not None:
+        pn.state.location.sync(store, URL_PARAMETERS, on_error=store.apply_url_values)
     return store, NationalTrendsApp(store=store)
+
+
+def build_page(ctx):
+    """The served page (see `tanso.ui.app.serve_app`)."""
+    from tanso.emissions.national_view import load_national_data
+    from tanso.ui.app import Page
+
+    store = NationalTrendsStore(data=load_national_data(ctx.engine), lang=ctx.lang)
+    ctx.sync_url(store, URL_PARAMETERS, on_error=store.apply_url_values)
+    app = NationalTrendsApp(store=store)
+    return Page(main=[app], sidebar=app.sidebar())

@@ -1,19 +1,40 @@
-"""The one page template and theme every app uses: title, home link, language switch, footer."""
+"""The one page template and theme every app uses: title, home link, language switch, footer.
+
+No request leaves the server: the Fast design's Google font is dropped (a system font stack with
+Korean fonts is used instead), and the page has a viewport meta so phones lay it out at their width.
+"""
 
 from __future__ import annotations
 
 import panel as pn
+from panel.theme.fast import Fast
 
+from tanso.ui import safe
 from tanso.ui.i18n import LANGUAGES, normalise, t
 
 ACCENT = "#0f766e"  # teal: readable on white, not a traffic-light colour
+FONT = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans KR', 'Noto Sans CJK KR', "
+        "'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif")
+VIEWPORT = "width=device-width, initial-scale=1"
+PAGE_CSS = """
+@media (max-width: 700px) {
+  #sidebar { width: 100% !important; }
+  .bk-panel-models-layout-Column { max-width: 100vw; }
+}
+"""
+
+
+# Panel's Fast design links a fonts.googleapis.com stylesheet on every page (render-blocking, a
+# third party, broken offline). Drop it process-wide (a subclass would move the design's other
+# resource paths); FONT below names local fonts instead.
+Fast._resources = {k: v for k, v in Fast._resources.items() if k != "font"}
 
 
 def current_lang() -> str:
     """The session's language from `?lang=`; English when absent or unknown."""
     args = pn.state.session_args or {}
     raw = args.get("lang", [b""])[0]
-    return normalise(raw.decode() if isinstance(raw, bytes) else raw)
+    return normalise(raw.decode(errors="replace") if isinstance(raw, bytes) else raw)
 
 
 def language_switch(lang: str) -> pn.widgets.RadioButtonGroup:
@@ -34,16 +55,13 @@ def language_switch(lang: str) -> pn.widgets.RadioButtonGroup:
 
 def page(slug: str | None, main: list, *, lang: str, sidebar: list | None = None):
     """A served page: `slug` names the app (title from the message catalog), None = landing."""
-    title = t(f"app.{slug}.title", lang) if slug else t("suite.title", lang)
-    home = pn.pane.HTML(
-        f'<a href="./?lang={lang}" style="color:white;font-weight:600;text-decoration:none;'
-        f'margin-right:12px" data-testid="home-link">{t("nav.home", lang)}</a>',
-        margin=(18, 6),
-    )
-    footer = pn.pane.Markdown(t("footer.sources", lang), styles={"color": "#555"},
-                              margin=(24, 10, 4, 10))
-    template = pn.template.FastListTemplate(
+    title = t(f"app.{slug}.title", lang) if slug not in (None, "index") else t("suite.title", lang)
+    home = safe.HTML(safe.link(f"./?lang={lang}", t("nav.home", lang), data_testid="home-link"),
+                     styles={"font-weight": "600"}, stylesheets=[":host a {color: white; text-decoration: none}"],
+                     margin=(18, 6))
+    footer = safe.Markdown(t("footer.sources", lang), styles={"color": "#555"}, margin=(24, 10, 4, 10))
+    return pn.template.FastListTemplate(
         title=title, header=[home, language_switch(lang)], main=[pn.Column(*main, footer, sizing_mode="stretch_width")],
         sidebar=sidebar or [], accent=ACCENT, theme_toggle=False, main_layout=None,
+        font=FONT, font_url="", meta_viewport=VIEWPORT, raw_css=[PAGE_CSS], sidebar_width=300,
     )
-    return template

@@ -133,6 +133,7 @@ memoised in .Values so every template of one render agrees.
 {{- define "tanso.secretData" -}}
 DATABASE_URL: {{ include "tanso.databaseUrl" . | b64enc | quote }}
 PANEL_COOKIE_SECRET: {{ include "tanso.stableSecret" (dict "ctx" . "secret" (include "tanso.fullname" .) "key" "PANEL_COOKIE_SECRET" "value" .Values.secret.cookieSecret "length" 64) | b64enc | quote }}
+TANSO_SECRET_KEY: {{ include "tanso.stableSecret" (dict "ctx" . "secret" (include "tanso.fullname" .) "key" "TANSO_SECRET_KEY" "value" .Values.secret.sessionSecret "length" 64) | b64enc | quote }}
 {{- range $name, $value := .Values.secret.apiKeys }}
 {{ $name }}: {{ $value | toString | b64enc | quote }}
 {{- end }}

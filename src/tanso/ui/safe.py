@@ -1,0 +1,135 @@
+"""The one way text reaches a Markdown or HTML pane: escaped by default, markup only when marked.
+
+Panel's `Markdown` and `HTML` panes render whatever HTML they are given (Markdown passes raw HTML
+through), so a value from a URL, a file, a feed or a user must never be pasted into one as is.
+
+- `escape(value)` makes any value show literally in Markdown or HTML (HTML and Markdown syntax
+  neutralised) and marks the result `Markup`.
+- `markdown(template, **values)` fills a *trusted* template (our message catalog) with escaped values.
+- `user_markdown(text)` is for the few places where a person writes formatted text: the Markdown
+  is rendered, then cleaned by nh3 with a short allow-list (no script, no event handlers, no styles,
+  links only to http(s)/mailto/relative URLs).
+- `Markdown(...)`, `Alert(...)`, `HTML(...)` build panes: a plain `str` is escaped, only `Markup`
+  is taken as markup, and the rendered HTML is cleaned by the same nh3 allow-list as a second line
+  of defence (a Markdown slip cannot become a script).
+
+Plain-text widgets (labels, options, Bokeh titles, Tabulator cells) show text as text: use `t()`
+there, not these helpers.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from functools import lru_cache
+
+import nh3
+import panel as pn
+
+# Tags and attributes that Markdown produces, and nothing else.
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "details", "div", "em", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "kbd", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary",
+    "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+})
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"},
+                      "*": {"class", "id", "data-testid"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+# Markdown punctuation that could start syntax (CommonMark lets any ASCII punctuation be escaped).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~=:$^'\"])")
+
+
+class Markup(str):
+    """Text that is safe to put in a Markdown/HTML pane as it is (escaped, or from a trusted template)."""
+
+    __slots__ = ()
+
+
+def escape(value) -> Markup:
+    """``value`` as Markdown/HTML that displays exactly its text; `Markup` passes unchanged."""
+    if isinstance(value, Markup):
+        return value
+    text = "" if value is None else str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return Markup(text.replace("\r", "").replace("\n", "  \n"))  # new lines stay line breaks, never blocks
+
+
+def markdown(template: str, /, **values) -> Markup:
+    """A trusted Markdown template (our catalog, our code) with every value escaped."""
+    return Markup(template.format(**{k: escape(v) for k, v in values.items()}) if values else template)
+
+
+def join(separator: str, values) -> Markup:
+    """Escaped values joined by a trusted separator."""
+    return Markup(separator.join(escape(v) for v in values))
+
+
+@lru_cache(maxsize=1)
+def _renderer():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable("strikethrough")
+
+
+def clean_html(html: str) -> str:
+    """HTML reduced to the allow-list (nh3): no script, no handlers, no styles, safe URLs only."""
+    return nh3.clean(html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+                     url_schemes=set(URL_SCHEMES), link_rel="noopener noreferrer nofollow",
+                     strip_comments=True)
+
+
+def user_markdown(text) -> Markup:
+    """Formatted text a person wrote (Markdown): rendered without raw HTML, then cleaned by nh3."""
+    if isinstance(text, Markup):
+        return text
+    return Markup(clean_html(_renderer().render("" if text is None else str(text))))
+
+
+def _as_markup(obj) -> Markup:
+    return obj if isinstance(obj, Markup) else escape(obj)
+
+
+class _Cleaned:
+    """Mixin for Markdown panes: plain text is escaped (also when set later through ``.object``) and
+    the rendered HTML is cleaned by the allow-list before it is sent — the second line of defence,
+    so a Markdown slip (a value not escaped) still cannot become a script.
+    """
+
+    priority = 0  # never picked by `pn.panel(...)` for arbitrary strings
+
+    def _transform_object(self, obj):
+        out = super()._transform_object(_as_markup(obj))  # a later `.object = text` is escaped too
+        out["object"] = _html.escape(clean_html(_html.unescape(out["object"])))
+        return out
+
+
+class _MarkdownPane(_Cleaned, pn.pane.Markdown):
+    pass
+
+
+class _AlertPane(_Cleaned, pn.pane.Alert):
+    pass
+
+
+def Markdown(obj="", **kwargs):
+    """A Markdown pane of ``obj``: plain text is escaped, `Markup` is rendered (and cleaned)."""
+    return _MarkdownPane(_as_markup(obj), **{"disable_math": True} | kwargs)
+
+
+def Alert(obj="", **kwargs):
+    """An Alert pane of ``obj`` (escaped unless `Markup`, rendered HTML cleaned)."""
+    return _AlertPane(_as_markup(obj), **{"disable_math": True} | kwargs)
+
+
+def HTML(obj="", **kwargs):
+    """A `pn.pane.HTML` of ``obj``: plain text is HTML-escaped, `Markup` is cleaned by the allow-list."""
+    text = obj if isinstance(obj, Markup) else _html.escape("" if obj is None else str(obj))
+    return pn.pane.HTML(text, **{"sanitize_html": True, "sanitize_hook": clean_html} | kwargs)
+
+
+def link(href: str, text, **attributes) -> Markup:
+    """An <a> element with an escaped label, cleaned (a `javascript:` href is dropped)."""
+    extra = "".join(f' {name.rstrip("_").replace("_", "-")}="{_html.escape(str(value))}"' for name, value in attributes.items())
+    return Markup(clean_html(f'<a href="{_html.escape(str(href))}"{extra}>{_html.escape(str(text))}</a>'))

@@ -1,0 +1,122 @@
+"""The base of every view: a `Viewer` holding a store, its language and the message helpers.
+
+A store is a `param.Parameterized` owning data and state (`lang` among its parameters); a view takes
+it and only renders. `TabView` adds what a tab needs: it renders nothing until its tab is first
+shown and skips updates while hidden (its `refresh` runs again when the tab comes back).
+
+```python
+class RankingView(TabView):
+    tab = "ranking"
+    depends = ("ranking.*", "selection.indicator", "lang")  # what redraws the view: all of a
+                                                 # sub-state, one of its parameters, or a store parameter
+
+    def body(self):                              # built once, when the tab is first shown
+        self._pane = pn.pane.Bokeh(...)
+        return pn.Column(self.controls("rank_year"), self._pane)
+
+    def refresh(self):                           # after every change of `depends` (tab visible)
+        ...update self._pane's figure in place...
+```
+"""
+
+from __future__ import annotations
+
+import panel as pn
+import param
+from panel.viewable import Viewer
+
+from tanso.ui import safe
+from tanso.ui.i18n import markup, t
+
+
+class View(Viewer):
+    """A view of a store: ``self.t(key)`` for plain text, ``self.md(key, **values)`` for Markdown."""
+
+    store = param.ClassSelector(class_=param.Parameterized, doc="The store this view renders")
+
+    @property
+    def lang(self) -> str:
+        return getattr(self.store, "lang", "en")
+
+    def t(self, key: str, **values) -> str:
+        return t(key, self.lang, **values)
+
+    def md(self, key: str, **values) -> safe.Markup:
+        """A catalog message as Markdown with every value escaped."""
+        return markup(key, self.lang, **values)
+
+    def widget(self, name: str, widget_type=None, **options):
+        """A widget bound two-way to ``store.<name>`` (`from_param`), labelled from the catalog when
+        ``label_key`` is given."""
+        if key := options.pop("label_key", None):
+            options["name"] = self.t(key)
+        kwargs = {"widget_type": widget_type} if widget_type is not None else {}
+        return pn.widgets.Widget.from_param(self.store.param[name], **kwargs, **options)
+
+    def note(self, key: str, **values):
+        """A small grey caption from the catalog."""
+        return safe.Markdown(self.md(key, **values), styles={"color": "#555", "font-size": "0.85em"},
+                             margin=(0, 10), sizing_mode="stretch_width")
+
+
+class TabView(View):
+    """A view shown in a tab: built lazily on first show, refreshed only while visible.
+
+    The store must have a ``tab`` parameter naming the active tab.
+    """
+
+    tab: str = ""
+    depends: tuple[str, ...] = ()
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self._body = None
+        self._stale = True
+        for owner, names in self._watched().items():
+            owner.param.watch(self._changed, names)
+        self.store.param.watch(self._tab_changed, "tab")
+
+    def _watched(self) -> dict:
+        """`depends` as {parameterized: [parameter names]}: "name" is a store parameter, "part.name" a
+        parameter of the sub-state `store.part`, "part.*" every parameter of it."""
+        watched: dict = {}
+        for entry in self.depends:
+            part, _, name = entry.rpartition(".")
+            owner = getattr(self.store, part) if part else self.store
+            names = [n for n in owner.param if n != "name"] if name == "*" else [name]
+            watched.setdefault(owner, []).extend(names)
+        return watched
+
+    @property
+    def visible(self) -> bool:
+        return self.store.tab == self.tab
+
+    def _changed(self, *_):
+        if self._body is None:
+            return
+        if self.visible:
+            self._run_refresh()
+        else:
+            self._stale = True
+
+    def _tab_changed(self, event):
+        if event.new == self.tab and self._body is not None and self._stale:
+            self._run_refresh()
+
+    def _run_refresh(self):
+        self._stale = False
+        # Served with threads, a change must reach the document under its lock (BokehJS misses it otherwise).
+        pn.state.execute(self.refresh)
+
+    def body(self):
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Update the body in place for the current store state."""
+
+    def __panel__(self):
+        if self._body is None:
+            self._body = self.body()
+            self._stale = False
+            self.refresh()
+        return self._body

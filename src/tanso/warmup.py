@@ -1,0 +1,27 @@
+"""`panel serve --setup` script: what every session shares is built once per process, before the first visitor.
+
+Runs in each server process before it accepts requests: installs the metrics hooks (they must exist
+before any session) and reads the national data into the per-process cache, so the first page load
+costs what any other does (the read took ~3 s, and 28 s on a loaded machine). A database that is down
+now is not an error: pages show the outage message and fill themselves in when it is back.
+"""
+
+import logging
+
+import tanso.server_metrics  # noqa: F401 - session hooks, before any session exists
+from tanso.db.engine import DatabaseUnavailable
+
+
+def warm_national_data() -> None:
+    from tanso.emissions.national_view import load_national_data
+    from tanso.ui.app import database_engine
+
+    try:
+        load_national_data(database_engine())
+    except DatabaseUnavailable as exc:
+        logging.getLogger("tanso.ui").warning("warm-up skipped, database unavailable: %s", exc)
+    except Exception as exc:  # noqa: BLE001 - e.g. schema not migrated yet: the page says so later
+        logging.getLogger("tanso.ui").warning("warm-up skipped: %s", exc)
+
+
+warm_national_data()

@@ -1,0 +1,82 @@
+"""Security of the served pages: no script from a link, signed session ids, headers, nothing external.
+
+The payload corpus (tests/data/xss_payloads.txt) goes into every URL parameter of every app; a
+payload that ran would open a dialog or throw, and the test listens for both.
+"""
+
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tanso.ui.national_trends import URL_PARAMETERS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PAYLOADS = [line for line in (Path(__file__).parents[1] / "data" / "xss_payloads.txt").read_text().splitlines()
+            if line and not line.startswith("#")]
+# Every query parameter each app reads (lang is read by every page).
+APP_PARAMETERS = {
+    "": ["lang"],
+    "data_runs": ["lang"],
+    "national_trends": ["lang", *URL_PARAMETERS.values()],
+}
+ROUNDS = 3  # each round shifts the payloads across the parameters
+
+
+def payload_url(suite_url: str, app: str, round_: int) -> str:
+    parameters = APP_PARAMETERS[app]
+    query = {name: PAYLOADS[(round_ * 7 + i) % len(PAYLOADS)] for i, name in enumerate(parameters)}
+    return f"{suite_url}/{app}?{urllib.parse.urlencode(query)}"
+
+
+@pytest.mark.parametrize("app", list(APP_PARAMETERS))
+def test_payloads_in_every_url_parameter_run_no_script(page, suite_url, app):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    for round_ in range(ROUNDS):
+        page.goto(payload_url(suite_url, app, round_))
+        expect(page.locator(".bk-Canvas, .tabulator, .card").first).to_be_visible(timeout=30000)
+        page.wait_for_timeout(1500)  # let deferred handlers (onerror, onload, autofocus) fire
+        if app == "national_trends":  # the rejected values are shown, as text
+            expect(page.get_by_text("The link has values that cannot be used").first).to_be_visible()
+    assert dialogs == [], f"a payload ran: {dialogs}"
+    assert page.js_errors == []
+
+
+def test_a_session_id_nobody_was_given_is_refused(suite_url):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{suite_url}/national_trends?bokeh-session-id=someone-elses-session", timeout=30)
+    assert refused.value.code == 403
+
+
+def test_every_response_has_security_headers_and_no_server_banner(suite_url):
+    for path in ("/", "/national_trends", "/liveness", "/static/extensions/panel/css/markdown.css"):
+        with urllib.request.urlopen(suite_url + path, timeout=60) as response:
+            headers = response.headers
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp, path
+        assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["Referrer-Policy"] == "same-origin", path
+        assert "Server" not in headers, path
+
+
+@pytest.mark.parametrize("app", ["", "national_trends", "data_runs"])
+def test_pages_ask_no_other_host_break_no_policy_and_ship_no_mathjax(browser, suite_url, app):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    requests, problems = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(f"{suite_url}/{app}")
+    expect(page.locator(".bk-Canvas, .tabulator, .card").first).to_be_visible(timeout=30000)
+    page.wait_for_timeout(1000)
+    context.close()
+    foreign = [url for url in requests if not url.startswith((suite_url, "data:", "blob:" + suite_url))]
+    assert foreign == []
+    assert not [url for url in requests if "mathjax" in url.lower()]
+    assert problems == []

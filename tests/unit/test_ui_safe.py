@@ -1,0 +1,90 @@
+"""The escaping helper: every payload shows as its own text, never as markup (tanso.ui.safe)."""
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from tanso.ui import safe
+from tanso.ui.i18n import markup
+
+PAYLOADS = [line for line in (Path(__file__).parents[1] / "data" / "xss_payloads.txt").read_text().splitlines()
+            if line and not line.startswith("#")]
+
+
+def rendered(pane) -> str:
+    """The HTML Panel would send to the browser for a Markdown/Alert/HTML pane."""
+    return html.unescape(pane._transform_object(pane.object)["object"])
+
+
+def visible_text(markup_html: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup_html)).strip()
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_escaped_payload_renders_as_its_own_text(payload):
+    out = rendered(safe.Markdown(payload))
+    tags = re.findall(r"<(\w+)", out)
+    assert set(tags) <= {"p", "br"}, out
+    assert visible_text(out) == payload.strip()
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payload_in_a_catalog_message_stays_text(payload):
+    message = markup("nt.bad_url", "en", items=payload)
+    out = rendered(safe.Alert(message))
+    assert set(re.findall(r"<(\w+)", out)) <= {"p", "br"}, out
+    assert payload.strip() in visible_text(out)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_user_markdown_keeps_formatting_but_no_script(payload):
+    out = rendered(safe.Markdown(safe.user_markdown(payload)))
+    tags = re.findall(r"<[^>]*>", out)  # text between tags is escaped; only real tags can act
+    assert {re.match(r"</?(\w+)", tag).group(1) for tag in tags} <= safe.ALLOWED_TAGS, out
+    assert not any(re.search(r"\son\w+\s*=|javascript:|style=", tag, re.IGNORECASE) for tag in tags), out
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_html_pane_escapes_text(payload):
+    out = safe.HTML(payload)
+    assert out.object == html.escape(payload)
+    assert out.sanitize_html
+
+
+def test_an_unescaped_slip_is_still_cleaned():
+    slip = safe.Markup("ok <img src=x onerror=alert(1)> <script>alert(2)</script> [a](javascript:alert(3))")
+    out = rendered(safe.Markdown(slip))
+    assert "onerror" not in out and "<script" not in out and 'href="javascript' not in out
+    assert "ok" in out
+
+
+def test_setting_object_later_is_escaped_too():
+    pane = safe.Alert("fine")
+    pane.object = "<img src=x onerror=alert(1)>"
+    assert "<img" not in rendered(pane)
+
+
+def test_formatting_of_trusted_templates_survives():
+    out = rendered(safe.Markdown(safe.markdown("**{a}** and `code` {b}", a="Korea", b="*not italic*")))
+    assert "<strong>Korea</strong>" in out and "<code>code</code>" in out
+    assert "<em>" not in out and "*not italic*" in out
+
+
+def test_user_markdown_allows_the_basics():
+    out = str(safe.user_markdown("# Title\n\n- **a** [site](https://example.org) `x`"))
+    assert "<h1>Title</h1>" in out and "<strong>a</strong>" in out and "<code>x</code>" in out
+    assert 'href="https://example.org"' in out
+
+
+def test_links_drop_unsafe_schemes_and_escape_labels():
+    assert "javascript" not in safe.link("javascript:alert(1)", "x")
+    assert safe.link("./a?b=1&c=2", "<b>", class_="tanso-open") == (
+        '<a href="./a?b=1&amp;c=2" class="tanso-open" rel="noopener noreferrer nofollow">&lt;b&gt;</a>')
+
+
+def test_escape_is_idempotent_on_markup_and_handles_none():
+    once = safe.escape("<b>")
+    assert safe.escape(once) is once
+    assert safe.escape(None) == ""
