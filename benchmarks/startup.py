@@ -53,8 +53,11 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="tanso-bench-"))
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env |= {"TANSO_HOME": str(home), "TANSO_PROJECT_ROOT": str(ROOT)}
-    run = lambda *args: subprocess.run([*TANSO, *args], env=env, cwd=ROOT, check=True,
-                                       capture_output=True, text=True)
+
+    def run(*args):
+        return subprocess.run([*TANSO, *args], env=env, cwd=ROOT, check=True,
+                              capture_output=True, text=True)
+
     try:
         run("db", "upgrade")
         start = time.perf_counter()

@@ -19,10 +19,35 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.requirements import in_ci
+
 ROOT = Path(__file__).resolve().parents[1]
 TANSO = [sys.executable, "-m", "tanso.cli"]
 EXTERNAL_URL = os.environ.get("DATABASE_URL")
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+CI_SKIP = "CI must run every suite, but this one skipped: "
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI a skip is a failure that says what was missing (see tests/requirements.py)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and in_ci() and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome, report.longrepr = "failed", CI_SKIP + str(reason).removeprefix("Skipped: ")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """The same for a whole module skipped at import (e.g. a module-level importorskip)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and in_ci():
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome, report.longrepr = "failed", CI_SKIP + str(reason).removeprefix("Skipped: ")
 
 
 def base_env(**extra: str) -> dict[str, str]:
@@ -90,7 +115,8 @@ def embedded_backend():
 @pytest.fixture(scope="session")
 def external_backend(tmp_path_factory):
     if not EXTERNAL_URL:
-        pytest.skip("DATABASE_URL is not set; only the embedded server is tested")
+        pytest.skip("DATABASE_URL is not set, so only the embedded server is tested: set it to a "
+                    "PostgreSQL server, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test")
     env = base_env(TANSO_HOME=str(tmp_path_factory.mktemp("external_home")),
                    DATABASE_URL=EXTERNAL_URL)
     url = run_cli("db", "url", env=env).stdout.strip()

@@ -24,14 +24,13 @@ import sqlalchemy as sa
 import yaml
 
 from tanso.config import settings
+from tanso.kernels import papermill_options
 from tanso.logs import run_id_var
 
 log = logging.getLogger(__name__)
 
 # Injected into every step; a notebook's `parameters` cell should declare them.
 RUNNER_PARAMETERS = ("run_id", "step_result_path")
-EXECUTION_TIMEOUT_S = 1800  # per cell; papermill has no limit by default
-START_TIMEOUT_S = 120
 DEAD_KERNEL_RETRIES = 2     # a dead kernel (OOM, crash) is retried; a cell error never is
 
 
@@ -225,11 +224,8 @@ def _execute(step: Step, parameters: dict, output: Path) -> None:
 
     for attempt in range(DEAD_KERNEL_RETRIES + 1):
         try:
-            papermill.execute_notebook(
-                jupytext.read(step.notebook), str(output), parameters=parameters,
-                kernel_name="python3", cwd=str(settings().project_root), progress_bar=False,
-                execution_timeout=EXECUTION_TIMEOUT_S, start_timeout=START_TIMEOUT_S,
-            )
+            papermill.execute_notebook(jupytext.read(step.notebook), str(output),
+                                       parameters=parameters, **papermill_options())
             return
         except DeadKernelError:
             if attempt == DEAD_KERNEL_RETRIES:
@@ -308,7 +304,7 @@ def run_pipeline(pipeline: Pipeline, overrides: dict[str, Any], engine: sa.Engin
                 step_run.status = "succeeded"
                 step_run.rows_written = result.get("rows_written", 0)
                 step_run.dataset_version = result.get("dataset_version")
-            except Exception as exc:  # noqa: BLE001 — every failure is recorded, then reported
+            except Exception as exc:
                 step_run.status, step_run.error = "failed", _short_error(exc)
                 blocked |= pipeline.dependants(step.name)
                 log.error("step failed", extra={"step": step.name, "error": step_run.error})
@@ -324,10 +320,9 @@ def run_pipeline(pipeline: Pipeline, overrides: dict[str, Any], engine: sa.Engin
 
 
 def history(engine: sa.Engine, pipeline: str | None = None, limit: int = 50) -> list[dict]:
-    query = ("SELECT run_id, pipeline, step, dataset_version, status, started_at, finished_at, "
-             "rows_written, error FROM ops.pipeline_runs "
-             + ("WHERE pipeline = :p " if pipeline else "")
-             + "ORDER BY started_at DESC, id DESC LIMIT :n")
+    query = sa.text("SELECT run_id, pipeline, step, dataset_version, status, started_at, "
+                    "finished_at, rows_written, error FROM ops.pipeline_runs "
+                    "WHERE CAST(:p AS text) IS NULL OR pipeline = :p "
+                    "ORDER BY started_at DESC, id DESC LIMIT :n")
     with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(sa.text(query),
-                                                       {"p": pipeline, "n": limit})]
+        return [dict(r._mapping) for r in conn.execute(query, {"p": pipeline, "n": limit})]

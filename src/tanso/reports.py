@@ -10,13 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from tanso.config import settings
-from tanso.pipelines import (
-    EXECUTION_TIMEOUT_S,
-    START_TIMEOUT_S,
-    PipelineError,
-    new_run_id,
-    notebook_parameters,
-)
+from tanso.kernels import papermill_options
+from tanso.pipelines import PipelineError, new_run_id, notebook_parameters
 
 
 def save_html(layout, path: str | Path, *, title: str) -> Path:
@@ -47,10 +42,7 @@ def run_report(notebook: Path, parameters: dict[str, Any], output_html: Path) ->
     output_html = output_html.resolve()
     papermill.execute_notebook(
         jupytext.read(notebook), str(out_dir / f"{notebook.stem}.ipynb"),
-        parameters=parameters | {"output_html": str(output_html)}, kernel_name="python3",
-        cwd=str(settings().project_root), progress_bar=False,
-        execution_timeout=EXECUTION_TIMEOUT_S, start_timeout=START_TIMEOUT_S,
-    )
+        parameters=parameters | {"output_html": str(output_html)}, **papermill_options())
     if not output_html.exists():
         raise PipelineError(f"{notebook.name} ran but wrote no {output_html}")
     return output_html

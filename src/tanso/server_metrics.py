@@ -171,7 +171,7 @@ def _database_reachable() -> bool:
         with get_engine(start_embedded=False).connect() as conn:
             conn.execute(sa.text("SELECT 1"))
         return True
-    except Exception:  # noqa: BLE001 - any failure (no driver, no URL, no server) means down
+    except Exception:
         return False
 
 

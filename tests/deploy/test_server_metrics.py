@@ -25,7 +25,7 @@ def sample(name: str, **labels: str) -> float:
 
 
 def test_plugin_declares_the_metrics_route():
-    assert server_metrics.ROUTES == [("/metrics", server_metrics.MetricsHandler, {})]
+    assert [("/metrics", server_metrics.MetricsHandler, {})] == server_metrics.ROUTES
 
 
 @pytest.mark.parametrize(("url", "app"), [("/national_trends", "national_trends"), ("/", "index"),

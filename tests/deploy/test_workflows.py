@@ -47,3 +47,9 @@ def test_image_workflow_pushes_to_ghcr_on_main_and_tags_with_attestations():
     assert (ROOT / options["file"]).exists()
     assert options["tags"] == "${{ steps.meta.outputs.tags }}"
     assert steps_using(job, "docker/setup-buildx-action") and steps_using(job, "docker/login-action")
+
+
+def test_ci_lints_and_turns_skips_into_failures():
+    script = (ROOT / ".ci" / "run").read_text()
+    assert 'export CI="${CI:-true}"' in script
+    assert script.index("make lint") < script.index("make test")

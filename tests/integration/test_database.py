@@ -45,7 +45,7 @@ def test_pool_survives_a_terminated_connection(backend):
 
 
 def test_unreachable_database_url_gives_one_clear_message():
-    with pytest.raises(DatabaseUnavailable, match="cannot connect to .*127.0.0.1:1"):
+    with pytest.raises(DatabaseUnavailable, match=r"cannot connect to .*127.0.0.1:1"):
         check_connection(sa.create_engine(UNREACHABLE))
     result = run_cli("db", "status", env=base_env(DATABASE_URL=UNREACHABLE), check=False)
     assert result.returncode == 1

@@ -121,8 +121,8 @@ def test_a_partitioned_table_is_swapped_whole_and_its_views_follow(partitioned):
             "SELECT inhrelid::regclass::text FROM pg_inherits "
             "WHERE inhparent = 'ops.facts'::regclass")).scalars().all()
     assert partitions == ["ops.facts_current"]
+    dup = pd.DataFrame({"k": ["a", "a"], "year": [2000, 2000], "x": [1.0, 2.0]})
     with pytest.raises(Exception, match="is duplicated"):  # the unique index is checked
-        dup = pd.DataFrame({"k": ["a", "a"], "year": [2000, 2000], "x": [1.0, 2.0]})
         load_dataset(partitioned.engine, [TableLoad("ops.facts", dup, key=("k", "year"))],
                      dataset="facts", version="v3", sha256="3" * 64)
     assert loaded_version(partitioned.engine, "facts").version == "v2"

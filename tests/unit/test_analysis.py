@@ -143,5 +143,5 @@ def test_index_to_base():
 
 
 def test_missing_columns_are_named():
-    with pytest.raises(ValueError, match="lacks column.*population"):
+    with pytest.raises(ValueError, match=r"lacks column.*population"):
         an.per_capita(tidy([("A", 2000, 1.0)]))

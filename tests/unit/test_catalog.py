@@ -47,7 +47,7 @@ def test_a_missing_file_is_named(catalog_copy):
 
 
 def test_unknown_dataset_lists_the_known_ones():
-    with pytest.raises(catalog.CatalogError, match="unknown dataset 'nope'.*owid_co2"):
+    with pytest.raises(catalog.CatalogError, match=r"unknown dataset 'nope'.*owid_co2"):
         catalog.dataset("nope")
     with pytest.raises(catalog.CatalogError, match="unknown dataset"):
         catalog.read("nope")

@@ -47,16 +47,32 @@ def test_gap_hand_checked():
     assert d["rebased"] is None
 
 
-def test_json_has_the_issue_keys():
+def test_json_fields_of_a_percentage_target_hand_checked():
     d = analyse_gap(FALLING, country="XXX", metric="total_ghg", base_year=2021, target_year=2030,
                     reduction_pct=40, window=2).to_dict()
-    for key in ("country", "metric", "base_year", "base_value", "target_year", "target_value", "latest_year",
-                "latest_value", "required_annual_rate_pct", "recent_annual_rate_pct", "trend_slope_per_year",
-                "projected_value_at_target_year", "projected_year_reaching_target", "gap_at_target_year",
-                "on_track", "gap_now", "on_track_margin_mt", "on_track_margin_pct", "pathway", "caveats"):
-        assert key in d
-    # −40 % on the data's 2021 value: 121 × 0.6 = 72.6
-    assert d["target_value"] == pytest.approx(72.6)
+    approx = pytest.approx
+    assert d == {
+        "country": "XXX", "metric": "total_ghg", "latest_year": 2023, "latest_value": 100.0,
+        "window_start": 2021, "comparable": True, "base_year": 2021, "stated_base_value": None,
+        "target_year": 2030, "rebased": None, "caveats": [],
+        "recent_annual_rate_pct": approx(-9.090909),         # (100/121)^(1/2) − 1
+        "trend_slope_per_year": approx(-10.5),
+        "trend_r2": approx(0.999245, abs=1e-6),             # 1 − 0.1667/220.67 (residuals ±0.167)
+        "base_value": 121.0,
+        "target_value": approx(72.6),                        # −40 % of 121
+        "gap_now": approx(27.4),                             # 100 − 72.6
+        "required_annual_rate_pct": approx(-4.471314),       # 0.726^(1/7) − 1
+        "required_annual_change_mt": approx(-3.914286),      # (72.6 − 100) / 7
+        "projected_value_at_target_year": approx(51.315812),  # 100 / 1.1^7
+        "projected_value_at_target_year_trend": approx(26.5),  # 100 − 10.5 × 7
+        "gap_at_target_year": approx(-21.284188),            # 51.3158 − 72.6
+        "on_track": True,
+        "on_track_margin_mt": approx(21.284188),
+        "on_track_margin_pct": approx(29.317064),            # 21.2842 / 72.6
+        "projected_year_reaching_target": 2027,              # ln 0.726 / ln(1/1.1) = 3.36 → 4 years
+        "projected_year_reaching_target_trend": 2026,        # 27.4 / 10.5 = 2.61 → 3 years
+        "pathway": [{"year": 2021, "value": 121.0}, {"year": 2030, "value": approx(72.6)}],
+    }
 
 
 def test_korea_stated_base_differs_from_data():

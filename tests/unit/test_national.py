@@ -40,10 +40,10 @@ def test_an_unknown_aggregate_is_named():
 
 
 def test_a_missing_column_is_named():
-    with pytest.raises(national.InputError, match="owid_co2: required column.*iso_code"):
+    with pytest.raises(national.InputError, match=r"owid_co2: required column.*iso_code"):
         national.build_countries(owid_rows().drop(columns="iso_code"))
     gcb = pd.DataFrame({"Entity": ["World"], "Year": [2024]})
-    with pytest.raises(national.InputError, match="gcb_co2: required column.*Emissions"):
+    with pytest.raises(national.InputError, match=r"gcb_co2: required column.*Emissions"):
         national.tidy_gcb(gcb, national.build_countries(owid_rows()))
 
 

@@ -139,8 +139,22 @@ def test_ranking_is_sorted_and_limited_by_kind(store):
     assert store.ranking_frame()["country_code"].tolist() == ["OWID_ASIA"]
 
 
-def _texts(root) -> str:
-    return " ".join(str(getattr(m, "text", "") or getattr(m, "object", "")) for m in root.references())
+def _texts(model) -> str:
+    """Text a user can see: hidden models and the inactive tabs' panels are left out."""
+    from bokeh.model import Model
+
+    if not getattr(model, "visible", True):
+        return ""
+    if type(model).__name__ == "Tabs":
+        children = [model.tabs[model.active].child] if model.tabs else []
+    else:
+        children = []
+        for name in model.properties_with_refs():
+            value = getattr(model, name)
+            for item in value if isinstance(value, (list, tuple)) else [value]:
+                children += [c for c in (item if isinstance(item, tuple) else (item,))
+                             if isinstance(c, Model)]
+    return " ".join([str(getattr(model, "text", "") or ""), *(_texts(c) for c in children)])
 
 
 def test_every_tab_renders_and_bad_input_becomes_a_message(store):

