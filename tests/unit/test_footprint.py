@@ -130,7 +130,7 @@ def test_every_problem_is_reported_and_nothing_computed(seed):
 
 
 def test_malformed_json_is_named():
-    with pytest.raises(FootprintInputError, match="DAY.json: not valid JSON .*line 1, column 16"):
+    with pytest.raises(FootprintInputError, match=r"DAY.json: not valid JSON .*line 1, column 16"):
         read_day('{"transport": [')
     with pytest.raises(FootprintInputError, match="must be an object"):
         read_day("[1, 2]")

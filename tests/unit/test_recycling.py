@@ -155,7 +155,7 @@ def test_factor_set_names_and_versions():
     assert load_factor_set("epa_warm@2021").id == "epa_warm@2021"
     with pytest.raises(UnknownFactorSet, match="choose one of: operator, epa_warm"):
         load_factor_set("ipcc")
-    with pytest.raises(UnknownFactorSet, match="version '2025-12'.*not '1999'"):
+    with pytest.raises(UnknownFactorSet, match=r"version '2025-12'.*not '1999'"):
         load_factor_set("operator@1999")
 
 

@@ -120,7 +120,7 @@ def test_a_sign_change_is_refused_by_name():
 
 
 def test_a_missing_factor_is_named():
+    end = factors(1972)
+    end.loc["s1", "x2"] = float("nan")
     with pytest.raises(DecompositionError, match="x2 of s1 is missing at the end"):
-        end = factors(1972)
-        end.loc["s1", "x2"] = float("nan")
         lmdi_additive(factors(1971), end)

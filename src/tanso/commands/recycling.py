@@ -96,8 +96,8 @@ def factors_list(as_json: JsonOpt = False) -> None:
 
     sets = [_factors(name) for name in factor_set_names()]
     rows = [s.describe() | {
-        "materials": dict(zip(s.materials["material"], s.materials["base_factor"].round(6))),
-        "pathways": dict(zip(s.pathways["pathway"], s.pathways["multiplier"]))} for s in sets]
+        "materials": dict(zip(s.materials["material"], s.materials["base_factor"].round(6), strict=True)),
+        "pathways": dict(zip(s.pathways["pathway"], s.pathways["multiplier"], strict=True))} for s in sets]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return

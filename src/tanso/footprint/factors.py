@@ -60,8 +60,8 @@ class FactorSet:
 
     @property
     def _index(self) -> dict:
-        return dict(zip(zip(self.table["category"], self.table["item"], self.table["parameter"]),
-                        self.table["value"]))
+        return dict(zip(zip(self.table["category"], self.table["item"], self.table["parameter"], strict=True),
+                        self.table["value"], strict=True))
 
 
 def tidy_factors(raw: pd.DataFrame) -> pd.DataFrame:

@@ -89,6 +89,6 @@ def factor_set() -> FactorSet:
         name="epa_warm", version=version,
         label="US EPA WARM v15 process factors (EF Hub 2021, Table 9), for comparison",
         assumption=ASSUMPTION, materials=materials_from_table9(read_table9(sheet), year=int(version)),
-        pathways=pathways, equivalents=dict(zip(equivalents["equivalent"], equivalents["value"])),
+        pathways=pathways, equivalents=dict(zip(equivalents["equivalent"], equivalents["value"], strict=True)),
         kpi_tiers=operator["kpi_tiers"],
     )

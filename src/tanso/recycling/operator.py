@@ -38,6 +38,6 @@ def factor_set() -> FactorSet:
         name="operator", version=version,
         label="Operator's own model (seed 003; IPCC 2006 incineration factors × pathway multipliers)",
         assumption=ASSUMPTION, materials=tables["materials"], pathways=tables["pathways"],
-        equivalents=dict(zip(tables["equivalents"]["equivalent"], tables["equivalents"]["value"])),
+        equivalents=dict(zip(tables["equivalents"]["equivalent"], tables["equivalents"]["value"], strict=True)),
         kpi_tiers=tables["kpi_tiers"],
     )

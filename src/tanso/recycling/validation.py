@@ -39,7 +39,7 @@ def validate_entries(entries: pd.DataFrame) -> pd.DataFrame:
     pathway = entries["pathway"].astype(str).str.strip().str.lower().replace(PATHWAY_ALIASES)
     kg = pd.to_numeric(entries["kg"], errors="coerce")
     for row, (raw_m, m, raw_p, p, raw_kg, w) in enumerate(zip(
-            entries["material"], material, entries["pathway"], pathway, entries["kg"], kg)):
+            entries["material"], material, entries["pathway"], pathway, entries["kg"], kg, strict=True)):
         where = f"entries[{row}]"
         if m not in MATERIALS:
             problems.append((f"{where}.material", f"{raw_m!r} is not one of {', '.join(MATERIALS)}"))

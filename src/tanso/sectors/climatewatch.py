@@ -21,9 +21,9 @@ def tidy_climatewatch(frame: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFr
     Cells without a value are left out (not zero): Climate Watch has no sector row for them.
     """
     columns = dict(zip(sector_table("climatewatch")["source_column"],
-                       sector_table("climatewatch")["sector"]))
+                       sector_table("climatewatch")["sector"], strict=True))
     require_columns(frame, ["Entity", "Year", *columns], source=SOURCE)
-    codes = dict(zip(countries["name"], countries["code"]))
+    codes = dict(zip(countries["name"], countries["code"], strict=True))
     unknown = sorted(set(frame["Entity"]) - set(codes))
     if unknown:
         raise InputError(f"{SOURCE}: entities not in the country dimension: {', '.join(unknown)}")

@@ -33,7 +33,7 @@ def read_categories(path: Path = CATEGORIES_CSV) -> pd.DataFrame:
     tree = pd.read_csv(path, dtype=str, keep_default_na=False)
     tree["position"] = tree["position"].astype("int16")
     tree["parent_code"] = tree["parent_code"].replace("", pd.NA)
-    parents = dict(zip(tree["code"], tree["parent_code"]))
+    parents = dict(zip(tree["code"], tree["parent_code"], strict=True))
     unknown = sorted(set(tree["parent_code"].dropna()) - set(parents))
     if unknown:
         raise InputError(f"{path.name}: parent codes not in the tree: {', '.join(unknown)}")
@@ -67,7 +67,7 @@ def read_inventory(data: bytes | str | Path) -> pd.DataFrame:
 def tidy_inventory(raw: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
     """Long values: code, year, value_kt (NULL where the source marks the value confidential)."""
     header = raw.iloc[0]
-    expected = dict(zip(categories["position"], categories["source_column"]))
+    expected = dict(zip(categories["position"], categories["source_column"], strict=True))
     if raw.shape[1] != len(expected) + 1:
         raise InputError(f"gir_inventory: {raw.shape[1] - 1} category columns, the tree has {len(expected)}")
     moved = [f"column {pos}: {header[pos]!r} (expected {name!r})"
