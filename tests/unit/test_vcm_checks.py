@@ -97,7 +97,7 @@ def test_thousands_strings_and_messy_ids_in_a_real_export():
 
 
 def test_unknown_export_file():
-    with pytest.raises(InputError, match="verra/transfers.csv: unknown export file"):
+    with pytest.raises(InputError, match=r"verra/transfers.csv: unknown export file"):
         harmonise.parse_registry_export("verra", {"transfers": pd.DataFrame()})
 
 
