@@ -20,7 +20,7 @@ def warm_national_data() -> None:
         load_national_data(database_engine())
     except DatabaseUnavailable as exc:
         logging.getLogger("tanso.ui").warning("warm-up skipped, database unavailable: %s", exc)
-    except Exception as exc:  # noqa: BLE001 - e.g. schema not migrated yet: the page says so later
+    except Exception as exc:  # e.g. schema not migrated yet: the page says so later
         logging.getLogger("tanso.ui").warning("warm-up skipped: %s", exc)
 
 
