@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from tanso import logs
-from tanso.commands import footprint, recycling
+from tanso.commands import footprint, recycling, sectors
 from tanso.config import settings
 
 app = typer.Typer(help="Tanso (탄소): carbon-neutrality analytics suite.", no_args_is_help=True,
@@ -263,6 +263,7 @@ def report(
 # ---------------------------------------------------------------- analyze
 analyze_app = typer.Typer(help="Analyses of the loaded national data.", no_args_is_help=True)
 app.add_typer(analyze_app, name="analyze")
+analyze_app.add_typer(sectors.app)  # analyze sectors, analyze decompose
 
 
 def _json_ready(value):

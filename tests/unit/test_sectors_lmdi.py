@@ -8,8 +8,10 @@ import pytest
 from tanso.sectors.lmdi import (
     DecompositionError,
     decompose_kaya,
+    decompose_kaya_countries,
     decompose_kaya_panel,
     decompose_sectors,
+    kaya_between,
     lmdi_additive,
     logmean,
 )
@@ -124,3 +126,26 @@ def test_a_missing_factor_is_named():
     end.loc["s1", "x2"] = float("nan")
     with pytest.raises(DecompositionError, match="x2 of s1 is missing at the end"):
         lmdi_additive(factors(1971), end)
+
+
+def long_rows(code, rows):
+    return [{"country_code": code, "year": year} | values for year, values in rows.items()]
+
+
+def test_every_country_at_once_keeps_only_countries_with_both_years():
+    frame = pd.DataFrame(long_rows("AAA", {2000: START, 2020: END}) + long_rows("BBB", {2000: START}))
+    result = decompose_kaya_countries(frame, year_from=2000, year_to=2020)
+    assert result.index.tolist() == ["AAA"]
+    assert result.loc["AAA", "affluence"] == pytest.approx(4.0)
+
+
+@pytest.mark.parametrize(("year_from", "year_to", "message"), [
+    (2020, 2000, r"--from \(2020\) must be before --to \(2000\)"),
+    (1990, 2020, "no data for AAA in 1990; data covers 2000–2023"),
+    (2000, 2023, r"gdp has no value for AAA in 2023 \(gdp data for AAA covers 2000–2020\)"),
+])
+def test_kaya_between_names_what_is_missing(year_from, year_to, message):
+    frame = pd.DataFrame(long_rows("AAA", {2000: START, 2020: END, 2023: dict(END, gdp=None)}))
+    with pytest.raises(DecompositionError, match=message):
+        kaya_between(frame, country="AAA", year_from=year_from, year_to=year_to)
+    assert kaya_between(frame, country="AAA", year_from=2000, year_to=2020).change == 4

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from tanso.db.load import TableLoad
 from tanso.emissions.national import InputError, require_columns
-from tanso.sectors.taxonomy import sector_table
+from tanso.sectors.taxonomy import sector_table, sectors_load
 
 SOURCE = "climatewatch_sectors"
 
@@ -53,3 +54,8 @@ SCHEMA = pa.DataFrameSchema(
     unique=["country_code", "year", "sector"],
     strict=True,
 )
+
+
+def climatewatch_loads(emissions: pd.DataFrame) -> list[TableLoad]:
+    return [sectors_load(),
+            TableLoad("core.climatewatch_emissions", emissions, key=("country_code", "year", "sector"))]

@@ -15,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from tanso.db.load import TableLoad
 from tanso.emissions.national import InputError
+from tanso.sectors.taxonomy import sectors_load
 
 CATEGORIES_CSV = Path(__file__).with_name("gir_categories.csv")
 # The five fields (분야) by IPCC code, as sector keys of the `gir` taxonomy in sectors.csv.
@@ -156,3 +158,10 @@ EMISSIONS_SCHEMA = pa.DataFrameSchema(
     strict=True,
 )
 
+
+
+def gir_loads(categories: pd.DataFrame, emissions: pd.DataFrame) -> list[TableLoad]:
+    # the tree is upserted, never emptied: the sector mapping (its own dataset) refers to it
+    return [sectors_load(),
+            TableLoad("core.gir_categories", categories, key=("code",), mode="upsert"),
+            TableLoad("core.gir_emissions", emissions, key=("code", "year"))]

@@ -132,6 +132,26 @@ def decompose_kaya(start: pd.Series | dict, end: pd.Series | dict) -> Decomposit
     return lmdi_additive(x0, xt)
 
 
+def kaya_between(series: pd.DataFrame, *, country: str, year_from: int, year_to: int) -> Decomposition:
+    """Kaya decomposition for one country's yearly rows (year + KAYA_INPUTS), with clear refusals."""
+    if year_from >= year_to:
+        raise DecompositionError(f"--from ({year_from}) must be before --to ({year_to})")
+    rows = series.set_index("year")
+    years = sorted(int(y) for y in rows.index)
+    for year in (year_from, year_to):
+        if year not in rows.index:
+            raise DecompositionError(f"no data for {country} in {year}; data covers "
+                                     f"{years[0]}–{years[-1]}")
+        for name in KAYA_INPUTS:
+            value = rows.at[year, name]
+            if pd.isna(value) or value <= 0:
+                known = rows[name].dropna()
+                span = (f"{name} data for {country} covers {int(known.index.min())}–"
+                        f"{int(known.index.max())}" if len(known) else f"no {name} data for {country}")
+                raise DecompositionError(f"{name} has no value for {country} in {year} ({span})")
+    return decompose_kaya(rows.loc[year_from], rows.loc[year_to])
+
+
 def decompose_kaya_panel(start: pd.DataFrame, end: pd.DataFrame) -> pd.DataFrame:
     """Kaya effects for many countries at once (rows aligned by index; all inputs positive).
 
@@ -188,3 +208,15 @@ def decompose_sectors(emissions_from: pd.Series, emissions_to: pd.Series, *,
             frames.append(pd.DataFrame({"activity": float(activity),
                                         "intensity": emissions / float(activity)}, index=sectors))
     return lmdi_additive(*frames)
+
+
+def decompose_kaya_countries(frame: pd.DataFrame, *, year_from: int, year_to: int) -> pd.DataFrame:
+    """Kaya effects of every country with the four inputs in both years (rows by country_code).
+
+    `frame`: long rows country_code, year and KAYA_INPUTS (mart.national or OWID).
+    """
+    indexed = frame.set_index(["country_code", "year"])[list(KAYA_INPUTS)]
+    start = indexed.xs(year_from, level="year")
+    end = indexed.xs(year_to, level="year")
+    start, end = start.align(end, join="inner")
+    return decompose_kaya_panel(start, end)

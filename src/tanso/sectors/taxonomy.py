@@ -12,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from tanso.db.load import TableLoad
+
 SECTORS_CSV = Path(__file__).with_name("sectors.csv")
 TAXONOMIES = ("gir", "climatewatch")
 
@@ -45,3 +47,9 @@ SECTORS_SCHEMA = pa.DataFrameSchema(
     unique=["taxonomy", "sector"],
     strict=True,
 )
+
+
+def sectors_load() -> TableLoad:
+    """Upserted by every sector step (like countries): each source's rows refer to it."""
+    return TableLoad("core.sectors", sectors().drop(columns="source_column"),
+                     key=("taxonomy", "sector"), mode="upsert")

@@ -1,0 +1,61 @@
+"""Time the Kaya LMDI-I for every country with data over one period, on the real OWID data.
+
+Prints median and p95 of `decompose_kaya_countries` (vectorised, what app and report call)
+against a baseline measured in the same run: one `decompose_kaya` per country (the general
+sub-category × factor path). The issue's target: every country over one period ≤ 200 ms.
+Run: python benchmarks/sectors.py [--runs 100] [--from 2000] [--to 2020]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from tanso import catalog
+from tanso.emissions import national
+from tanso.sectors.lmdi import KAYA_INPUTS, decompose_kaya, decompose_kaya_countries
+
+TARGET_MS = 200
+
+
+def timed(fn, runs: int) -> tuple[float, float]:
+    fn()  # warm-up
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[min(len(timings) - 1, int(0.95 * len(timings)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--from", dest="year_from", type=int, default=2000)
+    parser.add_argument("--to", dest="year_to", type=int, default=2020)
+    args = parser.parse_args()
+
+    owid = catalog.read("owid_co2")
+    frame = national.tidy_owid(owid, national.build_countries(owid))[
+        ["country_code", "year", *KAYA_INPUTS]]
+    result = decompose_kaya_countries(frame, year_from=args.year_from, year_to=args.year_to)
+    rows = frame.set_index(["country_code", "year"])
+
+    def per_country():
+        for code in result.index:
+            decompose_kaya(rows.loc[(code, args.year_from)], rows.loc[(code, args.year_to)])
+
+    vector = timed(lambda: decompose_kaya_countries(frame, year_from=args.year_from,
+                                                    year_to=args.year_to), args.runs)
+    baseline = timed(per_country, max(3, args.runs // 20))
+    print(f"data: catalog owid_co2 ({len(frame):,} rows); {len(result)} countries and aggregates with "
+          f"all four Kaya inputs in {args.year_from} and {args.year_to}")
+    print(f"decompose_kaya_countries: median {vector[0]:.1f} ms, p95 {vector[1]:.1f} ms "
+          f"over {args.runs} runs (target ≤ {TARGET_MS} ms)")
+    print(f"baseline, decompose_kaya per country: median {baseline[0]:.1f} ms, p95 {baseline[1]:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
