@@ -8,12 +8,14 @@ subclasses below, which refuse a file whose bytes differ from the pinned checksu
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import ClassVar
 
 import intake
-from intake.readers import readers
+from intake.readers import datatypes, readers
 
 from tanso.config import settings
 
@@ -60,9 +62,13 @@ class _Verified:
     """Mixin: check the pinned checksum before handing the file to pandas."""
 
     def _read(self, data, **kw):
+        self._check(data)
+        return super()._read(data, **kw)
+
+    @staticmethod
+    def _check(data) -> None:
         meta = data.metadata or {}
         check_file(local_path(data.url), meta["sha256"], name=meta.get("name", data.url))
-        return super()._read(data, **kw)
 
 
 class VerifiedParquet(_Verified, readers.PandasParquet):
@@ -75,6 +81,17 @@ class VerifiedCSV(_Verified, readers.PandasCSV):
 
 class VerifiedExcel(_Verified, readers.PandasExcel):
     pass
+
+
+class VerifiedGeoJSON(_Verified, readers.FileReader):
+    """A GeoJSON file as a dict (ETL turns it into rows with `tanso.geo.boundaries.read_boundaries`)."""
+
+    implements: ClassVar[set] = {datatypes.GeoJSON}
+    output_instance = "builtins:dict"
+
+    def _read(self, data, **kw):
+        self._check(data)
+        return json.loads(local_path(data.url).read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)

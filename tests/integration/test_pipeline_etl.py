@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 EXPECTED_ROWS = {"core.countries": 255, "core.national_indicators": 50191,
-                 "core.gcb_co2": 29384, "core.targets": 38}
+                 "core.gcb_co2": 29384, "core.targets": 38, "core.country_boundaries": 177}
 
 
 def counts(backend) -> dict[str, int]:
@@ -38,12 +38,16 @@ def test_etl_loads_everything_and_a_rerun_changes_nothing(backend):
             "AND year = 2023")).one()
         kinds = dict(conn.execute(sa.text(
             "SELECT kind, count(*) FROM core.countries GROUP BY kind")).all())
+        shapes = dict(conn.execute(sa.text(
+            "SELECT name, country_code FROM mart.country_boundaries WHERE country_code IN ('KOR', 'FRA', 'OWID_KOS')"
+        )).all())
     assert korea.total_ghg == pytest.approx(627.0, abs=0.05)
     assert kinds["income_group"] == 4 and kinds["world"] == 1
+    assert shapes == {"South Korea": "KOR", "France": "FRA", "Kosovo": "OWID_KOS"}  # OWID's names
 
     rerun = backend.cli("pipeline", "run", "etl").stdout
     assert counts(backend) == EXPECTED_ROWS
-    for step in ("owid_co2", "gcb_co2", "targets"):
+    for step in ("owid_co2", "gcb_co2", "targets", "naturalearth"):
         assert f"{step}" in rerun and "rows=0" in rerun.split(step, 1)[1].splitlines()[0]
 
     history = backend.cli("pipeline", "history", "etl").stdout
@@ -99,7 +103,7 @@ def test_a_failing_step_stops_its_dependants_and_keeps_the_data(backend, damaged
         statuses = dict(conn.execute(sa.text(
             "SELECT step, status FROM ops.pipeline_runs WHERE run_id = (SELECT run_id FROM "
             "ops.pipeline_runs ORDER BY id DESC LIMIT 1)")).all())
-    assert statuses == {"owid_co2": "failed", "gcb_co2": "skipped", "targets": "skipped"}
+    assert statuses == {"owid_co2": "failed", "gcb_co2": "skipped", "targets": "skipped", "naturalearth": "skipped"}
 
 
 def test_unknown_pipeline_and_parameter_exit_non_zero(backend):

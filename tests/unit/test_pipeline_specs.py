@@ -25,9 +25,9 @@ def write(project, name, text):
 def test_the_shipped_etl_pipeline_orders_owid_before_gcb():
     etl = load_pipeline("etl")
     order = [s.name for s in etl.ordered_steps()]
-    assert order[0] == "owid_co2" and set(order) == {"owid_co2", "gcb_co2", "targets"}
+    assert order[0] == "owid_co2" and set(order) == {"owid_co2", "gcb_co2", "targets", "naturalearth"}
     assert etl.schedule and etl.max_age_hours > 0
-    assert etl.dependants("owid_co2") == {"gcb_co2", "targets"}
+    assert etl.dependants("owid_co2") == {"gcb_co2", "targets", "naturalearth"}
 
 
 def test_unknown_pipeline_names_the_known_ones():

@@ -37,11 +37,11 @@ from tanso.ui import national_charts as charts
 from tanso.ui import safe
 from tanso.ui.i18n import markup, t
 
-TABS = ("trends", "gap", "scenario", "ranking")
+TABS = ("trends", "map", "gap", "scenario", "ranking")
 URL_PARAMETERS = {
     "countries": "countries", "indicator": "indicator", "years": "years", "scale": "scale", "mode": "mode",
     "trend": "trend", "show_targets": "targets", "tab": "tab", "window": "window",
-    "rank_year": "rank_year", "rank_top": "top", "rank_kind": "rank_kind",
+    "map_year": "map_year", "rank_year": "rank_year", "rank_top": "top", "rank_kind": "rank_kind",
     "scenario_country": "sc_country", "scenario_metric": "sc_metric", "scenario_rates": "sc_rates",
     "net_zero_year": "net_zero", "custom_country": "ct_country", "custom_metric": "ct_metric",
     "custom_base_year": "ct_base", "custom_target_year": "ct_year", "custom_reduction_pct": "ct_pct",
@@ -94,6 +94,8 @@ class NationalTrendsStore(param.Parameterized):
     show_targets = param.Boolean(default=True, doc="Target markers and pathway lines")
     tab = param.Selector(default="trends", objects=list(TABS), doc="Active tab")
     window = param.Integer(default=5, bounds=(1, 30), doc="Years of the recent rate and trend in the gap")
+    map_year = param.Integer(default=None, allow_None=True, bounds=(1750, 2100),
+                             doc="Year of the world map (None = the latest with data for the indicator)")
     rank_year = param.Integer(default=2023, bounds=(1750, 2100), doc="Year of the ranking")
     rank_top = param.Integer(default=15, bounds=(3, 60), doc="Entities in the ranking")
     rank_kind = param.Selector(default="country", objects=list(ENTITY_KINDS), doc="Entity kind ranked")
@@ -721,7 +723,10 @@ class NationalTrendsApp(Viewer):
         """Build a tab's view the first time it is shown, then leave it alone (it updates itself)."""
         if name in self._views or tab != name:
             raise param.Skip
-        views = {"trends": TrendChart, "gap": GapView, "scenario": ScenarioView, "ranking": RankingView}
+        from tanso.ui.national_map import MapView  # imported when the tab is first opened
+
+        views = {"trends": TrendChart, "map": MapView, "gap": GapView, "scenario": ScenarioView,
+                 "ranking": RankingView}
         self._views[name] = views[name](store=self.store)
         return self._views[name]
 

@@ -1,0 +1,1 @@
+"""World boundaries: Natural Earth country shapes → `core.country_boundaries`, and their map projection."""

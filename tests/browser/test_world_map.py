@@ -1,0 +1,94 @@
+"""The World map tab in Chromium, offline: renders, hover names a country, year control, click to compare."""
+
+import re
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from tanso.geo.boundaries import equal_earth
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Screen position of a longitude/latitude on the map figure (the one drawn with MultiPolygons).
+MAP_POINT = """([x, y]) => {
+  const view = Bokeh.index.query_one(v => v.model.constructor.__name__ === "Figure"
+      && v.model.renderers.some(r => r.glyph?.constructor.__name__ === "MultiPolygons"));
+  if (view === null) return null;
+  const rect = view.canvas_view.el.getBoundingClientRect();
+  return [rect.left + view.frame.x_scale.compute(x), rect.top + view.frame.y_scale.compute(y), view.model.title.text];
+}"""
+
+
+def map_point(page, lon: float, lat: float, title: str | None = None):
+    x, y = equal_earth(np.array([lon]), np.array([lat]))
+    for _ in range(80):
+        found = page.evaluate(MAP_POINT, [float(x[0]), float(y[0])])
+        if found and (title is None or found[2] == title):
+            return found
+        page.wait_for_timeout(250)
+    raise AssertionError(f"no map titled {title!r}; the browser has {found}")
+
+
+@pytest.fixture
+def offline_page(browser, suite_url):
+    """A page that can reach the suite only: every other request is recorded and refused."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    outside: list[str] = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith((suite_url, "data:", "blob:")):
+            request_route.continue_()
+        else:
+            outside.append(url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.outside, page.js_errors = outside, errors
+    yield page
+    context.close()
+
+
+def test_map_renders_offline_hovers_changes_year_and_compares(offline_page, suite_url, artifacts):
+    page = offline_page
+    page.goto(suite_url + "/national_trends?tab=map&countries=KOR", wait_until="domcontentloaded", timeout=90000)
+    map_point(page, 103, 35, "Total GHG (incl. land use), 2023")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "world_map_1440x900.png"))
+
+    # hover over China names it with its value
+    x, y, _ = map_point(page, 103, 35)
+    page.mouse.move(x, y)
+    expect(page.locator(".bk-Tooltip").filter(has_text="China")).to_contain_text("Mt CO₂e", timeout=5000)
+
+    # an exact year in the number input redraws the map and goes into the link
+    year = page.locator(".map-year input")
+    year.fill("2000")
+    year.press("Enter")
+    map_point(page, 103, 35, "Total GHG (incl. land use), 2000")
+    expect(page).to_have_url(re.compile(r"map_year=2000"), timeout=10000)
+
+    # a click on China adds it to the comparison (URL and sidebar), a second click removes it
+    x, y, _ = map_point(page, 103, 35)
+    page.mouse.click(x, y)
+    expect(page).to_have_url(re.compile(r"countries=KOR%2CCHN"), timeout=10000)
+    page.mouse.click(x, y)
+    expect(page).to_have_url(re.compile(r"countries=KOR(&|$)"), timeout=10000)
+
+    assert page.js_errors == []
+    # Fonts from Google are the page template's (removed by the kit); the map itself asks nothing outside.
+    assert [url for url in page.outside if "fonts.googleapis.com" not in url] == []
+
+
+def test_map_on_a_phone(browser, suite_url, artifacts):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(suite_url + "/national_trends?tab=map&lang=ko", wait_until="domcontentloaded", timeout=90000)
+    map_point(page, 127, 36)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "world_map_390x844_ko.png"))
+    context.close()

@@ -1,0 +1,88 @@
+"""The choropleth kit component without a browser: values replace only the value columns, scales, clicks."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tanso.geo.boundaries import map_shapes
+from tanso.ui.choropleth import Choropleth, colour_scale, format_value
+
+
+def square(x0: float) -> str:
+    ring = [[x0, 0], [x0 + 10, 0], [x0 + 10, 10], [x0, 10], [x0, 0]]
+    return json.dumps({"type": "MultiPolygon", "coordinates": [[ring]]})
+
+
+@pytest.fixture
+def shapes():
+    boundaries = pd.DataFrame({"country_code": ["KOR", "JPN", None], "name": ["South Korea", "Japan", "N. Cyprus"],
+                               "geometry": [square(0), square(20), square(40)]})
+    return map_shapes(boundaries)
+
+
+def test_new_values_replace_the_value_columns_and_keep_the_geometry(shapes):
+    chart = Choropleth(shapes=shapes, values=pd.Series({"KOR": 600.0, "OWID_WRL": 1.0}), unit="Mt")
+    source = chart._source
+    xs = source.data["xs"]
+    assert source.data["value_text"] == ["600 Mt", "No data", "No data"]  # World has no shape: ignored
+    chart.values = pd.Series({"JPN": 12.345})
+    assert source.data["xs"] is xs
+    assert np.isnan(source.data["value"][0]) and source.data["value"][1] == 12.345
+    assert source.data["value_text"] == ["No data", "12.3 Mt", "No data"]
+
+
+def test_colour_scale_follows_the_values(shapes):
+    assert colour_scale(np.array([1.0, 50.0, np.nan])) == "linear"
+    assert colour_scale(np.array([0.5, 50.0, 12000.0])) == "log"
+    assert colour_scale(np.array([-3.0, 50.0])) == "diverging"
+    assert colour_scale(np.array([np.nan])) == "linear"
+    chart = Choropleth(shapes=shapes, values=pd.Series({"KOR": -5.0, "JPN": 20.0}))
+    mapper = chart._renderer.glyph.fill_color.transform
+    assert (mapper.low, mapper.high) == (-20.0, 20.0)  # symmetric around zero
+    chart.values = pd.Series({"KOR": 1.0, "JPN": 1000.0})
+    mapper = chart._renderer.glyph.fill_color.transform
+    assert type(mapper).__name__ == "LogColorMapper" and (mapper.low, mapper.high) == (1.0, 1000.0)
+    assert chart._legend.color_mapper is mapper
+
+
+def test_format_value_digits_by_size():
+    assert format_value(1234.4, "Mt", "–") == "1,234 Mt"
+    assert format_value(12.34, "t", "–") == "12.3 t"
+    assert format_value(0.1234, "%", "–") == "0.12 %"
+    assert format_value(float("nan"), "t", "no data") == "no data"
+
+
+def test_highlight_outlines_the_compared_countries(shapes):
+    chart = Choropleth(shapes=shapes, highlight=["JPN"])
+    assert chart._source.data["line_width"] == [0.5, 2.0, 0.5]
+    chart.highlight = ["KOR", "JPN"]
+    assert chart._source.data["line_width"] == [2.0, 2.0, 0.5]
+
+
+def test_a_click_sets_clicked_every_time_and_ignores_shapes_without_a_code(shapes):
+    chart = Choropleth(shapes=shapes)
+    seen = []
+    chart.param.watch(lambda event: seen.append(event.new), "clicked")
+    for index in (1, 1, 2, 0):
+        chart._source.selected.indices = [index]
+    assert seen == ["JPN", "JPN", "KOR"]
+    assert chart._source.selected.indices == []
+
+
+def test_names_and_title_update_in_place_and_the_pane_renders(shapes):
+    chart = Choropleth(shapes=shapes, title="CO₂ 2022")
+    model = chart.__panel__().get_root()
+    chart.names = {"KOR": "대한민국"}
+    chart.title = "CO₂ 2023"
+    assert chart._source.data["name"] == ["대한민국", "Japan", "N. Cyprus"]
+    assert chart._figure.title.text == "CO₂ 2023"
+    assert model is not None
+
+
+def test_no_boundaries_loaded_draws_an_empty_world():
+    empty = map_shapes(pd.DataFrame(columns=["country_code", "name", "geometry"]))
+    chart = Choropleth(shapes=empty, values=pd.Series({"KOR": 1.0}))
+    assert chart._source.data["value"].size == 0
+    chart.__panel__().get_root()
