@@ -14,6 +14,7 @@ from panel.viewable import Viewer
 
 from tanso.db.engine import get_engine
 from tanso.geo.queries import no_shapes, world_map_shapes
+from tanso.ui import safe
 from tanso.ui.choropleth import Choropleth
 from tanso.ui.i18n import t
 
@@ -53,7 +54,7 @@ class MapView(Viewer):
         for widget in (self._slider, self._input):
             widget.param.watch(lambda event: setattr(s, "map_year", event.new), "value")
         s.param.watch(self._sync_widgets, ["map_year", "indicator"])
-        self._source = pn.pane.Markdown("", styles={"color": "#555", "font-size": "0.85em"}, margin=(0, 10))
+        self._source = safe.Markdown("", styles={"color": "#555", "font-size": "0.85em"}, margin=(0, 10))
         self._stale = False
         s.param.watch(self._redraw, ["indicator", "map_year", "countries", "tab"])
         self._map.param.watch(self._toggle, "clicked")
@@ -81,7 +82,7 @@ class MapView(Viewer):
         if values.empty:
             title = t("nt.map.empty", lang, indicator=ind.label(lang), year=year)
         self._map.param.update(values=values, unit=ind.unit, title=title, highlight=list(s.codes))
-        self._source.object = f"{s.source()} · {t('nt.map.help', lang)}"
+        self._source.object = safe.join(" · ", [s.source(), t("nt.map.help", lang)])
 
     def _toggle(self, event):
         codes = list(self.store.countries)

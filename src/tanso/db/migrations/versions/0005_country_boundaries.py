@@ -1,14 +1,14 @@
 """World country boundaries (catalog entry `naturalearth`) and the mart view maps read.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004 (VCM)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 
 
 def upgrade() -> None:
