@@ -1,14 +1,14 @@
 """World country boundaries (catalog entry `naturalearth`) and the mart view maps read.
 
-Revision ID: 0005
-Revises: 0004 (VCM)
+Revision ID: 0006
+Revises: 0005 (sectors)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 
 
 def upgrade() -> None:
