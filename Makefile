@@ -6,11 +6,13 @@ STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
 .PHONY: env up test test-fast lint bench clean
 
+# --compile-bytecode: with PYTHONDONTWRITEBYTECODE set (as on these machines) nothing is cached at import, and
+# every process (a report kernel, a pipeline step, a test run) would compile pandas, Panel, Bokeh… again.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ needed, found " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test,dev]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[test,dev]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 

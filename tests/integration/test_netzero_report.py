@@ -15,6 +15,7 @@ def test_korea_gap_report_is_offline_html(loaded_embedded, tmp_path, artifacts):
                  "Caveats", "727.6", "GHG 2025-05; GCB 2025; Tanso targets 2026-11"):
         assert text in html, text
     assert '<script type="text/javascript" src="http' not in html
+    assert "cdn.holoviz.org" not in html  # Panel's stylesheets inlined too
     (artifacts / "kor_netzero_gap.html").write_bytes(out.read_bytes())
 
 
