@@ -65,7 +65,7 @@ def per_cell(country: str) -> None:
             if cell.cell_type != "code":
                 continue
             start = time.perf_counter()
-            exec(compile(cell.source, f"cell {number}", "exec"), namespace)  # noqa: S102 - our own notebook
+            exec(compile(cell.source, f"cell {number}", "exec"), namespace)  # our own notebook
             if "parameters" in cell.metadata.get("tags", []):
                 namespace.update(country=country, output_html=str(Path(tmp) / "report.html"))
             first = next((line for line in cell.source.splitlines() if line.strip()), "")[:70]

@@ -16,7 +16,6 @@ from tanso.config import settings
 from tanso.kernels import papermill_options
 from tanso.pipelines import PipelineError, new_run_id, notebook_parameters
 
-
 # Panel names its stylesheets and icons by CDN address even when saving with inline resources
 # (each component's `ImportedStyleSheet`, the page's favicon); the same files ship in its wheel.
 _PANEL_CDN = re.compile(r"https://cdn\.holoviz\.org/panel/[^/\"']+/dist/([^\"'\s?)\\]+)(?:\?[^\"'\s)\\]*)?")

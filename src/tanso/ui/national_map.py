@@ -86,7 +86,7 @@ class MapView(Viewer):
 
     def _toggle(self, event):
         codes = list(self.store.countries)
-        self.store.countries = [c for c in codes if c != event.new] if event.new in codes else codes + [event.new]
+        self.store.countries = [c for c in codes if c != event.new] if event.new in codes else [*codes, event.new]
 
     def __panel__(self):
         return pn.Column(pn.Row(self._slider, self._input, sizing_mode="stretch_width"), self._map, self._source,

@@ -16,7 +16,7 @@ metadata = sa.MetaData(
 )
 
 # Imported for their tables (each registers itself in `metadata`).
-from tanso.db.tables import geo
+from tanso.db.tables import geo  # noqa: E402 - after metadata, which the module uses
 
 __all__ = ["column_names", "geo", "metadata"]
 
