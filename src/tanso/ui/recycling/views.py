@@ -1,0 +1,297 @@
+"""Views of the recycling app: the live calculator and the campaigns, each a tab on the kit's base.
+
+Every number reaches the page through `safe` (values escaped); names typed by people (campaigns,
+organisations) are shown in Tabulator cells and widget values, which display text as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+import panel as pn
+from bokeh.models import ColumnDataSource
+from bokeh.plotting import figure
+
+from tanso.recycling import PATHWAYS, CampaignResult
+from tanso.recycling.factors import FactorSet
+from tanso.ui import safe
+from tanso.ui.recycling.store import (
+    CalculatorStore,
+    CampaignStore,
+    RecyclingStore,
+    promo_sentences,
+    results_csv,
+)
+from tanso.ui.view import TabView, View
+
+ACCENT = "#0f766e"
+
+
+def bar_chart(title: str) -> tuple[figure, ColumnDataSource]:
+    source = ColumnDataSource({"label": [], "value": []})
+    fig = figure(x_range=[], height=260, title=title, toolbar_location=None, sizing_mode="stretch_width",
+                 tools="hover", tooltips=[("", "@label"), ("kg CO2e", "@value{0,0.0}")])
+    fig.vbar(x="label", top="value", width=0.7, source=source, color=ACCENT)
+    fig.y_range.start = 0
+    fig.xgrid.grid_line_color = None
+    return fig, source
+
+
+def set_bars(fig: figure, source: ColumnDataSource, labels: list[str], values: list[float]) -> None:
+    fig.x_range.factors = labels
+    source.data = {"label": labels, "value": values}
+
+
+class ResultBlock(View):
+    """Headline, pathway chart, KPI attainment per tier, equivalents, CSV: the same for both tabs."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self._headline = safe.Markdown(sizing_mode="stretch_width")
+        self._fig, self._source = bar_chart(self.t("recycling.by_pathway"))
+        self._kpi = pn.Column(sizing_mode="stretch_width")
+        self._equivalents = safe.Markdown(sizing_mode="stretch_width")
+        self._note = safe.Markdown(styles={"color": "#555", "font-size": "0.85em"}, sizing_mode="stretch_width")
+        self._csv = ""
+        self._download = pn.widgets.FileDownload(callback=lambda: io.StringIO(self._csv), filename="recycling.csv",
+                                                 label=self.t("recycling.download"), button_type="primary",
+                                                 width=200)
+        self._layout = pn.Column(self._headline, pn.pane.Bokeh(self._fig, sizing_mode="stretch_width"),
+                                 self._kpi, self._equivalents, self._download, self._note,
+                                 sizing_mode="stretch_width")
+
+    def show(self, result: CampaignResult | None, *, factors: FactorSet, material: str, filename: str) -> None:
+        if result is None:
+            self._headline.object = self.md("recycling.empty")
+            for pane in (self._equivalents, self._note):
+                pane.object = ""
+            self._kpi.objects = []
+            set_bars(self._fig, self._source, [], [])
+            self._download.visible = False
+            return
+        self._headline.object = self.md(
+            "recycling.headline", reduction=f"{result.reduction_kg:,.1f}", kg=f"{result.total_kg:,.1f}",
+            per_kg=f"{result.per_kg:.3g}", weighted=f"{result.weighted_factor:.3g}",
+            times=f"{result.times_pet_recycling:.2f}")
+        set_bars(self._fig, self._source, [self.t(f"recycling.pathway_name.{p}") for p in PATHWAYS],
+                 [result.by_pathway[p] for p in PATHWAYS])
+        self._kpi.objects = [self._gauges(result, factors, period) for period in ("monthly", "yearly")]
+        sentences = promo_sentences(result, material=material, lang=self.lang)
+        self._equivalents.object = safe.markdown("**{title}**\n\n- {a}\n- {b}\n- {c}", title=self.t("recycling.equivalents"),
+                                                 a=sentences[0], b=sentences[1], c=sentences[2])
+        self._note.object = self.md("recycling.equivalents_source") + safe.Markup("\n\n") + self.md(
+            "recycling.assumption", factor_id=factors.id, assumption=factors.assumption)
+        from tanso.recycling import kpi_attainment
+
+        self._csv = results_csv(result, kpi=kpi_attainment(result.reduction_t, period="monthly", factors=factors),
+                                factor_id=factors.id)
+        self._download.filename = filename
+        self._download.visible = True
+
+    def _gauges(self, result: CampaignResult, factors: FactorSet, period: str):
+        from tanso.recycling import kpi_attainment
+
+        rows = kpi_attainment(result.reduction_t, period=period, factors=factors)
+        gauges = []
+        for row in rows.itertuples():
+            label = self.t(f"recycling.tier.{row.tier}", target=f"{row.target_t:g}")
+            gauges.append(pn.Column(
+                safe.Markdown(safe.markdown("{label}: **{pct} %**", label=label, pct=f"{row.attainment_pct:.0f}"),
+                              margin=(0, 5)),
+                pn.indicators.Progress(value=int(min(row.attainment_pct, 100)), max=100, width=160, height=14,
+                                       bar_color="success" if row.met else "warning", margin=(0, 5)),
+                width=180))
+        title = safe.Markdown(self.md("recycling.kpi", period=self.t(f"recycling.kpi.{period}")), margin=(0, 5))
+        return pn.Column(title, pn.FlexBox(*gauges), sizing_mode="stretch_width", css_classes=[f"kpi-{period}"])
+
+    def __panel__(self):
+        return self._layout
+
+
+class CalculatorView(TabView):
+    """Material, factor set and the three weights; results update on every keystroke."""
+
+    tab = "calculator"
+    depends = ("calculator.result", "calculator.errors")
+
+    @property
+    def calc(self) -> CalculatorStore:
+        return self.store.calculator
+
+    def body(self):
+        calc = self.calc
+        material = pn.widgets.Select(name=self.t("recycling.material"), value=calc.material,
+                                     options={self.t(f"recycling.material.{m}"): m for m in calc.param.material.objects})
+        factors = pn.widgets.Select(name=self.t("recycling.factors"), value=calc.factors,
+                                    options={self.t(f"recycling.factors.{f}"): f for f in calc.param.factors.objects})
+        material.link(calc, value="material")
+        factors.link(calc, value="factors")
+        self._errors = {}
+        inputs = []
+        for pathway in PATHWAYS:
+            box = pn.widgets.TextInput(name=self.t(f"recycling.pathway.{pathway}"), value=getattr(calc, pathway),
+                                       placeholder="0", width=180, css_classes=[f"kg-{pathway}"])
+            box.param.watch(lambda event, p=pathway: setattr(self.calc, p, event.new), "value_input")
+            self._errors[pathway] = safe.Markdown(styles={"color": "#b91c1c"}, margin=(0, 10), width=180)
+            inputs.append(pn.Column(box, self._errors[pathway]))
+        self._result = ResultBlock(store=self.store)
+        return pn.Column(pn.FlexBox(material, factors), pn.FlexBox(*inputs), self._result,
+                         sizing_mode="stretch_width")
+
+    def refresh(self):
+        calc = self.calc
+        for pathway, pane in self._errors.items():
+            pane.object = calc.errors.get(pathway, "")
+        self._result.show(calc.result, factors=calc.factor_set, material=calc.material,
+                          filename=f"recycling-{calc.material}.csv")
+
+
+class CampaignsView(TabView):
+    """The organisation's campaigns: list, a new-campaign form, entries with history, results over time."""
+
+    tab = "campaigns"
+    depends = ("campaigns.campaigns", "campaigns.entries", "campaigns.errors", "campaigns.notice")
+
+    @property
+    def camp(self) -> CampaignStore:
+        return self.store.campaigns
+
+    def _field_error(self):
+        return safe.Markdown(styles={"color": "#b91c1c"}, margin=(0, 10), sizing_mode="stretch_width")
+
+    def body(self):
+        camp, t = self.camp, self.t
+        today = dt.date.today()
+        self._notice = safe.Markdown(styles={"color": ACCENT}, sizing_mode="stretch_width")
+        self._errors = self._field_error()
+        self._list = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
+                                          sizing_mode="stretch_width", max_height=260, selectable=1,
+                                          name="campaigns")
+        self._list.on_click(self._choose)
+        name = pn.widgets.TextInput(name=t("recycling.campaign.name"), max_length=120, css_classes=["campaign-name"])
+        organisation = pn.widgets.TextInput(name=t("recycling.campaign.organisation"), value=camp.organisation,
+                                            max_length=120, css_classes=["campaign-org"])
+        start = pn.widgets.DatePicker(name=t("recycling.campaign.start"), value=today.replace(day=1))
+        end = pn.widgets.DatePicker(name=t("recycling.campaign.end"), value=today)
+        factors = pn.widgets.Select(name=t("recycling.factors"), value="operator",
+                                    options={t(f"recycling.factors.{f}"): f for f in ("operator", "epa_warm")})
+        create = pn.widgets.Button(name=t("recycling.campaign.create"), button_type="primary",
+                                   css_classes=["campaign-create"])
+        create.on_click(lambda _: camp.create(name=name.value_input or name.value, organisation=organisation.value_input
+                                              or organisation.value, start=start.value, end=end.value,
+                                              factors=factors.value))
+        material = pn.widgets.Select(name=t("recycling.material"),
+                                     options={t(f"recycling.material.{m}"): m for m in ("mixed", "pet", "hdpe")})
+        pathway = pn.widgets.Select(name=t("recycling.entry.pathway"),
+                                    options={t(f"recycling.pathway_name.{p}"): p for p in PATHWAYS})
+        kg = pn.widgets.TextInput(name=t("recycling.entry.kg"), placeholder="0", width=140, css_classes=["entry-kg"])
+        when = pn.widgets.DatePicker(name=t("recycling.entry.date"), value=None)
+        add = pn.widgets.Button(name=t("recycling.entry.add"), button_type="primary", css_classes=["entry-add"])
+        add.on_click(lambda _: camp.add_entry(material=material.value, pathway=pathway.value,
+                                              kg=kg.value_input or kg.value, collected_on=when.value))
+        self._entries = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, selectable=1,
+                                             layout="fit_data_fill", sizing_mode="stretch_width", max_height=260,
+                                             name="entries")
+        delete = pn.widgets.Button(name=t("recycling.entry.delete"), button_type="light")
+        delete.on_click(self._delete)
+        self._history = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
+                                             sizing_mode="stretch_width", max_height=220, name="history")
+        self._result = ResultBlock(store=self.store)
+        self._monthly_fig, self._monthly = bar_chart(t("recycling.over_time"))
+        self._material_fig, self._material = bar_chart(t("recycling.by_material"))
+        signed_in = camp.signed_in
+        form = pn.Column(
+            safe.Markdown(safe.markdown("### {h}", h=t("recycling.campaign.new"))),
+            pn.FlexBox(name, organisation, start, end, factors), create, visible=signed_in)
+        entry_form = pn.Column(
+            safe.Markdown(safe.markdown("### {h}", h=t("recycling.entry.new"))),
+            pn.FlexBox(material, pathway, kg, when), add, visible=signed_in)
+        return pn.Column(
+            safe.Alert(self.md("recycling.guest"), alert_type="info", visible=not signed_in),
+            self._notice, self._errors,
+            safe.Markdown(safe.markdown("### {h}", h=t("recycling.campaign.list"))), self._list, form, entry_form,
+            safe.Markdown(safe.markdown("### {h}", h=t("recycling.entries"))), self._entries,
+            pn.Row(delete, visible=signed_in), self._result,
+            pn.FlexBox(pn.pane.Bokeh(self._monthly_fig, width=420), pn.pane.Bokeh(self._material_fig, width=420)),
+            safe.Markdown(safe.markdown("### {h}", h=t("recycling.history"))), self._history,
+            sizing_mode="stretch_width")
+
+    def _choose(self, event):
+        frame = self.camp.campaigns
+        if 0 <= event.row < len(frame):
+            self.camp.campaign_id = int(frame.iloc[event.row]["id"])
+            self.camp.reload()
+
+    def _delete(self, _):
+        rows = self._entries.selection
+        if rows and not self.camp.entries.empty:
+            self.camp.delete_entry(int(self.camp.entries.iloc[rows[0]]["id"]))
+
+    def refresh(self):
+        camp, t = self.camp, self.t
+        self._notice.object = camp.notice
+        self._errors.object = safe.join("  \n", [f"{field}: {message}" for field, message in camp.errors.items()])
+        listed = camp.campaigns
+        if listed.empty:
+            self._list.value = pd.DataFrame({t("recycling.campaign.list"): [t("recycling.no_campaigns")]})
+        else:
+            self._list.value = listed.rename(columns={
+                "name": t("recycling.campaign.name"), "organisation": t("recycling.campaign.organisation"),
+                "period_start": t("recycling.campaign.start"), "period_end": t("recycling.campaign.end"),
+                "collected_kg": "kg"})[[t("recycling.campaign.name"), t("recycling.campaign.organisation"),
+                                         t("recycling.campaign.start"), t("recycling.campaign.end"), "kg", "entries"]]
+        entries = camp.entries
+        shown = entries[["date", "material", "pathway", "kg"]] if not entries.empty else pd.DataFrame()
+        self._entries.value = shown
+        history = camp.history
+        self._history.value = (history[["changed_at", "action", "material", "pathway", "kg", "changed_by"]]
+                               if not history.empty else pd.DataFrame())
+        result, selected = camp.result(), camp.selected
+        material = entries["material"].mode().iloc[0] if not entries.empty else "mixed"
+        self._result.show(result, factors=camp.factor_set, material=material,
+                          filename=f"campaign-{selected['id'] if selected else 'none'}.csv")
+        monthly = camp.monthly()
+        set_bars(self._monthly_fig, self._monthly, list(monthly["period"]), list(monthly["reduction_kg"]))
+        by_material = result.by_material if result else {}
+        set_bars(self._material_fig, self._material, [t(f"recycling.material.{m}") for m in by_material],
+                 list(by_material.values()))
+
+
+class RecyclingApp(View):
+    """The two tabs; the active one is `store.tab` (kept in the URL)."""
+
+    def __panel__(self):
+        views = [CalculatorView(store=self.store)]
+        if self.store.campaigns is not None:
+            views.append(CampaignsView(store=self.store))
+        tabs = pn.Tabs(*[(self.t(f"recycling.tab.{v.tab}"), v) for v in views], dynamic=False,
+                       sizing_mode="stretch_width")
+        names = [v.tab for v in views]
+        tabs.active = names.index(self.store.tab) if self.store.tab in names else 0
+        tabs.param.watch(lambda e: setattr(self.store, "tab", names[e.new]), "active")
+        return tabs
+
+
+def current_user_id() -> int | None:
+    """The signed-in member's id, None for a guest (or before accounts exist)."""
+    try:
+        from tanso.auth import current_user
+    except ImportError:
+        return None
+    user = current_user()
+    return None if user.is_guest else user.id
+
+
+def build(ctx):
+    from tanso.ui.app import Page
+
+    calculator = CalculatorStore(lang=ctx.lang)
+    campaigns = CampaignStore(engine=ctx.engine, lang=ctx.lang, user_id=current_user_id())
+    campaigns.reload()
+    store = RecyclingStore(lang=ctx.lang, calculator=calculator, campaigns=campaigns)
+    ctx.sync_url(store, {"tab": "tab"})
+    ctx.sync_url(calculator, {"material": "material", "factors": "factors", "reuse": "reuse",
+                              "upcycle": "upcycle", "recycle": "recycle"})
+    return Page(main=[RecyclingApp(store=store)])
