@@ -107,6 +107,15 @@ class CalculatorStore(param.Parameterized):
     def factor_set(self):
         return load_factor_set(self.factors)
 
+    def apply_url_values(self, values: dict) -> None:
+        """Link values the URL parser turned into numbers (reuse=310) become text as typed; a value
+        that still does not fit (an unknown material) is left out — the defaults stay."""
+        for name, value in values.items():
+            if name in PATHWAYS:
+                self.param.update(**{name: f"{value:g}" if isinstance(value, int | float) else str(value)})
+            elif value in self.param[name].objects:
+                self.param.update(**{name: value})
+
     def kpi(self, period: str = "monthly") -> pd.DataFrame:
         reduction_t = self.result.reduction_t if self.result else 0.0
         return kpi_attainment(reduction_t, period=period, factors=self.factor_set)

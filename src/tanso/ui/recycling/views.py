@@ -100,9 +100,9 @@ class ResultBlock(View):
             gauges.append(pn.Column(
                 safe.Markdown(safe.markdown("{label}: **{pct} %**", label=label, pct=f"{row.attainment_pct:.0f}"),
                               margin=(0, 5)),
-                pn.indicators.Progress(value=int(min(row.attainment_pct, 100)), max=100, width=160, height=14,
+                pn.indicators.Progress(value=int(min(row.attainment_pct, 100)), max=100, width=180, height=14,
                                        bar_color="success" if row.met else "warning", margin=(0, 5)),
-                width=180))
+                width=210))
         title = safe.Markdown(self.md("recycling.kpi", period=self.t(f"recycling.kpi.{period}")), margin=(0, 5))
         return pn.Column(title, pn.FlexBox(*gauges), sizing_mode="stretch_width", css_classes=[f"kpi-{period}"])
 
@@ -128,12 +128,13 @@ class CalculatorView(TabView):
                                     options={self.t(f"recycling.factors.{f}"): f for f in calc.param.factors.objects})
         material.link(calc, value="material")
         factors.link(calc, value="factors")
-        self._errors = {}
+        self._errors, self._boxes = {}, {}
         inputs = []
         for pathway in PATHWAYS:
             box = pn.widgets.TextInput(name=self.t(f"recycling.pathway.{pathway}"), value=getattr(calc, pathway),
                                        placeholder="0", width=180, css_classes=[f"kg-{pathway}"])
             box.param.watch(lambda event, p=pathway: setattr(self.calc, p, event.new), "value_input")
+            self._boxes[pathway] = box
             self._errors[pathway] = safe.Markdown(styles={"color": "#b91c1c"}, margin=(0, 10), width=180)
             inputs.append(pn.Column(box, self._errors[pathway]))
         self._result = ResultBlock(store=self.store)
@@ -144,6 +145,9 @@ class CalculatorView(TabView):
         calc = self.calc
         for pathway, pane in self._errors.items():
             pane.object = calc.errors.get(pathway, "")
+            box = self._boxes[pathway]
+            if box.value_input != getattr(calc, pathway):  # set from a link, not typed here
+                box.value = getattr(calc, pathway)
         self._result.show(calc.result, factors=calc.factor_set, material=calc.material,
                           filename=f"recycling-{calc.material}.csv")
 
@@ -288,10 +292,8 @@ def build(ctx):
     from tanso.ui.app import Page
 
     calculator = CalculatorStore(lang=ctx.lang)
-    campaigns = CampaignStore(engine=ctx.engine, lang=ctx.lang, user_id=current_user_id())
-    campaigns.reload()
-    store = RecyclingStore(lang=ctx.lang, calculator=calculator, campaigns=campaigns)
+    store = RecyclingStore(lang=ctx.lang, calculator=calculator, campaigns=None)
     ctx.sync_url(store, {"tab": "tab"})
     ctx.sync_url(calculator, {"material": "material", "factors": "factors", "reuse": "reuse",
-                              "upcycle": "upcycle", "recycle": "recycle"})
+                              "upcycle": "upcycle", "recycle": "recycle"}, on_error=calculator.apply_url_values)
     return Page(main=[RecyclingApp(store=store)])

@@ -1,0 +1,45 @@
+"""The recycling calculator as a user sees it: live results while typing, a bad weight named at its
+field, KPI attainment and equivalents in English and Korean, at desktop and phone sizes."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+
+
+def type_weights(page, reuse, upcycle, recycle):
+    for name, value in (("reuse", reuse), ("upcycle", upcycle), ("recycle", recycle)):
+        page.locator(f".kg-{name} input").fill(value)
+
+
+def test_live_results_kpi_and_equivalents(page, suite_url, artifacts):
+    page.goto(suite_url + "/recycling_impact?lang=en")
+    expect(page.get_by_text("Enter the kilograms collected")).to_be_visible(timeout=30000)
+    type_weights(page, "200", "500", "300")
+    expect(page.get_by_text("5,912.5 kg CO2e")).to_be_visible(timeout=20000)
+    expect(page.get_by_text("weighted pathway factor 2.15")).to_be_visible()
+    expect(page.get_by_text("Basic 1.5 t: 394 %")).to_be_visible()          # 5.9125 t of 1.5 t
+    expect(page.get_by_text("what 269 trees absorb in a year")).to_be_visible()
+    expect(page.get_by_text("Download CSV")).to_be_visible()
+
+    page.locator(".kg-recycle input").fill("3OO")
+    expect(page.get_by_text("'3OO' is not a number of kilograms")).to_be_visible(timeout=20000)
+    expect(page.get_by_text("Enter the kilograms collected")).to_be_visible()
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_screenshots(browser, suite_url, artifacts, lang, size):
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(f"{suite_url}/recycling_impact?lang={lang}&reuse=310&upcycle=682&recycle=248")
+    expect(page.get_by_text("7,928.2", exact=False).first).to_be_visible(timeout=30000)
+    if lang == "ko":
+        expect(page.get_by_text("나무 360그루").first).to_be_visible()
+    page.wait_for_timeout(1500)  # let BokehJS draw before the screenshot
+    page.screenshot(path=artifacts / f"recycling_impact-{lang}-{size}.png", full_page=True)
+    context.close()
