@@ -36,6 +36,7 @@ bench: env              ## performance figures (printed, not asserted)
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/gap_all.py
 	$(BIN)/python benchmarks/app_latency.py
+	$(BIN)/python benchmarks/vcm_search.py
 
 clean:
 	-$(BIN)/tanso db stop

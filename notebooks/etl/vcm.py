@@ -22,6 +22,8 @@ run_id = None
 step_result_path = None
 
 # %%
+import sqlalchemy as sa
+
 from tanso import catalog
 from tanso.db.engine import get_engine
 from tanso.db.load import TableLoad, load_dataset
@@ -63,5 +65,7 @@ loads = [
 ]
 rows = load_dataset(engine, loads, dataset=pinned.name, version=pinned.version,
                     sha256=pinned.sha256, run_id=run_id)
+with engine.begin() as conn:  # fresh statistics, so search plans use the text indexes
+    conn.execute(sa.text("ANALYZE core.vcm_projects, core.vcm_source_projects"))
 record_step_result(step_result_path, rows_written=rows, dataset_version=pinned.version)
 print(f"rows written: {rows}")

@@ -1,0 +1,161 @@
+"""VCM search + facet counts against the OffsetsDB approach, on real and synthetic data.
+
+    python benchmarks/vcm_search.py [--repeat 5] [--scales 1,10,100]
+
+Builds the vcm tables from the pinned catalog (tanso.vcm.harmonise, timed) in a scratch
+database `<db>_vcm_bench` on the same server (DATABASE_URL or the embedded one), then for each
+scale k adds synthetic copies of every project (ids suffixed X1…X(k-1), same text) so the table
+holds k × the real projects. For each scale and a fixed workload (words, phrases, ids in other
+spellings, a misspelling, empty query, facet filters) it times, alternating:
+
+- ours: `tanso.vcm.queries.search` — ranked full-text + id trigram match, one page, and
+  the counts of all 11 facets (what the explorer and its JSON endpoint run per request);
+- baseline (OffsetsDB's API): `ILIKE '%q%'` on project_id and name with trigram GIN indexes,
+  ordered by id, one page plus the total count — no ranking and no facet counts.
+
+Prints median and p95 (ms) per scale. Targets: ours p95 ≤ 50 ms on the real data, ≤ 150 ms
+at 100×. The scratch database is dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from tanso.db import migrations
+from tanso.db.engine import check_connection, get_engine
+from tanso.db.load import TableLoad, load_dataset
+from tanso.vcm import harmonise, queries, sources
+
+WORKLOAD = [
+    queries.Filters(),
+    queries.Filters(query="cookstove"),
+    queries.Filters(query="cookstove kenya"),
+    queries.Filters(query="REDD+ brazil"),
+    queries.Filters(query="landfill gas"),
+    queries.Filters(query="\"improved forest management\""),
+    queries.Filters(query="solar -wind"),
+    queries.Filters(query="VCS981"),
+    queries.Filters(query="gs 1005"),
+    queries.Filters(query="biochar"),
+    queries.Filters(query="cokstove"),  # misspelt: fuzzy fallback
+    queries.Filters(query="wind", registry=("verra",), country=("India",)),
+    queries.Filters(registry=("gold-standard",), vintage_min=2020),
+    queries.Filters(corsia=True, sort="retired"),
+    queries.Filters(query="rice", page=2),
+]
+
+BASELINE = sa.text("""
+    SELECT project_id, name, registry, country, issued, retired, count(*) OVER () AS total
+    FROM mart.vcm_projects
+    WHERE project_id ILIKE :like OR name ILIKE :like
+    ORDER BY project_id LIMIT 25""")
+
+GROW = sa.text("""
+    INSERT INTO core.vcm_projects (project_id, registry, name, developer, proponent, status,
+        country, region, state, location, scope, category, project_type, reduction_removal,
+        methodology, methodology_version, description, arb_wa, certifications, listed_at,
+        registered_at, registry_url, website, notes, corsia, ccb, first_vintage, issued,
+        retired, retired_year_unknown, remaining, buffer_deposits, reversals_covered,
+        reversals_not_covered, buffer_released, sources, in_vrod, in_offsetsdb,
+        in_registry_export)
+    SELECT project_id || 'X' || g, registry, name, developer, proponent, status, country,
+        region, state, location, scope, category, project_type, reduction_removal,
+        methodology, methodology_version, description, arb_wa, certifications, listed_at,
+        registered_at, registry_url, website, notes, corsia, ccb, first_vintage, issued,
+        retired, retired_year_unknown, remaining, buffer_deposits, reversals_covered,
+        reversals_not_covered, buffer_released, sources, in_vrod, in_offsetsdb,
+        in_registry_export
+    FROM core.vcm_projects, generate_series(:first, :last) g
+    WHERE project_id NOT LIKE '%X%'""")
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def scratch_engine(base: sa.Engine) -> tuple[sa.Engine, str]:
+    url = make_url(base.url)
+    name = f"{url.database}_vcm_bench"
+    with base.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    return sa.create_engine(url.set(database=name), pool_pre_ping=True), name
+
+
+def measure(engine: sa.Engine, repeat: int) -> tuple[list[float], list[float]]:
+    ours, baseline = [], []
+    for filters in WORKLOAD:  # warm-up: plans and caches
+        queries.search(engine, filters)
+    with engine.connect() as conn:
+        for _ in range(repeat):
+            for filters in WORKLOAD:
+                start = time.perf_counter()
+                queries.search(engine, filters)
+                ours.append(time.perf_counter() - start)
+                like = f"%{filters.query.strip()}%"
+                start = time.perf_counter()
+                conn.execute(BASELINE, {"like": like}).all()
+                baseline.append(time.perf_counter() - start)
+    return ours, baseline
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--scales", default="1,10,100")
+    args = parser.parse_args()
+    scales = [int(s) for s in args.scales.split(",")]
+
+    base = check_connection(get_engine())
+    engine, name = scratch_engine(base)
+    try:
+        migrations.upgrade(engine)
+        start = time.perf_counter()
+        tables = harmonise.build_tables(**sources.read_inputs())
+        built = time.perf_counter() - start
+        start = time.perf_counter()
+        load_dataset(engine, [
+            TableLoad("core.vcm_projects", tables.projects, key=("project_id",)),
+            TableLoad("core.vcm_flags", tables.flags, key=("project_id", "flag")),
+        ], dataset="vcm_bench", version="bench", sha256="-")
+        loaded = time.perf_counter() - start
+        real = len(tables.projects)
+        print(f"build {built:.1f} s (parse + reconcile + flags), load of projects "
+              f"{loaded:.1f} s; {real:,} projects; workload {len(WORKLOAD)} requests × "
+              f"{args.repeat}")
+        print(f"{'scale':>6} {'projects':>10} {'ours p50':>9} {'ours p95':>9} "
+              f"{'ILIKE p50':>10} {'ILIKE p95':>10} {'target p95':>11}")
+        have = 1
+        for scale in scales:
+            if scale > have:
+                start = time.perf_counter()
+                with engine.begin() as conn:
+                    conn.execute(GROW, {"first": have, "last": scale - 1})
+                with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.execute(sa.text("VACUUM ANALYZE core.vcm_projects"))
+                have = scale
+                print(f"       (grew to {scale}× in {time.perf_counter() - start:.0f} s)")
+            else:
+                with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.execute(sa.text("VACUUM ANALYZE core.vcm_projects"))
+            ours, baseline = measure(engine, args.repeat)
+            target = 50 if scale == 1 else 150 if scale >= 100 else None
+            print(f"{scale:>5}× {real * scale:>10,} {statistics.median(ours) * 1000:>8.1f} "
+                  f"{percentile(ours, 0.95) * 1000:>9.1f} "
+                  f"{statistics.median(baseline) * 1000:>10.1f} "
+                  f"{percentile(baseline, 0.95) * 1000:>10.1f} "
+                  f"{(f'≤ {target} ms' if target else '-'):>11}")
+    finally:
+        engine.dispose()
+        with base.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,415 @@
+"""Read-only queries of the mart.vcm_* views: ranked search with facet counts, export of the
+filtered view, statistics, reconciliation and one project's page. The CLI, the app and its
+JSON endpoint all call these.
+
+Every statement is a constant: user values are bound parameters (filters are arrays, an empty
+array means "any"), the sort is chosen by a bound name inside CASE expressions, and the text
+query reaches PostgreSQL only through `websearch_to_tsquery` (which never fails on syntax) and
+an escaped ILIKE pattern. So SQL and tsquery metacharacters in user text are just text.
+
+Matching: full text (weighted: name and id, then developer/proponent, then methodology, type,
+place, then description) or the id as a substring (trigram index). When that finds nothing,
+names similar to the query (trigram word similarity) are returned instead, marked `fuzzy`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field, fields
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from tanso.vcm import ids
+
+FACETS = ("registry", "country", "category", "project_type", "methodology", "status",
+          "reduction_removal", "corsia", "ccb", "vintage", "issued_range")
+SORTS = ("relevance", "issued", "retired", "name", "project_id", "first_vintage")
+MAX_PER_PAGE = 200
+MAX_QUERY_CHARS = 200
+# Issued-credit ranges of the `issued_range` facet (lower bounds, tCO2e)
+ISSUED_BUCKETS = (0, 1, 10_000, 100_000, 1_000_000, 10_000_000)
+RESULT_COLUMNS = ("project_id", "name", "registry", "country", "category", "project_type",
+                  "status", "issued", "retired", "first_vintage", "flags", "rank")
+EXPORT_COLUMNS = ("project_id", "name", "registry", "country", "region", "category",
+                  "project_type", "reduction_removal", "methodology", "status", "developer",
+                  "proponent", "corsia", "ccb", "first_vintage", "issued", "retired",
+                  "remaining", "registry_url", "sources", "flags")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user asked for; every field is optional. Lists mean "any of"."""
+
+    query: str = ""
+    registry: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    project_type: tuple[str, ...] = ()
+    methodology: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    reduction_removal: tuple[str, ...] = ()
+    corsia: bool | None = None
+    ccb: bool | None = None
+    vintage_min: int | None = None
+    vintage_max: int | None = None
+    issued_min: float | None = None
+    issued_max: float | None = None
+    sort: str = "relevance"
+    descending: bool = True
+    page: int = 1
+    per_page: int = 25
+
+    def __post_init__(self):
+        if self.sort not in SORTS:
+            raise ValueError(f"unknown sort {self.sort!r} (one of {', '.join(SORTS)})")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise ValueError(f"per_page must be 1–{MAX_PER_PAGE}, not {self.per_page}")
+        if self.page < 1:
+            raise ValueError(f"page must be 1 or more, not {self.page}")
+        for name in ("vintage_min", "vintage_max", "issued_min", "issued_max"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number")
+
+    @classmethod
+    def from_mapping(cls, params: dict) -> Filters:
+        """From URL-style parameters ({'registry': ['verra'], 'page': '2', …}); unknown keys
+        are ignored, malformed values raise ValueError with the parameter's name."""
+        values = {}
+        for spec in fields(cls):
+            if spec.name not in params:
+                continue
+            raw = params[spec.name]
+            items = raw if isinstance(raw, (list, tuple)) else [raw]
+            items = [str(v) for v in items if str(v) != ""]
+            if spec.type.startswith("tuple"):
+                values[spec.name] = tuple(items)
+            elif not items:
+                continue
+            elif spec.type.startswith("bool"):
+                if items[-1].lower() not in ("true", "false", "1", "0", "yes", "no"):
+                    raise ValueError(f"{spec.name} must be true or false, not {items[-1]!r}")
+                values[spec.name] = items[-1].lower() in ("true", "1", "yes")
+            elif spec.type.startswith("int"):
+                try:
+                    values[spec.name] = int(items[-1])
+                except ValueError:
+                    raise ValueError(f"{spec.name} must be a whole number, not "
+                                     f"{items[-1]!r}") from None
+            elif spec.type.startswith("float"):
+                try:
+                    values[spec.name] = float(items[-1].replace(",", ""))
+                except ValueError:
+                    raise ValueError(f"{spec.name} must be a number, not {items[-1]!r}") from None
+            else:
+                values[spec.name] = items[-1]
+        return cls(**values)
+
+    def to_mapping(self) -> dict[str, list[str]]:
+        """The non-default fields as URL parameters (the inverse of from_mapping)."""
+        default = Filters()
+        out = {}
+        for name, value in asdict(self).items():
+            if value == getattr(default, name):
+                continue
+            out[name] = ([str(v) for v in value] if isinstance(value, tuple)
+                         else [str(value).lower() if isinstance(value, bool) else str(value)])
+        return out
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    rows: pd.DataFrame                 # RESULT_COLUMNS, one page
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    fuzzy: bool = False                # no exact match: rows are names similar to the query
+
+    def as_dict(self) -> dict:
+        return {"total": self.total, "fuzzy": self.fuzzy,
+                "results": _records(self.rows),
+                "facets": {k: [{"value": v, "count": c} for v, c in pairs]
+                           for k, pairs in self.facets.items()}}
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v)
+             for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+# --- the statements (constants; see the module docstring) ---------------------------------
+
+# (rank, condition) of each way of matching the text; one scan of the projects, no self-join
+_MATCH = {
+    "all": ("0.0::float8", "true"),
+    "text": (("ts_rank_cd(p.search_vector, websearch_to_tsquery('english', :q), 1)"
+              " + CASE WHEN p.project_id = :q_id THEN 10 ELSE 0 END"),
+             ("(p.search_vector @@ websearch_to_tsquery('english', :q)"
+              " OR p.project_id ILIKE :q_like ESCAPE '\\')")),
+    "fuzzy": ("word_similarity(:q, p.name)::float8", ":q <% p.name"),
+}
+
+_BASE = """
+    WITH base AS (
+        SELECT p.*, {rank} AS rank,
+               CASE WHEN p.issued IS NULL THEN 'unknown'
+                    WHEN p.issued < 1 THEN '0'
+                    WHEN p.issued < 10000 THEN '1-10k'
+                    WHEN p.issued < 100000 THEN '10k-100k'
+                    WHEN p.issued < 1000000 THEN '100k-1M'
+                    WHEN p.issued < 10000000 THEN '1M-10M'
+                    ELSE '10M+' END AS issued_range,
+               (cardinality(:registry) = 0 OR p.registry = ANY(:registry)) AS ok_registry,
+               (cardinality(:country) = 0 OR p.country = ANY(:country)) AS ok_country,
+               (cardinality(:category) = 0 OR p.category = ANY(:category)) AS ok_category,
+               (cardinality(:project_type) = 0 OR p.project_type = ANY(:project_type))
+                   AS ok_project_type,
+               (cardinality(:methodology) = 0 OR p.methodology = ANY(:methodology))
+                   AS ok_methodology,
+               (cardinality(:status) = 0 OR p.status = ANY(:status)) AS ok_status,
+               (cardinality(:reduction_removal) = 0
+                   OR p.reduction_removal = ANY(:reduction_removal)) AS ok_reduction_removal,
+               (CAST(:corsia AS boolean) IS NULL
+                   OR coalesce(p.corsia, false) = :corsia) AS ok_corsia,
+               (CAST(:ccb AS boolean) IS NULL OR coalesce(p.ccb, false) = :ccb) AS ok_ccb,
+               ((CAST(:vintage_min AS int) IS NULL OR p.first_vintage >= :vintage_min)
+                AND (CAST(:vintage_max AS int) IS NULL OR p.first_vintage <= :vintage_max))
+                   AS ok_vintage,
+               ((CAST(:issued_min AS float8) IS NULL OR p.issued >= :issued_min)
+                AND (CAST(:issued_max AS float8) IS NULL OR p.issued <= :issued_max))
+                   AS ok_issued_range
+        FROM mart.vcm_projects p WHERE {condition}
+    )
+"""
+_ALL_OK = " AND ".join(f"ok_{f}" for f in FACETS)
+
+
+def _facet_select(facet: str) -> str:
+    value = {"corsia": "coalesce(corsia, false)::text", "ccb": "coalesce(ccb, false)::text",
+             "vintage": "first_vintage::text"}.get(facet, facet)
+    others = " AND ".join(f"ok_{f}" for f in FACETS if f != facet)
+    return (f"SELECT '{facet}' AS facet, {value} AS value, count(*) AS n FROM base "
+            f"WHERE {others} GROUP BY 2")
+
+
+_ORDER = """
+    ORDER BY
+      CASE WHEN :sort = 'relevance' THEN rank END DESC NULLS LAST,
+      CASE WHEN :sort = 'relevance' THEN issued END DESC NULLS LAST,
+      CASE WHEN :sort = 'issued' AND :desc THEN issued END DESC NULLS LAST,
+      CASE WHEN :sort = 'issued' AND NOT :desc THEN issued END ASC NULLS LAST,
+      CASE WHEN :sort = 'retired' AND :desc THEN retired END DESC NULLS LAST,
+      CASE WHEN :sort = 'retired' AND NOT :desc THEN retired END ASC NULLS LAST,
+      CASE WHEN :sort = 'name' AND :desc THEN name END DESC NULLS LAST,
+      CASE WHEN :sort = 'name' AND NOT :desc THEN name END ASC NULLS LAST,
+      CASE WHEN :sort = 'first_vintage' AND :desc THEN first_vintage END DESC NULLS LAST,
+      CASE WHEN :sort = 'first_vintage' AND NOT :desc THEN first_vintage END ASC NULLS LAST,
+      CASE WHEN :sort = 'project_id' AND :desc THEN project_id END DESC,
+      project_id
+"""
+
+_ARRAYS = ("registry", "country", "category", "project_type", "methodology", "status",
+           "reduction_removal")
+
+
+def _statement(sql: str) -> sa.TextClause:
+    statement = sa.text(sql)
+    return statement.bindparams(*[sa.bindparam(name, type_=ARRAY(sa.Text))
+                                  for name in _ARRAYS if f":{name}" in sql])
+
+
+PAGE = {mode: _statement(_BASE.format(rank=match[0], condition=match[1])
+                         + f"SELECT {', '.join(RESULT_COLUMNS)}, count(*) OVER () AS total "
+                         f"FROM base WHERE {_ALL_OK} {_ORDER} LIMIT :limit OFFSET :offset")
+        for mode, match in _MATCH.items()}
+EXPORT = {mode: _statement(_BASE.format(rank=match[0], condition=match[1])
+                           + f"SELECT {', '.join(EXPORT_COLUMNS)} FROM base WHERE {_ALL_OK} "
+                           f"{_ORDER}")
+          for mode, match in _MATCH.items()}
+FACET_COUNTS = {mode: _statement(
+    _BASE.format(rank=match[0], condition=match[1])
+    + "SELECT facet, value, n FROM ("
+    + " UNION ALL ".join(_facet_select(f) for f in FACETS)
+    + ") counts ORDER BY facet, n DESC, value")
+    for mode, match in _MATCH.items()}
+
+
+def _text_params(query: str) -> dict:
+    text = query.strip()[:MAX_QUERY_CHARS]
+    compact = re.sub(r"\s+", "", text).upper()
+    try:  # the query may be an id in any spelling (gs 1234, vcs-981) → its canonical form
+        q_id = ids.canonical_ids(pd.Series([compact]), source="query", column="q").iloc[0]
+    except ValueError:
+        q_id = compact
+    escaped = re.sub(r"([\\%_])", r"\\\1", q_id)
+    return {"q": text, "q_id": q_id, "q_like": f"%{escaped}%"}
+
+
+def _params(filters: Filters) -> dict:
+    params = {name: list(getattr(filters, name)) for name in _ARRAYS}
+    params |= {name: getattr(filters, name) for name in
+               ("corsia", "ccb", "vintage_min", "vintage_max", "issued_min", "issued_max")}
+    params |= {"sort": filters.sort if filters.query.strip() or filters.sort != "relevance"
+               else "issued", "desc": filters.descending}
+    params |= _text_params(filters.query)
+    return params
+
+
+def _mode(filters: Filters) -> str:
+    return "text" if filters.query.strip() else "all"
+
+
+def search(engine: sa.Engine, filters: Filters, *, facets: bool = True) -> SearchResult:
+    """One page of projects matching `filters`, ranked, with facet counts."""
+    params = _params(filters) | {"limit": filters.per_page,
+                                 "offset": (filters.page - 1) * filters.per_page}
+    mode = _mode(filters)
+    with engine.connect() as conn:
+        rows = pd.read_sql(PAGE[mode], conn, params=params)
+        fuzzy = mode == "text" and rows.empty and not _any_match(conn, params)
+        if fuzzy:
+            mode = "fuzzy"
+            rows = pd.read_sql(PAGE[mode], conn, params=params)
+        counts = (pd.read_sql(FACET_COUNTS[mode], conn, params=params) if facets
+                  else pd.DataFrame(columns=["facet", "value", "n"]))
+    total = int(rows["total"].iloc[0]) if len(rows) else (
+        _count(engine, mode, params) if filters.page > 1 else 0)
+    facet_map = {f: [] for f in FACETS} if facets else {}
+    for facet, value, n in counts.itertuples(index=False):
+        facet_map[facet].append(("" if pd.isna(value) else str(value), int(n)))
+    return SearchResult(total=total, rows=rows.drop(columns="total"), facets=facet_map,
+                        fuzzy=fuzzy)
+
+
+def _any_match(conn, params: dict) -> bool:
+    """Whether the text matches anything at all (a page past the end is not 'no match')."""
+    probe = dict(params, limit=1, offset=0)
+    return not pd.read_sql(PAGE["text"], conn, params=probe).empty
+
+
+def _count(engine: sa.Engine, mode: str, params: dict) -> int:
+    with engine.connect() as conn:
+        frame = pd.read_sql(PAGE[mode], conn, params=dict(params, limit=1, offset=0))
+    return int(frame["total"].iloc[0]) if len(frame) else 0
+
+
+def export(engine: sa.Engine, filters: Filters) -> pd.DataFrame:
+    """Every project of the filtered view (all pages), in the view's order, EXPORT_COLUMNS."""
+    params = _params(filters)
+    mode = _mode(filters)
+    with engine.connect() as conn:
+        frame = pd.read_sql(EXPORT[mode], conn, params=params)
+        if mode == "text" and frame.empty:
+            frame = pd.read_sql(EXPORT["fuzzy"], conn, params=params)
+    return frame
+
+
+# --- statistics, reconciliation, project page ----------------------------------------------
+
+STATS_SOURCES = ("vrod", "offsetsdb", "merged")
+STATS_BY = ("registry", "category", "country", "vintage", "retirement_year")
+
+_STATS_SOURCE = sa.text("""
+    SELECT registry, count(*) AS projects, sum(issued) AS issued, sum(retired) AS retired,
+           sum(remaining) AS remaining
+    FROM mart.vcm_source_projects WHERE source = :source GROUP BY registry
+    ORDER BY projects DESC, registry""")
+_STATS_MERGED = {
+    by: sa.text(f"SELECT {expression} AS {by}, count(*) AS projects, sum(issued) AS issued, "
+                "sum(retired) AS retired, sum(remaining) AS remaining FROM mart.vcm_projects "
+                "GROUP BY 1 ORDER BY issued DESC NULLS LAST, projects DESC")
+    for by, expression in {"registry": "registry",
+                           "category": "coalesce(category, 'unknown')",
+                           "country": "coalesce(country, 'unknown')"}.items()}
+_STATS_YEARS = sa.text("""
+    SELECT year, kind, count(DISTINCT project_id) AS projects, sum(quantity) AS quantity
+    FROM mart.vcm_credit_years WHERE kind = ANY(:kinds) GROUP BY year, kind ORDER BY year""")
+
+
+def stats(engine: sa.Engine, *, source: str = "merged", by: str = "registry") -> pd.DataFrame:
+    """Projects and credits (tCO2e) grouped `by` registry, category, country, vintage or
+    retirement year. `source` vrod / offsetsdb reads that source's own rows (OffsetsDB's
+    project list carries no totals, so its credit columns are empty)."""
+    if source not in STATS_SOURCES:
+        raise ValueError(f"unknown source {source!r} (one of {', '.join(STATS_SOURCES)})")
+    if by not in STATS_BY:
+        raise ValueError(f"unknown grouping {by!r} (one of {', '.join(STATS_BY)})")
+    with engine.connect() as conn:
+        if by in ("vintage", "retirement_year"):
+            kinds = ["issued_by_vintage", "remaining_by_vintage"] if by == "vintage" \
+                else ["retired_by_year"]
+            frame = pd.read_sql(_STATS_YEARS.bindparams(
+                sa.bindparam("kinds", type_=ARRAY(sa.Text))), conn, params={"kinds": kinds})
+            return frame.pivot_table(index="year", columns="kind", values="quantity",
+                                     aggfunc="sum").reset_index().rename_axis(columns=None)
+        if source != "merged":
+            if by != "registry":
+                raise ValueError("per-source statistics are by registry only")
+            return pd.read_sql(_STATS_SOURCE, conn, params={"source": source})
+        return pd.read_sql(_STATS_MERGED[by], conn)
+
+
+def reconciliation(engine: sa.Engine) -> dict:
+    """{both, vrod_only, offsetsdb_only, disagreements: {field: projects}}."""
+    with engine.connect() as conn:
+        presence = conn.execute(sa.text("""
+            SELECT count(*) FILTER (WHERE in_vrod AND in_offsetsdb),
+                   count(*) FILTER (WHERE in_vrod AND NOT in_offsetsdb),
+                   count(*) FILTER (WHERE in_offsetsdb AND NOT in_vrod)
+            FROM mart.vcm_projects""")).one()
+        fields_ = dict(conn.execute(sa.text(
+            "SELECT field, count(DISTINCT project_id) FROM mart.vcm_disagreements "
+            "GROUP BY field")).all())
+    from tanso.vcm.reconcile import COMPARED
+    return {"both": presence[0], "vrod_only": presence[1], "offsetsdb_only": presence[2],
+            "disagreements": {f: int(fields_.get(f, 0)) for f in COMPARED}}
+
+
+def disagreements(engine: sa.Engine, *, field_name: str | None = None,
+                  limit: int = 500) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(sa.text(
+            "SELECT project_id, name, registry, field, source_a, value_a, source_b, value_b "
+            "FROM mart.vcm_disagreements WHERE CAST(:field AS text) IS NULL OR field = :field "
+            "ORDER BY field, project_id LIMIT :limit"), conn,
+            params={"field": field_name, "limit": limit})
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    project: dict                     # merged row
+    sources: pd.DataFrame             # one row per source with every field it gives
+    credit_years: pd.DataFrame        # year × kind (VROD)
+    transactions: pd.DataFrame
+    flags: pd.DataFrame
+    disagreements: pd.DataFrame
+
+
+def project(engine: sa.Engine, project_id: str) -> ProjectPage | None:
+    """Everything known about one project (id in any spelling); None if unknown."""
+    try:
+        canonical = ids.canonical_ids(pd.Series([project_id]), source="project",
+                                      column="id").iloc[0]
+    except ValueError:
+        return None
+    with engine.connect() as conn:
+        def read(sql: str) -> pd.DataFrame:
+            return pd.read_sql(sa.text(sql), conn, params={"id": canonical})
+        merged = read("SELECT * FROM mart.vcm_projects WHERE project_id = :id")
+        if merged.empty:
+            return None
+        return ProjectPage(
+            project=_records(merged.drop(columns="search_vector"))[0],
+            sources=read("SELECT * FROM mart.vcm_source_projects WHERE project_id = :id "
+                         "ORDER BY source"),
+            credit_years=read("SELECT year, kind, quantity FROM mart.vcm_credit_years "
+                              "WHERE project_id = :id ORDER BY year, kind"),
+            transactions=read("SELECT * FROM mart.vcm_transactions WHERE project_id = :id "
+                              "ORDER BY transaction_date, source_file, source_row"),
+            flags=read("SELECT flag, detail FROM mart.vcm_flags WHERE project_id = :id "
+                       "ORDER BY flag"),
+            disagreements=read("SELECT field, source_a, value_a, source_b, value_b "
+                               "FROM mart.vcm_disagreements WHERE project_id = :id"),
+        )

@@ -1,0 +1,155 @@
+"""The vcm pipeline on the real shipped data, and `tanso vcm` against real PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+import yaml
+
+from tests.conftest import ROOT, run_cli
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+VROD = ROOT / "data/raw/vrod/2025-12/Voluntary-Registry-Offsets-Database--v2025-12-year-end.parquet"
+OFFSETSDB = ROOT / "data/raw/offsetsdb/2024-11/project-types.csv"
+LOADED: set[str] = set()
+
+
+@pytest.fixture
+def vcm(backend):
+    """The backend with the vcm pipeline run once per test session."""
+    if backend.name not in LOADED:
+        backend.cli("pipeline", "run", "vcm")
+        with backend.engine.begin() as conn:
+            conn.execute(sa.text("ANALYZE core.vcm_projects"))
+        LOADED.add(backend.name)
+    return backend
+
+
+def vcm_json(backend, *args: str, check: bool = True):
+    result = backend.cli("vcm", *args, "--json", check=check)
+    return json.loads(result.stdout) if result.returncode == 0 else result
+
+
+def test_stats_by_registry_match_the_raw_vrod_totals(vcm):
+    raw = pd.read_parquet(VROD)
+    # Independent of the parser: group the spreadsheet's own columns
+    expected = raw.groupby("Voluntary Registry").agg(
+        projects=("Project ID", "size"), issued=("Total Credits \nIssued", "sum"),
+        retired=("Total Credits \nRetired", "sum"))
+    names = {"VCS": "verra", "GOLD": "gold-standard", "ACR": "american-carbon-registry",
+             "CAR": "climate-action-reserve", "ART": "art-trees"}
+    rows = {r["registry"]: r for r in vcm_json(vcm, "stats", "--source", "vrod", "--by",
+                                                 "registry")}
+    assert set(rows) == set(names.values())
+    for code, name in names.items():
+        assert rows[name]["projects"] == expected.loc[code, "projects"]
+        assert rows[name]["issued"] == expected.loc[code, "issued"]
+        assert rows[name]["retired"] == expected.loc[code, "retired"]
+    assert rows["verra"]["projects"] == 4830 and rows["art-trees"]["projects"] == 27
+    offsetsdb = {r["registry"]: r for r in vcm_json(vcm, "stats", "--source", "offsetsdb")}
+    assert offsetsdb["gold-standard"]["projects"] == 3558
+    assert offsetsdb["verra"]["issued"] is None  # the list has no totals
+
+
+def test_reconcile_counts_match_plain_set_arithmetic(vcm):
+    vrod_ids = {pid.replace("GS", "GLD", 1) if pid.startswith("GS") else pid
+                for pid in pd.read_parquet(VROD)["Project ID"]}
+    offsetsdb_ids = set(pd.read_csv(OFFSETSDB)["project_id"])
+    result = vcm_json(vcm, "reconcile")
+    assert result["both"] == len(vrod_ids & offsetsdb_ids)
+    assert result["vrod_only"] == len(vrod_ids - offsetsdb_ids)
+    assert result["offsetsdb_only"] == len(offsetsdb_ids - vrod_ids)
+    # ART jurisdictional programmes typed IFM by OffsetsDB's automation (offsets-db-data #106)
+    assert result["disagreements"]["project_type"] >= 20
+    with vcm.engine.connect() as conn:
+        art = conn.execute(sa.text(
+            "SELECT value_a, value_b FROM mart.vcm_disagreements WHERE project_id = 'ART102' "
+            "AND field = 'project_type'")).one()
+    assert tuple(art) == ("Jurisdictional REDD+", "improved forest management")
+
+
+def test_search_ranks_ids_names_and_words(vcm):
+    by_id = vcm_json(vcm, "search", "gs 1005", "--limit", "3")
+    assert by_id["results"][0]["project_id"] == "GLD1005"
+    cookstoves = vcm_json(vcm, "search", "cookstove kenya", "--limit", "200")
+    assert cookstoves["total"] > 50
+    assert all(r["country"] == "Kenya" or "Kenya" in r["name"]
+               for r in cookstoves["results"][:10])
+    first = cookstoves["results"][0]
+    assert "Cookstove" in first["name"] and "Kenya" in first["name"]
+    ranks = [r["rank"] for r in cookstoves["results"]]
+    assert ranks == sorted(ranks, reverse=True)
+    gold = vcm_json(vcm, "search", "cookstove kenya", "--registry", "GOLD", "--limit", "200")
+    assert gold["total"] < cookstoves["total"]
+    assert {r["registry"] for r in gold["results"]} == {"gold-standard"}
+    misspelt = vcm_json(vcm, "search", "cokstove", "--limit", "5")
+    assert misspelt.get("fuzzy") is True and "ookstove" in misspelt["results"][0]["name"]
+
+
+@pytest.mark.parametrize("payload", [
+    "'; DROP TABLE core.vcm_projects; --", "\" OR 1=1 --", "%", "_", "\\", "!!! & | <-> :* (",
+    "<script>alert(1)</script>", "a:*B & !c", "' UNION SELECT * FROM ops.pipeline_runs --",
+    "\u0000", "ＶＣＳ９８１", "🌳" * 300])
+def test_search_metacharacters_are_text(vcm, payload):
+    result = vcm.cli("vcm", "search", payload.replace("\u0000", ""), "--json", check=False)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert isinstance(json.loads(result.stdout)["total"], int)
+    assert vcm.count("core.vcm_projects") > 10_000
+
+
+def test_empty_search_lists_everything_by_issued(vcm):
+    everything = vcm_json(vcm, "search", "", "--limit", "3")
+    assert everything["total"] == vcm.count("core.vcm_projects")
+    issued = [r["issued"] for r in everything["results"]]
+    assert issued == sorted(issued, reverse=True)
+
+
+def test_bad_cli_input_is_one_line(vcm):
+    for args, message in [(("search", "x", "--limit", "0"), "--limit must be 1–200"),
+                          (("search", "x", "--registry", "plan-vivo"), "unknown registry"),
+                          (("stats", "--source", "nope"), "unknown --source"),
+                          (("stats", "--by", "colour"), "unknown --by")]:
+        result = vcm.cli("vcm", *args, "--json", check=False)
+        assert result.returncode == 1 and message in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def broken_export(tmp_path):
+    """A project copy whose ACR issuances export renamed a column (manifest and pin updated,
+    so the checksum passes and the parser must catch it)."""
+    for folder in ("catalog", "data"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / "notebooks").symlink_to(ROOT / "notebooks")
+    (tmp_path / "pipelines").symlink_to(ROOT / "pipelines")
+    folder = tmp_path / "data/raw/vcm_registry_exports/2026-06"
+    path = folder / "american-carbon-registry/issuances.csv"
+    path.write_text(path.read_text().replace("Total Credits Issued", "Credits Total", 1))
+    manifest = pd.read_csv(folder / "MANIFEST.csv")
+    manifest.loc[manifest["path"] == "american-carbon-registry/issuances.csv", "sha256"] = \
+        hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest.to_csv(folder / "MANIFEST.csv", index=False)
+    catalog = tmp_path / "catalog/catalog.yaml"
+    spec = yaml.safe_load(catalog.read_text())
+    new_sha = hashlib.sha256((folder / "MANIFEST.csv").read_bytes()).hexdigest()
+    spec["data"]["vcm_registry_exports_csv"]["metadata"]["sha256"] = new_sha
+    spec["entries"]["vcm_registry_exports"]["metadata"]["sha256"] = new_sha
+    catalog.write_text(yaml.safe_dump(spec, sort_keys=False))
+    return tmp_path
+
+
+def test_a_renamed_column_fails_clearly_and_keeps_the_previous_load(vcm, broken_export):
+    before = {t: vcm.count(t) for t in ("core.vcm_projects", "core.vcm_transactions")}
+    env = vcm.env | {"TANSO_PROJECT_ROOT": str(broken_export)}
+    result = run_cli("pipeline", "run", "vcm", "--force", env=env, check=False)
+    assert result.returncode == 1
+    assert "american-carbon-registry/issuances.csv: required column(s) missing: " \
+           "'Total Credits Issued'" in result.stderr
+    assert {t: vcm.count(t) for t in before} == before
