@@ -190,7 +190,7 @@ def _facet_select(facet: str) -> str:
     value = {"corsia": "coalesce(corsia, false)::text", "ccb": "coalesce(ccb, false)::text",
              "vintage": "first_vintage::text"}.get(facet, facet)
     others = " AND ".join(f"ok_{f}" for f in FACETS if f != facet)
-    return (f"SELECT '{facet}' AS facet, {value} AS value, count(*) AS n FROM base "
+    return (f"SELECT '{facet}' AS facet, {value} AS value, count(*) AS n FROM base "  # nosec B608 - module constants only
             f"WHERE {others} GROUP BY 2")
 
 
@@ -221,16 +221,16 @@ def _statement(sql: str) -> sa.TextClause:
 
 
 PAGE = {mode: _statement(_BASE.format(rank=match[0], condition=match[1])
-                         + f"SELECT {', '.join(RESULT_COLUMNS)}, count(*) OVER () AS total "
+                         + f"SELECT {', '.join(RESULT_COLUMNS)}, count(*) OVER () AS total "  # nosec B608 - module constants only
                          f"FROM base WHERE {_ALL_OK} {_ORDER} LIMIT :limit OFFSET :offset")
         for mode, match in _MATCH.items()}
 EXPORT = {mode: _statement(_BASE.format(rank=match[0], condition=match[1])
-                           + f"SELECT {', '.join(EXPORT_COLUMNS)} FROM base WHERE {_ALL_OK} "
+                           + f"SELECT {', '.join(EXPORT_COLUMNS)} FROM base WHERE {_ALL_OK} "  # nosec B608 - module constants only
                            f"{_ORDER}")
           for mode, match in _MATCH.items()}
 FACET_COUNTS = {mode: _statement(
     _BASE.format(rank=match[0], condition=match[1])
-    + "SELECT facet, value, n FROM ("
+    + "SELECT facet, value, n FROM ("  # nosec B608 - module constants only
     + " UNION ALL ".join(_facet_select(f) for f in FACETS)
     + ") counts ORDER BY facet, n DESC, value")
     for mode, match in _MATCH.items()}
@@ -317,7 +317,7 @@ _STATS_SOURCE = sa.text("""
     FROM mart.vcm_source_projects WHERE source = :source GROUP BY registry
     ORDER BY projects DESC, registry""")
 _STATS_MERGED = {
-    by: sa.text(f"SELECT {expression} AS {by}, count(*) AS projects, sum(issued) AS issued, "
+    by: sa.text(f"SELECT {expression} AS {by}, count(*) AS projects, sum(issued) AS issued, "  # nosec B608 - module constants only
                 "sum(retired) AS retired, sum(remaining) AS remaining FROM mart.vcm_projects "
                 "GROUP BY 1 ORDER BY issued DESC NULLS LAST, projects DESC")
     for by, expression in {"registry": "registry",
