@@ -104,7 +104,7 @@ def embedded_backend():
     home = Path(tempfile.mkdtemp(prefix="tanso-test-"))
     env = base_env(TANSO_HOME=str(home))
     run_cli("db", "start", env=env)
-    url = run_cli("db", "url", env=env).stdout.strip()
+    url = run_cli("db", "url", "--show-password", env=env).stdout.strip()
     _reset(url)
     run_cli("db", "upgrade", env=env)
     yield Backend("embedded", env, url)
@@ -119,7 +119,7 @@ def external_backend(tmp_path_factory):
                     "PostgreSQL server, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test")
     env = base_env(TANSO_HOME=str(tmp_path_factory.mktemp("external_home")),
                    DATABASE_URL=EXTERNAL_URL)
-    url = run_cli("db", "url", env=env).stdout.strip()
+    url = run_cli("db", "url", "--show-password", env=env).stdout.strip()
     _reset(url)
     run_cli("db", "upgrade", env=env)
     return Backend("external", env, url)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,9 +19,10 @@ import intake
 from intake.readers import datatypes, readers
 
 from tanso.config import settings
+from tanso.errors import UserError, read_yaml_mapping
 
 
-class CatalogError(RuntimeError):
+class CatalogError(UserError):
     """A dataset is unknown, missing or not the pinned bytes."""
 
 
@@ -118,21 +120,53 @@ def open_catalog(path: Path | None = None):
     path = path or settings().catalog_path
     if not path.exists():
         raise CatalogError(f"catalog file {path} does not exist")
-    return intake.from_yaml_file(str(path))
+    try:
+        spec = read_yaml_mapping(path, what="the catalog")
+    except UserError as exc:
+        raise CatalogError(str(exc)) from None
+    if spec.get("version") != 2 or not isinstance(spec.get("data"), dict):
+        raise CatalogError(f"{path}: not an Intake 2 catalog (needs `version: 2` and a `data:` "
+                           "mapping of entries)")
+    try:
+        return intake.from_yaml_file(str(path))
+    except Exception as exc:  # intake's own errors are not one type
+        raise CatalogError(f"{path}: Intake cannot read it: {type(exc).__name__}: {exc}") from None
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _pinned_sha256(entry: str, meta: dict, path: Path) -> str:
+    """The entry's sha256 as 64 lowercase hex digits, or a CatalogError saying how to fix it."""
+    value = meta.get("sha256")
+    if value is None:
+        raise CatalogError(f"{path}: entry {entry!r} has no sha256 in its metadata; pin the file "
+                           "with `sha256: '<64 hex digits>'`")
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise CatalogError(f"{path}: entry {entry!r}: sha256 is all digits, so YAML read it as a "
+                           "number (leading zeros lost); quote it: sha256: '…'")
+    if not isinstance(value, str) or not _SHA256.match(value):
+        raise CatalogError(f"{path}: entry {entry!r}: sha256 {value!r} is not 64 lowercase hex "
+                           "digits")
+    return value
 
 
 def datasets(path: Path | None = None) -> list[Dataset]:
+    path = path or settings().catalog_path
     catalog = open_catalog(path)
     result = []
     for name in catalog.entries:
         entry = catalog.entries[name]
-        meta = entry.metadata
+        meta = entry.metadata or {}
+        if meta.get("version") is None:
+            raise CatalogError(f"{path}: entry {name!r} has no version in its metadata")
+        sha256 = _pinned_sha256(name, meta, path)
         data = catalog[name].data  # reader's datatype, with {CATALOG_DIR} resolved
         result.append(
             Dataset(
                 name=name,
                 version=str(meta["version"]),
-                sha256=meta["sha256"],
+                sha256=sha256,
                 path=local_path(data.url),
                 description=meta.get("description", ""),
                 licence=meta.get("licence", ""),

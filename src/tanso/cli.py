@@ -29,9 +29,13 @@ app.add_typer(vcm.app, name="vcm")
 log = logging.getLogger("tanso.cli")
 
 
+def _error_line(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+
+
 def fail(message: str, code: int = 1) -> None:
     """One clear line on stderr and a non-zero exit — never a traceback for expected errors."""
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    _error_line(message)
     raise typer.Exit(code)
 
 
@@ -89,7 +93,7 @@ def db_status() -> None:
     except DatabaseUnavailable as exc:
         fail(str(exc))
     current, head = migrations.current_revision(engine), migrations.head_revision()
-    typer.echo(f"database: {redacted(str(engine.url))}")
+    typer.echo(f"database: {redacted(engine.url)}")
     typer.echo(f"schema:   {current or 'empty'} (latest {head})"
                + ("" if current == head else " — run `tanso db upgrade`"))
     if current:
@@ -102,14 +106,18 @@ def db_status() -> None:
 
 
 @db_app.command("url")
-def db_url() -> None:
-    """Print the SQLAlchemy URL of the database in use."""
-    from tanso.db.engine import DatabaseUnavailable, database_url
+def db_url(
+    show_password: Annotated[bool, typer.Option(
+        help="Print the password too (for scripts); hidden by default")] = False,
+) -> None:
+    """Print the SQLAlchemy URL of the database in use (password hidden)."""
+    from tanso.db.engine import DatabaseUnavailable, database_url, redacted
 
     try:
-        typer.echo(database_url(start_embedded=False))
+        url = database_url(start_embedded=False)
     except DatabaseUnavailable as exc:
         fail(str(exc))
+    typer.echo(url if show_password else redacted(url))
 
 
 @db_app.command("upgrade")
@@ -159,14 +167,18 @@ def pipeline_list() -> None:
     """Pipelines with schedule and steps."""
     from tanso.pipelines import PipelineError, load_pipeline, pipeline_names
 
+    broken = 0
     for name in pipeline_names():
         try:
             p = load_pipeline(name)
         except PipelineError as exc:
-            typer.secho(f"{name}: {exc}", fg=typer.colors.RED)
+            _error_line(f"{name}: {exc}")
+            broken += 1
             continue
         steps = " → ".join(s.name for s in p.ordered_steps())
         typer.echo(f"{p.name:<12} {p.schedule:<14} {steps}")
+    if broken:
+        raise typer.Exit(1)
 
 
 @pipeline_app.command("run")
@@ -217,7 +229,7 @@ def pipeline_run(
 @pipeline_app.command("history")
 def pipeline_history(
     name: Annotated[str | None, typer.Argument()] = None,
-    limit: int = 20,
+    limit: Annotated[int, typer.Option(min=1, help="How many step runs to show")] = 20,
 ) -> None:
     """Recorded step runs, newest first."""
     from tanso.pipelines import history
@@ -302,14 +314,13 @@ def analyze_gap(
     import pandas as pd
 
     from tanso.emissions.gap import GapInputError, analyse_gap, series_for
+    from tanso.emissions.inputs import check_target
     from tanso.emissions.queries import national
 
-    if reduction_pct is None and target_value is None:
-        fail("give --reduction-pct or --target-value")
-    if reduction_pct is not None and not 0 <= reduction_pct <= 100:
-        fail(f"--reduction-pct must be within 0–100, got {reduction_pct:g}")
-    if reduction_pct is not None and target_value is None and base_year is None:
-        fail("--reduction-pct needs --base-year")
+    # the same checks analyse_gap makes, before any database work
+    check_target(base_year=base_year, target_year=target_year, reduction_pct=reduction_pct,
+                 target_value=target_value, stated_base_value=stated_base_value,
+                 net_zero_year=net_zero_year)
     code = country.strip().upper()
     frame = national(_engine(), countries=[code])
     if frame.empty:
@@ -410,9 +421,22 @@ def up(port: PortOpt = None, address: AddressOpt = None, allow_websocket_origin:
     serve(port, address, allow_websocket_origin, num_procs, num_threads)
 
 
-def main() -> None:  # pragma: no cover - console entry
-    app()
+def main() -> None:
+    """The `tanso` command: bad input and outside faults end in one line, never a traceback."""
+    from tanso.errors import UserError, database_fault
+
+    try:
+        app()
+    except UserError as exc:
+        _error_line(str(exc))
+        sys.exit(1)
+    except Exception as exc:
+        if fault := database_fault(exc):
+            _error_line(f"{fault}; what was committed before is kept, the unfinished work was "
+                        "rolled back")
+            sys.exit(1)
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    main()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ import sqlalchemy as sa
 import yaml
 
 from tanso.config import settings
+from tanso.errors import UserError, read_yaml_mapping
 from tanso.kernels import papermill_options
 from tanso.logs import run_id_var
 
@@ -34,7 +36,7 @@ RUNNER_PARAMETERS = ("run_id", "step_result_path")
 DEAD_KERNEL_RETRIES = 2     # a dead kernel (OOM, crash) is retried; a cell error never is
 
 
-class PipelineError(RuntimeError):
+class PipelineError(UserError):
     """A pipeline spec or invocation is wrong; the message says what and where."""
 
 
@@ -77,25 +79,29 @@ def pipeline_names() -> list[str]:
     return sorted(p.stem for p in settings().pipelines_dir.glob("*.yaml"))
 
 
+_PIPELINE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
 def load_pipeline(name: str) -> Pipeline:
+    # a name, not a path: `../x` must not read YAML from outside pipelines/
+    if not _PIPELINE_NAME.match(name):
+        raise PipelineError(f"{name!r} is not a pipeline name (letters, digits, - and _ naming a "
+                            f"file of {settings().pipelines_dir}); known: "
+                            f"{', '.join(pipeline_names())}")
     path = settings().pipelines_dir / f"{name}.yaml"
     if not path.exists():
         raise PipelineError(f"unknown pipeline {name!r}; known: {', '.join(pipeline_names())}")
-    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        spec = read_yaml_mapping(path, what="the pipeline")
+    except UserError as exc:
+        raise PipelineError(str(exc)) from None
     where = f"{path.name}"
     for key in ("schedule", "steps"):
         if key not in spec:
             raise PipelineError(f"{where}: missing required key {key!r}")
-    steps = []
-    for i, raw in enumerate(spec["steps"]):
-        if "name" not in raw or "notebook" not in raw:
-            raise PipelineError(f"{where}: step #{i + 1} needs 'name' and 'notebook'")
-        notebook = settings().project_root / raw["notebook"]
-        if not notebook.exists():
-            raise PipelineError(f"{where}: step {raw['name']!r}: notebook {raw['notebook']} "
-                                "does not exist")
-        steps.append(Step(raw["name"], notebook, dict(raw.get("parameters") or {}),
-                          tuple(raw.get("depends_on") or ())))
+    if not isinstance(spec["steps"], list) or not spec["steps"]:
+        raise PipelineError(f"{where}: `steps` must be a non-empty list of steps")
+    steps = [_parse_step(raw, i, where) for i, raw in enumerate(spec["steps"])]
     names = {s.name for s in steps}
     for step in steps:
         if unknown := set(step.depends_on) - names:
@@ -105,6 +111,23 @@ def load_pipeline(name: str) -> Pipeline:
                         float(spec.get("max_age_hours", 24 * 8)), tuple(steps))
     pipeline.ordered_steps()  # fail early on cycles
     return pipeline
+
+
+def _parse_step(raw: Any, i: int, where: str) -> Step:
+    if not isinstance(raw, dict):
+        raise PipelineError(f"{where}: step #{i + 1} must be a mapping with 'name' and "
+                            f"'notebook', got {raw!r}")
+    if not isinstance(raw.get("parameters") or {}, dict):
+        raise PipelineError(f"{where}: step {raw.get('name', i + 1)!r}: `parameters` must be "
+                            "a mapping")
+    if "name" not in raw or "notebook" not in raw:
+        raise PipelineError(f"{where}: step #{i + 1} needs 'name' and 'notebook'")
+    notebook = settings().project_root / raw["notebook"]
+    if not notebook.exists():
+        raise PipelineError(f"{where}: step {raw['name']!r}: notebook {raw['notebook']} "
+                            "does not exist")
+    return Step(raw["name"], notebook, dict(raw.get("parameters") or {}),
+                tuple(raw.get("depends_on") or ()))
 
 
 def dataset_pipelines() -> dict[str, str]:
@@ -132,7 +155,12 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise PipelineError(f"parameter {pair!r} is not key=value")
-        overrides[key.strip()] = yaml.safe_load(value) if value else ""
+        try:
+            overrides[key.strip()] = yaml.safe_load(value) if value else ""
+        except yaml.YAMLError as exc:
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise PipelineError(f"parameter {key.strip()!r}: {value!r} is not a valid YAML value "
+                                f"({problem}); quote text, e.g. -p '{key.strip()}=\"{value}\"'") from None
     return overrides
 
 

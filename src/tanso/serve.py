@@ -89,5 +89,4 @@ def server_env(options: ServeOptions, environ=None) -> dict[str, str]:
 def exec_panel(options: ServeOptions) -> None:
     """Replace this process with the Panel server (signals reach it directly)."""
     argv = panel_serve_argv(options)
-    # our own argv (this Python's panel), no shell
-    os.execve(argv[0], argv, server_env(options))  # nosec B606
+    os.execve(argv[0], argv, server_env(options))

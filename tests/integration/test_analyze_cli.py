@@ -36,7 +36,12 @@ def test_target_value_may_replace_the_percentage_and_a_summary_is_readable(loade
     (("--country", "XXX"), "unknown country 'XXX'"),
     (("--metric", "nope"), "unknown metric 'nope'"),
     (("--target-year", "2020"), "before the latest"),
-    (("--reduction-pct", "140"), "within 0–100"),
+    (("--reduction-pct", "140"), "reduction must be between 0 and 100 %, got 140 %"),
+    (("--target-value", "inf"), "target value must be a finite number, got inf"),
+    (("--target-value", "nan"), "target value must be a finite number, got nan"),
+    (("--target-year", "99999"), "target year must be a year within 1750–2200, got 99999"),
+    (("--net-zero-year", "2025"), "net-zero year 2025 is before the target year 2030"),
+    (("--stated-base-value", "-5"), "stated base value must not be negative, got -5"),
 ])
 def test_bad_input_is_one_clear_error(loaded_embedded, args, message):
     base = dict(zip(GAP[2::2], GAP[3::2], strict=True)) | {"--reduction-pct": "40"}

@@ -3,6 +3,7 @@ import pandera.errors
 import pytest
 
 from tanso.emissions import national
+from tanso.errors import DataError
 
 
 def owid_rows(**overrides) -> pd.DataFrame:
@@ -69,3 +70,11 @@ def test_gcb_tonnes_become_megatonnes_keyed_by_code():
                                     "co2_mt": [584.0, 38000.0]}
     with pytest.raises(national.InputError, match="Mars"):
         national.tidy_gcb(gcb.assign(Entity=["Mars", "World"]), countries)
+
+
+def test_a_year_beyond_int16_is_refused_not_wrapped_round():
+    # 70000 as int16 is 70000 − 65536 = 4464: a plausible-looking year if narrowed unchecked
+    rows = owid_rows(year=[2022, 70000, 2023, 2023])
+    with pytest.raises(DataError, match=r"owid_co2: column year, row 1: value 70000 is not a whole "
+                                        r"number within -32768–32767 \(1 such rows\)"):
+        national.tidy_owid(rows, national.build_countries(rows))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import quote, unquote
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from tanso.config import settings
+from tanso.errors import UserError
 
 
-class DatabaseUnavailable(RuntimeError):
+class DatabaseUnavailable(UserError):
     """The configured database cannot be reached; the message says which and why."""
 
 
@@ -27,12 +29,61 @@ def database_url(*, start_embedded: bool = True) -> str:
     raise DatabaseUnavailable("the embedded database is not running; run `tanso db start`")
 
 
+URL_FORM = "postgresql://user:password@host:5432/database"
+# query parameters libpq treats as secrets; shown as *** like the password
+SECRET_PARAMETERS = {"password", "sslpassword", "passfile"}
+
+
+def parse_database_url(raw: str) -> sa.URL:
+    """DATABASE_URL as a psycopg 3 URL: a URL or a libpq keyword string (`host=… dbname=…`).
+
+    A password holding an unescaped `@` is read up to the last `@`, as libpq and browsers do.
+    Errors never repeat the value, which may hold a password.
+    """
+    raw = raw.strip()
+    if "://" not in raw and "=" in raw:
+        url = _from_keywords(raw)
+    else:
+        scheme, sep, rest = raw.partition("://")
+        netloc, slash, path = rest.partition("/")
+        if sep and netloc.count("@") > 1:  # p@ss in the password: escape all but the last @
+            userinfo, _, hostport = netloc.rpartition("@")
+            user, colon, password = userinfo.partition(":")
+            netloc = f"{quote(unquote(user), safe='')}{colon}{quote(unquote(password), safe='')}@{hostport}"
+            raw = f"{scheme}://{netloc}{slash}{path}"
+        try:
+            url = make_url(raw)
+        except (sa.exc.ArgumentError, ValueError) as exc:
+            problem = "its port is not a number" if "int()" in str(exc) else "it cannot be parsed"
+            raise DatabaseUnavailable(f"DATABASE_URL is not a database URL ({problem}); "
+                                      f"expected {URL_FORM}") from None
+    backend = url.get_backend_name()
+    if backend not in ("postgresql", "postgres"):
+        raise DatabaseUnavailable(f"DATABASE_URL names a {backend!r} database; Tanso needs "
+                                  f"PostgreSQL: {URL_FORM}")
+    # plain postgresql:// URLs (as Kubernetes secrets often hold) use psycopg 3, the driver installed
+    return url.set(drivername="postgresql+psycopg")
+
+
+def _from_keywords(raw: str) -> sa.URL:
+    from psycopg import conninfo
+
+    try:
+        params = conninfo.conninfo_to_dict(raw)
+    except Exception:  # psycopg.ProgrammingError; the value is not repeated (password)
+        raise DatabaseUnavailable("DATABASE_URL is neither a URL nor a valid libpq keyword "
+                                  f"string (host=… dbname=…); expected {URL_FORM}") from None
+    port = params.pop("port", None)
+    if port is not None and not str(port).isdigit():
+        raise DatabaseUnavailable(f"DATABASE_URL: port {port!r} is not a number")
+    return sa.URL.create("postgresql+psycopg", username=params.pop("user", None),
+                         password=params.pop("password", None), host=params.pop("host", None),
+                         port=int(port) if port else None, database=params.pop("dbname", None),
+                         query={k: str(v) for k, v in params.items()})
+
+
 def _with_psycopg_driver(url: str) -> str:
-    # Accept plain postgresql:// URLs (as Kubernetes secrets often hold) and use psycopg 3.
-    parsed = make_url(url)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.render_as_string(hide_password=False)
+    return parse_database_url(url).render_as_string(hide_password=False)
 
 
 @lru_cache(maxsize=4)
@@ -51,8 +102,22 @@ def get_engine(*, start_embedded: bool = True) -> sa.Engine:
     return _engine_for(database_url(start_embedded=start_embedded))
 
 
-def redacted(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
+def redacted(url: str | sa.URL) -> str:
+    """The URL to show or log: password and secret query parameters as ***, by parsing."""
+    try:
+        parsed = url if isinstance(url, sa.URL) else parse_database_url(url)
+    except DatabaseUnavailable:
+        return "<DATABASE_URL that cannot be parsed>"
+    query = {k: ("***" if k.lower() in SECRET_PARAMETERS else v) for k, v in parsed.query.items()}
+    return parsed.set(query=query).render_as_string(hide_password=True)
+
+
+def _without_secrets(text: str, url: sa.URL) -> str:
+    """A driver message may quote the connection string: never let it carry the password."""
+    for secret in [url.password, *(v for k, v in url.query.items() if k.lower() in SECRET_PARAMETERS)]:
+        if secret:
+            text = text.replace(str(secret), "***")
+    return text
 
 
 def check_connection(engine: sa.Engine | None = None) -> sa.Engine:
@@ -64,6 +129,6 @@ def check_connection(engine: sa.Engine | None = None) -> sa.Engine:
     except sa.exc.OperationalError as exc:
         cause = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseUnavailable(
-            f"cannot connect to {redacted(str(engine.url))}: {cause}"
+            f"cannot connect to {redacted(engine.url)}: {_without_secrets(cause, engine.url)}"
         ) from None
     return engine

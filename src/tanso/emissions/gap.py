@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from tanso.emissions.analysis import COUNTRY, YEAR, cagr_pct, fit_line
+from tanso.emissions.inputs import AnalysisInputError, check_target
 from tanso.emissions.targets import Target
 
 # Stated and data base values closer than this (relative) are treated as the same inventory.
@@ -39,7 +40,7 @@ LOW_R2 = 0.5
 _NOT_LEVEL = "{name} is a {kind} target: not comparable as an absolute level."
 
 
-class GapInputError(ValueError):
+class GapInputError(AnalysisInputError):
     """The series or the target cannot support a gap analysis; the message says which and why."""
 
 
@@ -165,12 +166,9 @@ def _recent(years, values, *, country, metric, window):
 
 def _gap(years, values, *, country, metric, base_year, target_year, reduction_pct, target_value,
          window, net_zero_year, stated_base_value, extra_caveats=()) -> GapResult:
-    if reduction_pct is None and target_value is None:
-        raise GapInputError("give reduction_pct or target_value")
-    if reduction_pct is not None and not 0 <= reduction_pct <= 100:
-        raise GapInputError(f"reduction_pct must be within 0–100, got {reduction_pct}")
-    if base_year is not None and target_year <= base_year:
-        raise GapInputError(f"target year {target_year} must be after base year {base_year}")
+    check_target(base_year=base_year, target_year=target_year, reduction_pct=reduction_pct,
+                 target_value=target_value, stated_base_value=stated_base_value,
+                 net_zero_year=net_zero_year)
     years, values, latest_year, latest, first_year, rate, trend = _recent(
         years, values, country=country, metric=metric, window=window)
     if target_year < latest_year:

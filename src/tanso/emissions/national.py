@@ -13,6 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tanso.db.load import TableLoad
+from tanso.errors import narrowed
 
 # OWID entities without an ISO 3166 code (regions, income groups, EU, World, Kosovo…):
 # their stable code and kind. A new aggregate in a future release must be added here.
@@ -61,7 +62,7 @@ def tidy_owid(owid: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
     codes = dict(zip(countries["name"], countries["code"], strict=True))
     frame = owid.drop(columns=["iso_code"]).rename(columns={"country": "country_code"})
     frame["country_code"] = frame["country_code"].map(codes).astype("string")
-    frame["year"] = frame["year"].astype("int16")
+    frame["year"] = narrowed(frame["year"], "int16", source="owid_co2")
     indicators = [c for c in frame.columns if c not in ("country_code", "year")]
     frame[indicators] = frame[indicators].astype("float64")
     return national_schema(indicators).validate(frame, lazy=True)

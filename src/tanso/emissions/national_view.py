@@ -19,6 +19,7 @@ import pandas as pd
 from tanso.emissions.analysis import fit_line
 from tanso.emissions.gap import analyse_all_gaps
 from tanso.emissions.indicators import BY_KEY, target_metric_matches
+from tanso.emissions.inputs import AnalysisInputError, check_percent
 from tanso.emissions.scenario import project_scenario, straight_line_to_net_zero, summarise_scenario
 from tanso.emissions.targets import Target
 
@@ -237,8 +238,10 @@ def parse_rates(text: str, *, first_year: int, until: int):
 
 
 def _check_rate(rate: float) -> None:
-    if not 0 <= rate <= 100:
-        raise ScenarioInputError(f"an annual reduction rate must be between 0 and 100 %, got {rate:g} %")
+    try:
+        check_percent(rate, name="an annual reduction rate")
+    except AnalysisInputError as exc:
+        raise ScenarioInputError(str(exc)) from None
 
 
 def scenario_result(data: NationalData, code: str, column: str, *, rates, net_zero_year: int = 2050,

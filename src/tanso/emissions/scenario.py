@@ -17,12 +17,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from tanso.emissions.inputs import check_percent
+
 Period = tuple[int, int, float]  # first year, last year (inclusive), annual reduction %
 
 
 def _check_rate(pct: float) -> None:
-    if not 0 <= pct <= 100:
-        raise ValueError(f"annual reduction rate must be between 0 and 100 %, got {pct:g} %")
+    check_percent(pct, name="an annual reduction rate")
 
 
 def _rates_by_year(rates: float | Sequence[Period], years: np.ndarray) -> np.ndarray:

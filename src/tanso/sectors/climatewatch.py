@@ -11,6 +11,7 @@ import pandera.pandas as pa
 
 from tanso.db.load import TableLoad
 from tanso.emissions.national import InputError, require_columns
+from tanso.errors import narrowed
 from tanso.sectors.taxonomy import sector_table, sectors_load
 
 SOURCE = "climatewatch_sectors"
@@ -33,7 +34,7 @@ def tidy_climatewatch(frame: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFr
     long = long.dropna(subset=["value_t"])
     tidy = pd.DataFrame({
         "country_code": long["Entity"].map(codes).astype("string").to_numpy(),
-        "year": long["Year"].astype("int16").to_numpy(),
+        "year": narrowed(long["Year"], "int16", source=SOURCE).to_numpy(),
         "sector": long["sector"].astype("string").to_numpy(),
         "value_mt": pd.to_numeric(long["value_t"], errors="raise").to_numpy() / 1e6,
     })

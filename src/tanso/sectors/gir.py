@@ -17,6 +17,7 @@ import pandera.pandas as pa
 
 from tanso.db.load import TableLoad
 from tanso.emissions.national import InputError
+from tanso.errors import narrowed
 from tanso.sectors.taxonomy import sectors_load
 
 CATEGORIES_CSV = Path(__file__).with_name("gir_categories.csv")
@@ -89,7 +90,7 @@ def tidy_inventory(raw: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
         raise InputError(f"gir_inventory: not a number in year {int(years[row])}, column "
                          f"{header[col + 1]!r}: {values.iat[row, col]!r}")
     numbers.columns = [categories.set_index("position").loc[p, "code"] for p in numbers.columns]
-    numbers.insert(0, "year", years.astype("int16"))
+    numbers.insert(0, "year", narrowed(years, "int16", source="gir_inventory"))
     long = numbers.melt(id_vars="year", var_name="code", value_name="value_kt")
     long = long[long["code"] != MEMO]  # a heading row of the source: never a value
     long = long.astype({"code": "string", "value_kt": "float64"})[["code", "year", "value_kt"]]

@@ -1,0 +1,119 @@
+"""Bad input and outside faults, said in one line: the shared error helpers of every command.
+
+`UserError` is the base of the errors whose message is meant for the person at the terminal
+(a wrong catalog or pipeline file, an unreachable database, impossible analysis inputs). The
+`tanso` entry point prints them as `error: …` on stderr and exits 1, never with a traceback.
+Helpers here turn the exceptions of YAML, SQLAlchemy and pandera into such messages.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+
+class UserError(Exception):
+    """Bad input or a fault the user can act on; the message says what and where."""
+
+
+class Interrupted(UserError):
+    """Ctrl-C or SIGTERM; raised from the signal handler so cleanup code runs."""
+
+
+def read_yaml(path: Path, *, what: str) -> Any:
+    """Parse a YAML file, or raise UserError naming the file, the line and the problem."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{what} {path}: cannot read it ({exc})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise UserError(f"{where}: {what} is not valid YAML: {problem}") from None
+
+
+def read_yaml_mapping(path: Path, *, what: str) -> dict:
+    """A YAML file whose top level must be a mapping (empty files included in the check)."""
+    data = read_yaml(path, what=what)
+    if not isinstance(data, dict):
+        found = "empty" if data is None else f"a {type(data).__name__}"
+        raise UserError(f"{path}: {what} must be a YAML mapping of keys, but the file is {found}")
+    return data
+
+
+def finite_number(value: float | None, *, option: str) -> float | None:
+    """None passes; inf and nan are refused naming the option."""
+    if value is not None and not math.isfinite(value):
+        raise UserError(f"{option} must be a finite number, got {value}")
+    return value
+
+
+def pandera_lines(exc: Exception, *, source: str, limit: int = 20) -> list[str]:
+    """One line per problem of a pandera SchemaErrors: file, row, column, value, rule."""
+    cases = getattr(exc, "failure_cases", None)
+    if cases is None:
+        return [f"{source}: {str(exc).splitlines()[0]}"]
+    lines = []
+    for case in cases.head(limit).itertuples(index=False):
+        column = getattr(case, "column", None)
+        row = getattr(case, "index", None)
+        where = f"{source}" + ("" if row is None or _missing(row) else f", row {row}")
+        where += "" if column is None or _missing(column) else f", column {column}"
+        lines.append(f"{where}: value {case.failure_case!r} fails {case.check}")
+    if len(cases) > limit:
+        lines.append(f"{source}: … and {len(cases) - limit} more problems")
+    return lines
+
+
+def _missing(value) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+def database_fault(exc: BaseException) -> str | None:
+    """A one-line description when `exc` is the database going away mid-command, else None."""
+    import sqlalchemy as sa
+
+    try:
+        import psycopg
+        connection_errors: tuple[type[BaseException], ...] = (psycopg.OperationalError,)
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        connection_errors = ()
+    if isinstance(exc, sa.exc.DBAPIError) and (exc.connection_invalidated or isinstance(
+            exc, sa.exc.OperationalError)):
+        cause = str(exc.orig or exc).strip().splitlines()[0]
+    elif isinstance(exc, connection_errors):
+        cause = str(exc).strip().splitlines()[0]
+    else:
+        return None
+    return f"lost the database connection ({cause})"
+
+
+class DataError(UserError, ValueError):
+    """A data file holds a value that cannot be loaded as it is; the message names where."""
+
+
+def narrowed(series, dtype: str, *, source: str):
+    """`series.astype(dtype)` for an integer dtype, after checking every value fits.
+
+    numpy wraps out-of-range integers silently (a year 70000 becomes 4464 as int16), so a
+    wrong value would load as a plausible one: check the range first, name the first offender.
+    """
+    import numpy as np
+    import pandas as pd
+
+    info = np.iinfo(dtype)
+    numbers = pd.to_numeric(series, errors="coerce")
+    bad = series.notna() & (numbers.isna() | (numbers < info.min) | (numbers > info.max)
+                            | (numbers % 1 != 0))
+    if bad.any():
+        row = bad.idxmax()
+        value = series[row].item() if hasattr(series[row], "item") else series[row]
+        raise DataError(f"{source}: column {series.name}, row {row}: value {value!r} is not "
+                        f"a whole number within {info.min}–{info.max} ({int(bad.sum())} such rows)")
+    return numbers.astype(dtype)
