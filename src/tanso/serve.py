@@ -87,6 +87,9 @@ def server_env(options: ServeOptions, environ=None) -> dict[str, str]:
 
 
 def exec_panel(options: ServeOptions) -> None:
-    """Replace this process with the Panel server (signals reach it directly)."""
+    """Replace this process with the Panel server (signals reach it directly).
+
+    The argv is our own (this Python's panel and options), run without a shell.
+    """
     argv = panel_serve_argv(options)
-    os.execve(argv[0], argv, server_env(options))
+    os.execve(argv[0], argv, server_env(options))  # nosec B606
