@@ -35,8 +35,9 @@ bench: env              ## performance figures (printed, not asserted)
 	$(BIN)/python benchmarks/etl_load.py
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/gap_all.py
-	$(BIN)/python benchmarks/app_latency.py
 	$(BIN)/python benchmarks/vcm_search.py
+	$(BIN)/python benchmarks/served_app.py
+	$(BIN)/python benchmarks/report_build.py
 
 clean:
 	-$(BIN)/tanso db stop
