@@ -22,6 +22,7 @@ step_result_path = None
 from tanso import catalog
 from tanso.db.engine import get_engine
 from tanso.db.load import TableLoad, load_dataset
+from tanso.db.tables import column_names, core
 from tanso.emissions.targets import read_targets
 from tanso.pipelines import record_step_result
 
@@ -38,10 +39,8 @@ print(targets[["country_code", "target_name", "target_year", "target_type"]].to_
 # ## Save outputs
 
 # %%
-columns = ["country_code", "target_name", "metric", "scope_note", "base_year", "base_value_mt",
-           "target_year", "reduction_pct", "reduction_pct_high", "target_value_mt",
-           "target_type", "conditional", "net_zero_year", "source", "source_url", "notes"]
-load = TableLoad("core.targets", targets[columns], key=("country_code", "target_name"))
+load = TableLoad(core.targets.fullname, targets[column_names(core.targets)],
+                 key=("country_code", "target_name"))
 rows = load_dataset(get_engine(), [load], dataset=pinned.name, version=pinned.version,
                     sha256=pinned.sha256, run_id=run_id)
 record_step_result(step_result_path, rows_written=rows, dataset_version=pinned.version)

@@ -1,8 +1,9 @@
 """The Intake 2 catalog of pinned datasets, read with checksum verification.
 
-Every entry in catalog/catalog.yaml carries `version` and `sha256` in its metadata.
-Intake itself does not check files, so the readers named in the YAML are the small
-subclasses below, which refuse a file whose bytes differ from the pinned checksum.
+Each file in catalog/catalog.yaml is pinned once: `version` and `sha256` in the metadata of
+its `data:` item, which both `verify` and the readers use. Intake itself does not check
+files, so the readers named in the YAML are the small subclasses below, which refuse a file
+whose bytes differ from the pinned checksum.
 """
 
 from __future__ import annotations
@@ -156,17 +157,17 @@ def datasets(path: Path | None = None) -> list[Dataset]:
     catalog = open_catalog(path)
     result = []
     for name in catalog.entries:
-        entry = catalog.entries[name]
-        meta = entry.metadata or {}
-        if meta.get("version") is None:
-            raise CatalogError(f"{path}: entry {name!r} has no version in its metadata")
-        sha256 = _pinned_sha256(name, meta, path)
+        meta = catalog.entries[name].metadata or {}
         data = catalog[name].data  # reader's datatype, with {CATALOG_DIR} resolved
+        pin = data.metadata or {}  # the one pin (version, sha256), which the readers check too
+        if pin.get("version") is None:
+            raise CatalogError(f"{path}: the data item of entry {name!r} has no version in its "
+                               "metadata")
         result.append(
             Dataset(
                 name=name,
-                version=str(meta["version"]),
-                sha256=sha256,
+                version=str(pin["version"]),
+                sha256=_pinned_sha256(name, pin, path),
                 path=local_path(data.url),
                 description=meta.get("description", ""),
                 licence=meta.get("licence", ""),

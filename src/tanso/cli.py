@@ -129,6 +129,26 @@ def db_upgrade() -> None:
     typer.echo(f"schema at revision {migrations.current_revision(engine)}")
 
 
+@db_app.command("check")
+def db_check() -> None:
+    """Compare the migrated database with tanso.db.tables and tanso.db.views; exit 1 if they differ."""
+    from tanso.db import migrations
+
+    if problems := migrations.differences(_engine()):
+        fail("the database differs from tanso.db.tables / tanso.db.views "
+             "(a revision is missing: `tanso db revision -m ...`): " + "; ".join(problems))
+    typer.echo("the database matches tanso.db.tables and tanso.db.views")
+
+
+@db_app.command("revision")
+def db_revision(message: str = typer.Option(..., "-m", "--message", help="what changes")) -> None:
+    """Write the next migration from the difference between tanso.db.tables and the database."""
+    from tanso.db import migrations
+
+    path = migrations.new_revision(_engine(migrate=True), message)
+    typer.echo(f"wrote {path} — review it (partitions, data moves) before committing")
+
+
 # ---------------------------------------------------------------- catalog
 @catalog_app.command("list")
 def catalog_list() -> None:

@@ -19,10 +19,11 @@ def load_yaml(path: Path):
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def render_chart(values: dict | None = None, *, upgrade: bool = False) -> list[dict]:
-    """Every object the chart renders (NOTES.txt excluded), as dicts."""
+def render_chart(values: dict | None = None, *, upgrade: bool = False,
+                 chart: Path = CHART) -> list[dict]:
+    """Every object the chart (by default the repository's) renders, NOTES.txt excluded."""
     helm = need_module("helm_python", install=f"helm-python-sdk: {TEST_EXTRA}")
-    with helm.Chart.load(CHART) as chart:
+    with helm.Chart.load(chart) as chart:
         rendered = chart.render(values, name=RELEASE, namespace=NAMESPACE,
                                 is_install=not upgrade, is_upgrade=upgrade)
     objects = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -185,12 +186,10 @@ def pipeline_specs() -> dict[str, dict]:
     return {path.stem: load_yaml(path) for path in sorted((ROOT / "pipelines").glob("*.yaml"))}
 
 
-def test_cronjob_schedules_equal_the_pipeline_files(default_objects):
-    pipelines = pipeline_specs()
-    assert pipelines, "no pipelines/*.yaml"
-    values = load_yaml(CHART / "values.yaml")["pipelines"]
-    assert {name: spec["schedule"] for name, spec in pipelines.items()} == {
-        name: spec["schedule"] for name, spec in values.items()}
+def test_every_scheduled_pipeline_file_has_its_cronjob(default_objects):
+    pipelines = {name: spec for name, spec in pipeline_specs().items() if spec.get("schedule")}
+    assert pipelines, "no scheduled pipelines/*.yaml"
+    assert "schedule" not in str(load_yaml(CHART / "values.yaml")["pipelines"])  # one source
     cronjobs = {c["metadata"]["labels"]["tanso.io/pipeline"]: c
                 for c in of_kind(default_objects, "CronJob")}
     assert set(cronjobs) == set(pipelines)
@@ -203,14 +202,33 @@ def test_cronjob_schedules_equal_the_pipeline_files(default_objects):
         assert container["args"] == ["pipeline", "run", name]
 
 
+def test_adding_a_pipeline_file_adds_its_cronjob(tmp_path):
+    chart = tmp_path / "tanso"
+    shutil.copytree(CHART, chart, symlinks=False)  # files/pipelines becomes a real folder
+    (chart / "files" / "pipelines" / "boundaries.yaml").write_text(
+        "name: boundaries\nschedule: '30 4 1 * *'\nsteps: []\n", encoding="utf-8")
+    (chart / "files" / "pipelines" / "manual.yaml").write_text(
+        "name: manual\nsteps: []\n", encoding="utf-8")  # no schedule: no CronJob
+    cronjobs = {c["metadata"]["labels"]["tanso.io/pipeline"]: c["spec"]["schedule"]
+                for c in of_kind(render_chart(chart=chart), "CronJob")}
+    assert cronjobs == {"etl": "0 3 * * 1", "boundaries": "30 4 1 * *"}
+
+
 def test_pipeline_parameters_and_overrides_reach_the_job():
-    values = {"pipelines": {"etl": {"schedule": "0 3 * * 1", "parameters": {"year": 2024},
-                                    "activeDeadlineSeconds": 60}}}
+    values = {"pipelines": {"etl": {"parameters": {"year": 2024}, "activeDeadlineSeconds": 60}}}
     (cronjob,) = of_kind(render_chart(values), "CronJob")
     job = cronjob["spec"]["jobTemplate"]["spec"]
     assert job["activeDeadlineSeconds"] == 60
     assert job["template"]["spec"]["containers"][0]["args"] == [
         "pipeline", "run", "etl", "-p", "year=2024"]
+
+
+def test_overrides_of_an_unknown_pipeline_or_a_schedule_are_refused():
+    helm = pytest.importorskip("helm_python")
+    with pytest.raises(Exception, match="no pipeline \"etll\""):
+        render_chart({"pipelines": {"etll": {"suspend": True}}})
+    with helm.Chart.load(CHART) as chart, pytest.raises(helm.HelmValuesError):
+        chart.validate_schema({"pipelines": {"etl": {"schedule": "0 4 * * *"}}})
 
 
 def test_storage_class_is_configurable():

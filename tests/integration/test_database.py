@@ -25,6 +25,34 @@ def test_upgrade_twice_is_a_no_op(backend):
     assert migrations.current_revision(backend.engine) == migrations.head_revision()
 
 
+def test_migrated_database_matches_the_table_definitions_and_views(backend):
+    assert migrations.differences(backend.engine) == []
+    assert "matches" in backend.cli("db", "check").stdout
+
+
+def test_check_names_a_column_no_revision_created(backend):
+    with backend.engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE core.countries ADD COLUMN drift_probe integer"))
+    try:
+        result = backend.cli("db", "check", check=False)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert "drift_probe" in result.stderr and "tanso db revision" in result.stderr
+    finally:
+        with backend.engine.begin() as conn:
+            conn.execute(sa.text("ALTER TABLE core.countries DROP COLUMN drift_probe"))
+
+
+def test_upgrade_recreates_a_view_that_differs_from_tanso_db_views(backend):
+    with backend.engine.begin() as conn:
+        conn.execute(sa.text("CREATE OR REPLACE VIEW mart.targets AS SELECT c.name AS country, "
+                             "t.*, 1 AS stray FROM core.targets t "
+                             "JOIN core.countries c ON c.code = t.country_code"))
+    assert migrations.differences(backend.engine) == [
+        "view mart.targets differs from tanso.db.views"]
+    backend.cli("db", "upgrade")
+    assert migrations.differences(backend.engine) == []
+
+
 def test_status_reports_schema_and_datasets(backend):
     out = backend.cli("db", "status").stdout
     assert "latest" in out and "owid_co2" in out

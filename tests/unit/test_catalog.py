@@ -40,6 +40,24 @@ def test_a_changed_byte_is_caught_by_verify_and_refused_on_read(catalog_copy):
         catalog.read("gcb_co2", catalog_copy)
 
 
+def test_each_file_is_pinned_once():
+    text = (ROOT / "catalog" / "catalog.yaml").read_text(encoding="utf-8")
+    assert text.count("sha256:") == len(catalog.datasets())
+
+
+def test_verify_and_read_agree_on_a_changed_pin(catalog_copy):
+    gcb = catalog.dataset("gcb_co2", catalog_copy)
+    text = catalog_copy.read_text(encoding="utf-8")
+    catalog_copy.write_text(text.replace(gcb.sha256, "f" * 64), encoding="utf-8")
+
+    [problem] = catalog.verify(catalog_copy)
+    assert "gcb_co2" in problem and "f" * 64 in problem
+    with pytest.raises(catalog.ChecksumMismatch, match="gcb_co2"):
+        catalog.read("gcb_co2", catalog_copy)
+    with pytest.raises(catalog.ChecksumMismatch, match="gcb_co2"):
+        catalog.verified_path("gcb_co2", catalog_copy)
+
+
 def test_a_missing_file_is_named(catalog_copy):
     catalog.dataset("owid_co2_codebook", catalog_copy).path.unlink()
     [problem] = catalog.verify(catalog_copy)

@@ -246,3 +246,30 @@ volumeMounts:
 {{- define "tanso.pipelineCronJobName" -}}
 {{- include "tanso.componentName" (dict "ctx" .ctx "suffix" (printf "pipeline-%s" (.pipeline | replace "_" "-"))) | trunc 52 | trimSuffix "-" -}}
 {{- end -}}
+
+{{- /*
+Every pipeline of pipelines/*.yaml (the chart reads them through files/pipelines, a link to the
+repository's folder) that has a `schedule:`, as YAML name → CronJob settings: pipelineDefaults,
+then the pipeline's overrides under `pipelines.<name>` in values, then the schedule of its file.
+Adding a pipeline file adds its CronJob; the schedule is written only in the file.
+*/}}
+{{- define "tanso.pipelines" -}}
+{{- $scheduled := dict }}
+{{- $names := list }}
+{{- range $path, $_ := .Files.Glob "files/pipelines/*.yaml" }}
+{{- $spec := $.Files.Get $path | fromYaml }}
+{{- $name := required (printf "%s: no name" $path) $spec.name }}
+{{- $names = append $names $name }}
+{{- if $spec.schedule }}
+{{- $p := mergeOverwrite (deepCopy $.Values.pipelineDefaults) (deepCopy (get $.Values.pipelines $name | default dict)) }}
+{{- $_ := set $p "schedule" $spec.schedule }}
+{{- $_ := set $scheduled $name $p }}
+{{- end }}
+{{- end }}
+{{- range $name, $_ := .Values.pipelines }}
+{{- if not (has $name $names) }}
+{{- fail (printf "pipelines.%s: there is no pipeline %q in pipelines/*.yaml" $name $name) }}
+{{- end }}
+{{- end }}
+{{- toYaml $scheduled }}
+{{- end -}}

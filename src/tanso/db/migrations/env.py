@@ -1,11 +1,24 @@
-"""Alembic environment: the engine comes from tanso.db.migrations.upgrade()."""
+"""Alembic environment: the engine comes from tanso.db.migrations; tables from tanso.db.tables.
+
+Upgrading to head drops the mart views first and recreates them from tanso.db.views after
+the revisions, in the same transaction, so revisions never need to handle views.
+"""
 
 from alembic import context
 
-engine = context.config.attributes["engine"]
+from tanso.db import views
+from tanso.db.migrations import comparison_options
 
-with engine.begin() as connection:
-    context.configure(connection=connection, version_table_schema="ops")
+config = context.config
+refresh_views = config.attributes.get("refresh_views", False)
+
+with config.attributes["engine"].begin() as connection:
     connection.exec_driver_sql("CREATE SCHEMA IF NOT EXISTS ops")
+    context.configure(connection=connection, **comparison_options(connection))
+    cursor = connection.connection.cursor()
+    if refresh_views:
+        views.drop_views(cursor)
     with context.begin_transaction():
         context.run_migrations()
+    if refresh_views:
+        views.create_views(cursor)

@@ -1,10 +1,22 @@
 """Every table, defined once: one `MetaData` that migrations are generated from and checked against.
 
-One module per area, each defining `sa.Table(name, metadata, ..., schema="core"|"app"|"ops")` and
-imported below so that `metadata` holds them all. (Engineer `found` fills in the other areas.)
+One module per area (`core`, `ops`, and a module per domain such as `vcm`, `sectors`,
+`accounts`), each defining `sa.Table(name, metadata, ..., schema="core"|"app"|"ops")`
+and imported at the end of this file so that `metadata` holds them all. Tables of what
+users create (accounts, comments, campaigns, footprint logs) go in schema `app`, source data
+in `core`, pipeline bookkeeping in `ops`. A schema change is: edit or add the table here,
+then `tanso db revision -m "what changed"` writes the Alembic revision (review it), and the
+integration tests fail while the migrated database and `metadata` differ. The `mart.*`
+views apps read are in `tanso.db.views`.
+
+Names follow PostgreSQL's own defaults (`<table>_pkey`, `<table>_<cols>_key`,
+`<table>_<cols>_fkey`), so constraints created by hand or by Alembic are named alike.
+Check constraints need an explicit `name=` (PostgreSQL keeps it as given).
 """
 
 import sqlalchemy as sa
+
+SCHEMAS = ("core", "mart", "app", "ops")
 
 metadata = sa.MetaData(
     naming_convention={
@@ -15,12 +27,32 @@ metadata = sa.MetaData(
     }
 )
 
-# Imported for their tables (each registers itself in `metadata`).
-from tanso.db.tables import geo  # noqa: E402 - after metadata, which the module uses
+# Big fact tables are range-partitioned with a single partition `<table>_current` (all
+# years): tanso.db.load replaces a version by swapping that partition (DETACH/ATTACH), so
+# no row is rewritten and the mart views, bound to the parent, stay valid. Pass
+# `**PARTITIONED` to sa.Table; its revision needs `op.execute(single_partition(table))`
+# after `op.create_table` (autogenerate writes the parent only).
+PARTITIONED = {"postgresql_partition_by": "RANGE (year)"}
 
-__all__ = ["column_names", "geo", "metadata"]
+
+def single_partition(table: sa.Table) -> sa.DDL:
+    """The one partition (all years) of a table declared with PARTITIONED."""
+    name = f"{table.fullname}_current"
+    return sa.DDL(f"CREATE TABLE {name} PARTITION OF {table.fullname} "
+                  "FOR VALUES FROM (MINVALUE) TO (MAXVALUE)")
 
 
 def column_names(table: sa.Table) -> list[str]:
     """The table's columns in table order: what a loading notebook selects from its frame."""
     return [column.name for column in table.columns]
+
+
+# Every table module, imported for its tables (each registers itself in `metadata`).
+from tanso.db.tables import core, geo, ops
+
+for _table in metadata.tables.values():  # so metadata.create_all() gives loadable tables
+    if _table.dialect_options["postgresql"]["partition_by"]:
+        sa.event.listen(_table, "after_create", single_partition(_table))
+
+__all__ = ["PARTITIONED", "SCHEMAS", "column_names", "core", "geo", "metadata", "ops",
+           "single_partition"]

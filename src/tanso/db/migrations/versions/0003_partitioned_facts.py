@@ -27,7 +27,7 @@ NATIONAL_VIEW = """
 
 
 def upgrade() -> None:
-    op.execute("DROP VIEW mart.national")
+    op.execute("DROP VIEW IF EXISTS mart.national")  # tanso.db.migrations may have dropped it
     for table, key in TABLES.items():
         op.execute(f"ALTER TABLE core.{table} RENAME TO {table}_current")
         op.execute(f"ALTER TABLE core.{table}_current DROP CONSTRAINT {table}_pkey")
