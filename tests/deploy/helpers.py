@@ -23,9 +23,9 @@ def render_chart(values: dict | None = None, *, upgrade: bool = False,
                  chart: Path = CHART) -> list[dict]:
     """Every object the chart (by default the repository's) renders, NOTES.txt excluded."""
     helm = need_module("helm_python", install=f"helm-python-sdk: {TEST_EXTRA}")
-    with helm.Chart.load(chart) as chart:
-        rendered = chart.render(values, name=RELEASE, namespace=NAMESPACE,
-                                is_install=not upgrade, is_upgrade=upgrade)
+    with helm.Chart.load(chart) as loaded:
+        rendered = loaded.render(values, name=RELEASE, namespace=NAMESPACE,
+                                 is_install=not upgrade, is_upgrade=upgrade)
     objects = []
     for template, text in rendered.items():
         if template.endswith("NOTES.txt"):

@@ -29,7 +29,46 @@ TARGETS = """
     JOIN core.countries c ON c.code = t.country_code
 """
 
-VIEWS: dict[str, str] = {"national": NATIONAL, "targets": TARGETS}  # in mart, in creation order
+# Voluntary carbon market (tanso.vcm): ISO-text dates cast to date, the flag count per project.
+VCM_PROJECTS = """
+    SELECT p.project_id, p.registry, p.name, p.developer, p.proponent, p.status, p.country,
+           p.region, p.state, p.location, p.scope, p.category, p.project_type,
+           p.reduction_removal, p.methodology, p.methodology_version, p.description, p.arb_wa,
+           p.certifications, p.listed_at::date AS listed_at,
+           p.registered_at::date AS registered_at, p.registry_url, p.website, p.notes,
+           p.corsia, p.ccb, p.first_vintage, p.issued, p.retired, p.retired_year_unknown,
+           p.remaining, p.buffer_deposits, p.reversals_covered, p.reversals_not_covered,
+           p.buffer_released, p.sources, p.in_vrod, p.in_offsetsdb, p.in_registry_export,
+           coalesce(f.flags, 0) AS flags, p.search_vector
+    FROM core.vcm_projects p
+    LEFT JOIN (SELECT project_id, count(*)::int AS flags FROM core.vcm_flags GROUP BY 1) f
+        USING (project_id)
+"""
+VCM_DISAGREEMENTS = """
+    SELECT d.*, p.name, p.registry FROM core.vcm_disagreements d
+    JOIN core.vcm_projects p USING (project_id)
+"""
+VCM_CREDIT_YEARS = """
+    SELECT y.project_id, y.source, y.year, y.kind, y.quantity, p.registry, p.country,
+           p.category
+    FROM core.vcm_credit_years y JOIN core.vcm_projects p USING (project_id)
+"""
+VCM_TRANSACTIONS = """
+    SELECT project_id, source, source_file, source_row, registry, kind, quantity, vintage,
+           transaction_date::date AS transaction_date, beneficiary, reason, serial
+    FROM core.vcm_transactions
+"""
+
+VIEWS: dict[str, str] = {  # in mart, in creation order
+    "national": NATIONAL,
+    "targets": TARGETS,
+    "vcm_projects": VCM_PROJECTS,
+    "vcm_disagreements": VCM_DISAGREEMENTS,
+    "vcm_credit_years": VCM_CREDIT_YEARS,
+    "vcm_transactions": VCM_TRANSACTIONS,
+    "vcm_flags": "SELECT * FROM core.vcm_flags",
+    "vcm_source_projects": "SELECT * FROM core.vcm_source_projects",
+}
 
 
 def _name(view: str, schema: str = "mart") -> sql.Composed:

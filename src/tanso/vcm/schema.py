@@ -13,6 +13,7 @@ import contextvars
 import pandas as pd
 import pandera.pandas as pa
 
+from tanso.db.tables.vcm import QUANTITY_FIELDS, TEXT_FIELDS
 from tanso.vcm.ids import REGISTRIES
 
 SOURCES = ("vrod", "offsetsdb", "verra", "gold-standard", "american-carbon-registry",
@@ -24,14 +25,6 @@ CREDIT_YEAR_KINDS = ("issued_by_vintage", "retired_by_year", "remaining_by_vinta
 # negative where retired > issued: kept signed (and flagged), never clipped.
 SIGNED_CREDIT_YEAR_KINDS = ("remaining_by_vintage", "issued_by_issuance_year")
 
-TEXT_FIELDS = ("name", "developer", "proponent", "status", "country", "region", "state",
-               "location", "scope", "category", "project_type", "reduction_removal",
-               "methodology", "methodology_version", "description", "arb_wa",
-               "certifications", "listed_at", "registered_at", "registry_url", "website",
-               "notes")
-QUANTITY_FIELDS = ("issued", "retired", "retired_year_unknown", "remaining",
-                   "buffer_deposits", "reversals_covered", "reversals_not_covered",
-                   "buffer_released")
 PROJECT_COLUMNS = ("project_id", "source", "source_id", "registry", *TEXT_FIELDS,
                    "corsia", "ccb", "first_vintage", *QUANTITY_FIELDS)
 TRANSACTION_COLUMNS = ("project_id", "source", "source_file", "source_row", "registry", "kind",

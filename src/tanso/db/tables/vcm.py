@@ -1,0 +1,129 @@
+"""`core.vcm_*`: voluntary carbon market projects per source and merged, credits by year,
+registry transactions, disagreements between sources, data-quality flags (tanso.vcm).
+
+Dates are ISO text until the loader encodes dates; the mart views cast them.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import TSVECTOR
+
+from tanso.db.tables import metadata
+
+DOUBLE = sa.Float(precision=53)
+TEXT_FIELDS = ("name", "developer", "proponent", "status", "country", "region", "state",
+               "location", "scope", "category", "project_type", "reduction_removal",
+               "methodology", "methodology_version", "description", "arb_wa",
+               "certifications", "listed_at", "registered_at", "registry_url", "website",
+               "notes")
+QUANTITY_FIELDS = ("issued", "retired", "retired_year_unknown", "remaining",
+                   "buffer_deposits", "reversals_covered", "reversals_not_covered",
+                   "buffer_released")
+
+
+def _project_columns() -> list[sa.Column]:
+    return [
+        sa.Column("registry", sa.Text, nullable=False),
+        *[sa.Column(f, sa.Text) for f in TEXT_FIELDS],
+        sa.Column("corsia", sa.Boolean),
+        sa.Column("ccb", sa.Boolean),
+        sa.Column("first_vintage", sa.SmallInteger),
+        *[sa.Column(f, DOUBLE) for f in QUANTITY_FIELDS],
+    ]
+
+
+# Ranked search: the name and id weigh most, then who runs the project, then what and where,
+# then the free-text description. 'english' stems (cookstoves ~ cookstove); the id and name
+# are also in trigram indexes for partial and misspelt ids (extension pg_trgm, revision 0004).
+SEARCH_VECTOR = """
+    setweight(to_tsvector('english', coalesce(project_id, '') || ' ' || coalesce(name, '')), 'A')
+    || setweight(to_tsvector('english', coalesce(developer, '') || ' ' || coalesce(proponent, '')), 'B')
+    || setweight(to_tsvector('english', coalesce(methodology, '') || ' ' || coalesce(project_type, '')
+        || ' ' || coalesce(category, '') || ' ' || coalesce(scope, '') || ' ' || coalesce(country, '')
+        || ' ' || coalesce(state, '') || ' ' || coalesce(location, '')), 'C')
+    || setweight(to_tsvector('english', coalesce(description, '')), 'D')
+"""
+
+source_projects = sa.Table(
+    "vcm_source_projects", metadata,
+    sa.Column("project_id", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("source_id", sa.Text, nullable=False),
+    *_project_columns(),
+    sa.PrimaryKeyConstraint("source", "project_id"),
+    sa.Index("vcm_source_projects_project_id_idx", "project_id"),
+    schema="core",
+)
+
+projects = sa.Table(
+    "vcm_projects", metadata,
+    sa.Column("project_id", sa.Text, primary_key=True),
+    *_project_columns(),
+    sa.Column("sources", sa.Text, nullable=False),
+    sa.Column("in_vrod", sa.Boolean, nullable=False),
+    sa.Column("in_offsetsdb", sa.Boolean, nullable=False),
+    sa.Column("in_registry_export", sa.Boolean, nullable=False),
+    sa.Column("search_vector", TSVECTOR, sa.Computed(SEARCH_VECTOR, persisted=True)),
+    sa.Index("vcm_projects_search_idx", "search_vector", postgresql_using="gin"),
+    sa.Index("vcm_projects_id_trgm_idx", "project_id", postgresql_using="gin",
+             postgresql_ops={"project_id": "gin_trgm_ops"}),
+    sa.Index("vcm_projects_name_trgm_idx", "name", postgresql_using="gin",
+             postgresql_ops={"name": "gin_trgm_ops"}),
+    schema="core",
+)
+
+credit_years = sa.Table(
+    "vcm_credit_years", metadata,
+    sa.Column("project_id", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("year", sa.SmallInteger, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("quantity", DOUBLE, nullable=False),
+    sa.PrimaryKeyConstraint("project_id", "source", "year", "kind"),
+    sa.CheckConstraint("kind IN ('issued_by_vintage', 'retired_by_year', "
+                       "'remaining_by_vintage', 'issued_by_issuance_year')",
+                       name="vcm_credit_years_kind_known"),
+    schema="core",
+)
+
+transactions = sa.Table(
+    "vcm_transactions", metadata,
+    sa.Column("project_id", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("source_file", sa.Text, nullable=False),
+    sa.Column("source_row", sa.BigInteger, nullable=False),
+    sa.Column("registry", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("quantity", DOUBLE, nullable=False),
+    sa.Column("vintage", sa.SmallInteger),
+    sa.Column("transaction_date", sa.Text),
+    sa.Column("beneficiary", sa.Text),
+    sa.Column("reason", sa.Text),
+    sa.Column("serial", sa.Text),
+    sa.PrimaryKeyConstraint("source", "source_file", "source_row", "kind"),
+    sa.CheckConstraint("kind IN ('issuance', 'retirement', 'cancellation')",
+                       name="vcm_transactions_kind_known"),
+    sa.CheckConstraint("quantity >= 0", name="vcm_transactions_quantity_non_negative"),
+    sa.Index("vcm_transactions_project_id_idx", "project_id"),
+    schema="core",
+)
+
+disagreements = sa.Table(
+    "vcm_disagreements", metadata,
+    sa.Column("project_id", sa.Text, nullable=False),
+    sa.Column("field", sa.Text, nullable=False),
+    sa.Column("source_a", sa.Text, nullable=False),
+    sa.Column("value_a", sa.Text),
+    sa.Column("source_b", sa.Text, nullable=False),
+    sa.Column("value_b", sa.Text),
+    sa.PrimaryKeyConstraint("project_id", "field", "source_a", "source_b"),
+    schema="core",
+)
+
+flags = sa.Table(
+    "vcm_flags", metadata,
+    sa.Column("project_id", sa.Text, nullable=False),
+    sa.Column("flag", sa.Text, nullable=False),
+    sa.Column("detail", sa.Text),
+    sa.PrimaryKeyConstraint("project_id", "flag"),
+    schema="core",
+)
