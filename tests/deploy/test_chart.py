@@ -211,12 +211,15 @@ def test_adding_a_pipeline_file_adds_its_cronjob(tmp_path):
         "name: manual\nsteps: []\n", encoding="utf-8")  # no schedule: no CronJob
     cronjobs = {c["metadata"]["labels"]["tanso.io/pipeline"]: c["spec"]["schedule"]
                 for c in of_kind(render_chart(chart=chart), "CronJob")}
-    assert cronjobs == {"etl": "0 3 * * 1", "boundaries": "30 4 1 * *"}
+    existing = {name: spec["schedule"] for name, spec in pipeline_specs().items()}
+    assert existing["etl"] == "0 3 * * 1"
+    assert cronjobs == existing | {"boundaries": "30 4 1 * *"}
 
 
 def test_pipeline_parameters_and_overrides_reach_the_job():
     values = {"pipelines": {"etl": {"parameters": {"year": 2024}, "activeDeadlineSeconds": 60}}}
-    (cronjob,) = of_kind(render_chart(values), "CronJob")
+    (cronjob,) = [c for c in of_kind(render_chart(values), "CronJob")
+                  if c["metadata"]["labels"]["tanso.io/pipeline"] == "etl"]
     job = cronjob["spec"]["jobTemplate"]["spec"]
     assert job["activeDeadlineSeconds"] == 60
     assert job["template"]["spec"]["containers"][0]["args"] == [
@@ -224,7 +227,7 @@ def test_pipeline_parameters_and_overrides_reach_the_job():
 
 
 def test_overrides_of_an_unknown_pipeline_or_a_schedule_are_refused():
-    helm = pytest.importorskip("helm_python")
+    helm = need_module("helm_python", install=f"helm-python-sdk: {TEST_EXTRA}")
     with pytest.raises(Exception, match="no pipeline \"etll\""):
         render_chart({"pipelines": {"etll": {"suspend": True}}})
     with helm.Chart.load(CHART) as chart, pytest.raises(helm.HelmValuesError):

@@ -59,6 +59,39 @@ VCM_TRANSACTIONS = """
     FROM core.vcm_transactions
 """
 
+# Sector emissions (tanso.sectors), what the sector app, report and CLI read: one row per
+# source × taxonomy × country × year × sector. GIR is Korea's inventory (country KOR), by field
+# (taxonomy gir) and regrouped into Climate Watch sectors through the versioned mapping
+# (taxonomy climatewatch); Climate Watch covers every country.
+SECTOR_EMISSIONS = """
+    SELECT v.source, v.taxonomy, v.country_code, c.name AS country, v.year, v.sector,
+           s.position, s.name_en, s.name_ko, s.in_gross_total, s.in_net_total, v.value_mt
+    FROM (
+        SELECT 'gir' AS source, 'gir' AS taxonomy, 'KOR' AS country_code, e.year, g.field AS sector,
+               e.value_kt / 1000.0 AS value_mt
+        FROM core.gir_emissions e JOIN core.gir_categories g ON g.code = e.code
+        WHERE g.level = 1 AND g.field IS NOT NULL
+        UNION ALL
+        SELECT 'gir', 'climatewatch', 'KOR', e.year, m.climatewatch_sector, sum(e.value_kt) / 1000.0
+        FROM core.gir_emissions e JOIN core.gir_sector_map m ON m.gir_code = e.code
+        GROUP BY e.year, m.climatewatch_sector
+        UNION ALL
+        SELECT 'climatewatch', 'climatewatch', country_code, year, sector, value_mt
+        FROM core.climatewatch_emissions
+    ) v
+    JOIN core.sectors s ON s.taxonomy = v.taxonomy AND s.sector = v.sector
+    JOIN core.countries c ON c.code = v.country_code
+"""
+
+# Korea's inventory tree with its values (Mt) per year and the Climate Watch sector of each leaf.
+GIR_TREE = """
+    SELECT g.code, g.parent_code, g.level, g.position, g.name_ko, g.name_en, g.field, g.is_leaf,
+           m.climatewatch_sector, e.year, e.value_kt / 1000.0 AS value_mt
+    FROM core.gir_categories g
+    JOIN core.gir_emissions e ON e.code = g.code
+    LEFT JOIN core.gir_sector_map m ON m.gir_code = g.code
+"""
+
 VIEWS: dict[str, str] = {  # in mart, in creation order
     "national": NATIONAL,
     "targets": TARGETS,
@@ -68,6 +101,8 @@ VIEWS: dict[str, str] = {  # in mart, in creation order
     "vcm_transactions": VCM_TRANSACTIONS,
     "vcm_flags": "SELECT * FROM core.vcm_flags",
     "vcm_source_projects": "SELECT * FROM core.vcm_source_projects",
+    "sector_emissions": SECTOR_EMISSIONS,
+    "gir_tree": GIR_TREE,
 }
 
 
