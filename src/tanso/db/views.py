@@ -92,6 +92,13 @@ GIR_TREE = """
     LEFT JOIN core.gir_sector_map m ON m.gir_code = g.code
 """
 
+# World maps (tanso.geo): the country's name as the rest of the suite spells it (OWID's), the
+# shape's own name otherwise.
+COUNTRY_BOUNDARIES = """
+    SELECT b.country_code, coalesce(c.name, b.name) AS name, b.geometry
+    FROM core.country_boundaries b LEFT JOIN core.countries c ON c.code = b.country_code
+"""
+
 VIEWS: dict[str, str] = {  # in mart, in creation order
     "national": NATIONAL,
     "targets": TARGETS,
@@ -103,6 +110,7 @@ VIEWS: dict[str, str] = {  # in mart, in creation order
     "vcm_source_projects": "SELECT * FROM core.vcm_source_projects",
     "sector_emissions": SECTOR_EMISSIONS,
     "gir_tree": GIR_TREE,
+    "country_boundaries": COUNTRY_BOUNDARIES,
 }
 
 
