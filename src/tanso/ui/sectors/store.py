@@ -1,0 +1,237 @@
+"""State and derived data of the sector-contribution app: one store, its parameters are the URL.
+
+Everything the views draw is computed here from frames read once per session from the marts
+(mart.sector_emissions, mart.gir_tree, mart.national) by the domain functions of
+`tanso.sectors`, so a control change is pure pandas work on a few thousand rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import param
+import sqlalchemy as sa
+
+from tanso.sectors import queries
+from tanso.sectors.bases import compare_bases
+from tanso.sectors.contributions import Contributions, contributions_to_change
+from tanso.sectors.lmdi import KAYA_INPUTS, Decomposition, DecompositionError, kaya_between
+from tanso.ui.i18n import t
+
+TABS = ("levels", "waterfall", "categories", "decompose", "compare", "bases")
+SOURCES = ("gir", "climatewatch")
+DEFAULT_COMPARE = ("KOR", "JPN", "DEU", "USA", "CHN", "GBR")
+URL_PARAMETERS = {"country": "country", "source": "source", "taxonomy": "taxonomy", "year_from": "from",
+                  "year_to": "to", "mode": "view", "tab": "tab", "tree_year": "tree_year",
+                  "compare": "compare"}
+
+
+@dataclass(frozen=True)
+class SectorData:
+    """What a session reads from the database, once."""
+
+    emissions: pd.DataFrame   # mart.sector_emissions (all sources, taxonomies and countries)
+    tree: pd.DataFrame        # mart.gir_tree
+    kaya: pd.DataFrame        # mart.national: country_code, country, kind, year, Kaya inputs, totals
+    versions: dict[str, str]  # dataset → loaded version
+
+    def countries(self, source: str) -> dict[str, str]:
+        rows = self.emissions[self.emissions["source"] == source].drop_duplicates("country_code")
+        return dict(zip(rows["country_code"], rows["country"]))
+
+
+_CACHE: dict[tuple, SectorData] = {}
+
+
+def load_sector_data(engine: sa.Engine) -> SectorData:
+    """The marts as read, shared by the sessions of a process until a new version is loaded."""
+    from tanso.emissions.queries import loaded_versions
+
+    versions = loaded_versions(engine)
+    key = (str(engine.url), tuple(sorted(versions.items())))
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = _read(engine, versions)
+    return _CACHE[key]
+
+
+def _read(engine: sa.Engine, versions: dict[str, str]) -> SectorData:
+    with engine.connect() as conn:
+        emissions = pd.read_sql(sa.text("SELECT * FROM mart.sector_emissions ORDER BY year, position"), conn)
+        kaya = pd.read_sql(sa.text(
+            f"SELECT country_code, country, kind, year, {', '.join(KAYA_INPUTS)}, total_ghg, "  # nosec B608
+            "total_ghg_excluding_lucf FROM mart.national WHERE kind = 'country' OR country_code = 'OWID_WRL'"),
+            conn)
+    return SectorData(emissions=emissions, tree=queries.gir_tree(engine), kaya=kaya, versions=versions)
+
+
+class CodeList(param.List):
+    """Country codes in the URL as one comma-separated value."""
+
+    @classmethod
+    def serialize(cls, value):
+        return ",".join(value)
+
+    @classmethod
+    def deserialize(cls, value):
+        return [c.strip().upper() for c in str(value).split(",") if c.strip()]
+
+
+class SectorStore(param.Parameterized):
+    data = param.ClassSelector(class_=SectorData, doc="The marts as read for this session")
+    lang = param.Selector(default="en", objects=["en", "ko"], doc="Language of labels")
+    country = param.String(default="KOR", doc="Country code (ISO3)")
+    source = param.Selector(default="gir", objects=list(SOURCES),
+                            doc="gir: Korea's inventory; climatewatch: any country")
+    taxonomy = param.Selector(default="own", objects=["own", "climatewatch"],
+                              doc="Sectors of the source itself, or GIR regrouped into Climate Watch sectors")
+    year_from = param.Integer(default=2018, bounds=(1990, 2100), doc="Start of the comparison")
+    year_to = param.Integer(default=2022, bounds=(1990, 2100), doc="End of the comparison")
+    mode = param.Selector(default="stacked", objects=["stacked", "share"], doc="Levels or 100 % shares")
+    tab = param.Selector(default="levels", objects=list(TABS), doc="Active tab")
+    tree_year = param.Integer(default=2022, bounds=(1990, 2100), doc="Year of the category sunburst")
+    compare = CodeList(default=list(DEFAULT_COMPARE), item_type=str, doc="Countries compared")
+    url_problems = param.List(default=[], doc="Link values that could not be applied")
+
+    def apply_url_values(self, values: dict) -> None:
+        bad = []
+        for name, value in values.items():
+            try:
+                self.param.update(**{name: value})
+            except Exception:
+                bad.append(f"{URL_PARAMETERS.get(name, name)}={value}")
+        if bad:
+            self.url_problems = self.url_problems + bad
+
+    # ---------------------------------------------------------------- selection
+    @property
+    def code(self) -> str:
+        return self.country.strip().upper()
+
+    @property
+    def effective_source(self) -> str:
+        """GIR is Korea's own inventory: any other country is read from Climate Watch."""
+        return self.source if self.code == queries.GIR_COUNTRY else "climatewatch"
+
+    @property
+    def effective_taxonomy(self) -> str:
+        return self.effective_source if self.taxonomy == "own" else "climatewatch"
+
+    def problem(self) -> str | None:
+        """Why the current selection cannot be shown, as plain text; None when it can."""
+        if self.code not in self.data.countries("climatewatch") and self.code != queries.GIR_COUNTRY:
+            return t("sc.error.country", self.lang, code=self.country)
+        if self.year_from >= self.year_to:
+            return t("sc.error.years", self.lang, start=self.year_from, end=self.year_to)
+        first, last = self.year_span()
+        for year in (self.year_from, self.year_to):
+            if not first <= year <= last:
+                return t("sc.error.year", self.lang, year=year, first=first, last=last)
+        return None
+
+    def frame(self) -> pd.DataFrame:
+        """Sector values of the selection: year, sector, label, in_gross_total, value_mt."""
+        e = self.data.emissions
+        rows = e[(e["source"] == self.effective_source) & (e["taxonomy"] == self.effective_taxonomy)
+                 & (e["country_code"] == self.code)]
+        return rows.assign(label=rows[f"name_{self.lang}"])
+
+    def year_span(self) -> tuple[int, int]:
+        years = self.frame()["year"]
+        return (int(years.min()), int(years.max())) if len(years) else (1990, 2022)
+
+    def sectors(self) -> pd.DataFrame:
+        """sector, label, in_gross_total in display order."""
+        return self.frame().drop_duplicates("sector").sort_values("position")[
+            ["sector", "label", "in_gross_total"]]
+
+    # ---------------------------------------------------------------- derived
+    def levels(self) -> pd.DataFrame:
+        """year, sector, label, value_mt and share_pct of the gross total (LULUCF below zero)."""
+        frame = self.frame()
+        gross = frame[frame["in_gross_total"]].groupby("year")["value_mt"].sum()
+        shown = frame[frame["sector"] != "bunker_fuels"]  # memo: outside every total
+        return shown.assign(share_pct=shown["value_mt"] / shown["year"].map(gross) * 100)[
+            ["year", "sector", "label", "in_gross_total", "value_mt", "share_pct"]]
+
+    def contributions(self) -> Contributions:
+        frame, order = self.frame(), self.sectors()
+        return contributions_to_change(
+            frame, year_from=self.year_from, year_to=self.year_to, sectors=order["sector"].tolist(),
+            in_total=set(order.loc[order["in_gross_total"], "sector"]), what=self.code)
+
+    def contributions_frame(self) -> pd.DataFrame:
+        result, labels = self.contributions(), dict(zip(self.sectors()["sector"], self.sectors()["label"]))
+        rows = [{"sector": s.sector, "label": labels[s.sector], "value_from": s.value_from,
+                 "value_to": s.value_to, "change": s.change, "share_of_change_pct": s.share_of_change_pct,
+                 "in_total": s.in_total} for s in result.sectors]
+        return pd.DataFrame(rows)
+
+    def tree(self) -> pd.DataFrame:
+        rows = self.data.tree[self.data.tree["year"] == self.tree_year]
+        return rows.assign(label=rows[f"name_{self.lang}"])
+
+    def kaya_rows(self) -> pd.DataFrame:
+        return self.data.kaya[self.data.kaya["country_code"] == self.code]
+
+    def decomposition(self) -> Decomposition:
+        rows = self.kaya_rows()
+        if rows.empty:
+            raise DecompositionError(t("sc.error.country", self.lang, code=self.country))
+        return kaya_between(rows, country=self.code, year_from=self.year_from, year_to=self.year_to)
+
+    def factor_trends(self) -> pd.DataFrame:
+        """year, factor, index (year_from = 100) of the four Kaya factors and CO2."""
+        rows = self.kaya_rows().set_index("year").loc[self.year_from:self.year_to].dropna(
+            subset=list(KAYA_INPUTS))
+        factors = pd.DataFrame({
+            "population": rows["population"], "affluence": rows["gdp"] / rows["population"],
+            "energy_intensity": rows["primary_energy_consumption"] / rows["gdp"],
+            "carbon_intensity": rows["co2"] / rows["primary_energy_consumption"], "co2": rows["co2"]})
+        if factors.empty:
+            return pd.DataFrame(columns=["year", "factor", "index"])
+        index = factors / factors.iloc[0] * 100
+        return index.reset_index().melt(id_vars="year", var_name="factor", value_name="index")
+
+    def comparison(self) -> pd.DataFrame:
+        """country_code, country, sector, label, share_pct of each compared country's gross total in year_to."""
+        e = self.data.emissions
+        rows = e[(e["source"] == "climatewatch") & (e["year"] == self.year_to)
+                 & e["country_code"].isin(self.compare) & (e["sector"] != "bunker_fuels")]
+        gross = rows[rows["in_gross_total"]].groupby("country_code")["value_mt"].sum()
+        return rows.assign(label=rows[f"name_{self.lang}"],
+                           share_pct=rows["value_mt"] / rows["country_code"].map(gross) * 100)[
+            ["country_code", "country", "sector", "label", "position", "value_mt", "share_pct"]]
+
+    def unknown_compare(self) -> list[str]:
+        return [c for c in self.compare if c not in self.data.countries("climatewatch")]
+
+    def bases(self) -> pd.DataFrame:
+        e = self.data.emissions
+        gir = e[(e["source"] == "gir") & (e["taxonomy"] == "gir")][["year", "sector", "value_mt"]]
+        cw = e[(e["source"] == "climatewatch") & (e["country_code"] == queries.GIR_COUNTRY)][
+            ["year", "sector", "value_mt"]]
+        national = self.data.kaya[self.data.kaya["country_code"] == queries.GIR_COUNTRY][
+            ["year", "total_ghg", "total_ghg_excluding_lucf"]]
+        return compare_bases(gir_fields=gir, national=national[national["year"] >= 1990], climatewatch=cw)
+
+    def source_caption(self, kind: str) -> str:
+        """'Source: … (version)' for a chart of `kind` (sectors, tree, kaya, compare, bases)."""
+        v = self.data.versions
+        parts = {
+            "gir": f"GIR national inventory {v.get('gir_inventory', '?')}",
+            "climatewatch": f"Climate Watch via OWID {v.get('climatewatch_sectors', '?')}",
+            "mapping": f"Tanso sector mapping {v.get('sector_mapping', '?')}",
+            "owid": f"OWID CO2 & GHG {v.get('owid_co2', '?')}",
+        }
+        if kind == "sectors":
+            names = [parts[self.effective_source]]
+            if self.effective_source == "gir" and self.effective_taxonomy == "climatewatch":
+                names.append(parts["mapping"])
+        else:
+            names = {"tree": [parts["gir"], parts["mapping"]], "kaya": [parts["owid"]],
+                     "compare": [parts["climatewatch"]],
+                     "bases": [parts["gir"], parts["owid"], parts["climatewatch"]]}[kind]
+        return t("sc.source", self.lang, names=" · ".join(names))
+

@@ -1,0 +1,337 @@
+"""Views of the sector-contribution app: controls, notices and one tab view per question.
+
+Views only render what the store derives; each tab is a kit `TabView` (built when first shown,
+redrawn only while visible). Every chart says its source and version; every tab has a CSV of
+exactly what it shows; any text from the link or the data reaches the page as escaped text.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import panel as pn
+import param
+
+from tanso.sectors.bases import BASES
+from tanso.sectors.contributions import ContributionError
+from tanso.sectors.lmdi import KAYA_FACTORS, DecompositionError
+from tanso.ui import safe
+from tanso.ui.sectors import charts
+from tanso.ui.sectors.store import TABS, SectorStore
+from tanso.ui.view import TabView, View
+
+SELECTION = ("country", "source", "taxonomy", "lang")
+PERIOD = (*SELECTION, "year_from", "year_to")
+
+
+def csv_download(view: View, frame_fn, filename_fn, caption_kind: str) -> pn.widgets.FileDownload:
+    """A CSV of what the tab shows, its first line naming the source and version."""
+    def callback():
+        buffer = io.StringIO()
+        buffer.write(f"# {view.store.source_caption(caption_kind)}\n")
+        frame_fn().to_csv(buffer, index=False)
+        buffer.seek(0)
+        return buffer
+
+    button = pn.widgets.FileDownload(callback=callback, filename=filename_fn(), label=view.t("sc.csv"),
+                                     button_type="light", width=200, embed=False, margin=(4, 10))
+    view.store.param.watch(lambda *_: setattr(button, "filename", filename_fn()), list(PERIOD))
+    return button
+
+
+class ChartTab(TabView):
+    """A tab with an alert line, one or more Bokeh panes and a CSV button."""
+
+    panes: int = 1
+    caption_kind = "sectors"
+
+    def body(self):
+        self._alert = safe.Alert("", alert_type="warning", visible=False, margin=(5, 10),
+                                 sizing_mode="stretch_width")
+        self._panes = [pn.pane.Bokeh(sizing_mode="stretch_width") for _ in range(self.panes)]
+        self._extra = pn.Column(sizing_mode="stretch_width", margin=0)
+        download = csv_download(self, self.csv, self.filename, self.caption_kind)
+        return pn.Column(self.intro(), self._alert, *self._panes, self._extra,
+                         pn.Row(pn.HSpacer(), download), sizing_mode="stretch_width")
+
+    def intro(self):
+        return self.note(f"sc.{self.tab}.intro")
+
+    def filename(self) -> str:
+        s = self.store
+        return f"tanso_{self.tab}_{s.code}_{s.year_from}-{s.year_to}.csv"
+
+    def show_problem(self, message: str | None) -> bool:
+        """Show a plain-text problem instead of the charts; True when there is one."""
+        self._alert.object = message or ""
+        self._alert.visible = bool(message)
+        for pane in self._panes:
+            pane.visible = not message
+        return bool(message)
+
+    def refresh(self) -> None:
+        if self.show_problem(self.store.problem()):
+            return
+        try:
+            self.draw()
+        except (ContributionError, DecompositionError) as exc:
+            self.show_problem(str(exc))
+
+    def draw(self) -> None:
+        raise NotImplementedError
+
+    def csv(self) -> pd.DataFrame:
+        raise NotImplementedError
+
+
+class LevelsView(ChartTab):
+    tab = "levels"
+    depends = (*SELECTION, "mode")
+
+    def draw(self):
+        s = self.store
+        share = s.mode == "share"
+        order = list(s.sectors()[["sector", "label"]].itertuples(index=False, name=None))
+        order = [o for o in order if o[0] != "bunker_fuels"]
+        self._panes[0].object = charts.stacked_area(
+            s.levels(), value="share_pct" if share else "value_mt", order=order,
+            title=self.t("sc.levels.title_share" if share else "sc.levels.title",
+                         country=s.data.countries("climatewatch").get(s.code, s.code)),
+            y_label=self.t("sc.unit.pct" if share else "sc.unit.mt"), source=s.source_caption("sectors"))
+
+    def csv(self):
+        return self.store.levels()
+
+
+class WaterfallView(ChartTab):
+    tab = "waterfall"
+    depends = PERIOD
+
+    def draw(self):
+        s = self.store
+        result = s.contributions()
+        table = s.contributions_frame()
+        self._panes[0].object = charts.waterfall(
+            table, total_from=result.total_from, total_to=result.total_to, start_label=str(s.year_from),
+            end_label=str(s.year_to), title=self.t("sc.waterfall.title", start=s.year_from, end=s.year_to,
+                                                    change=f"{result.total_change:+,.1f}"),
+            source=s.source_caption("sectors"), y_label=self.t("sc.unit.mt"))
+        shown = table.assign(in_total=table["in_total"].map({True: self.t("sc.yes"), False: self.t("sc.no")}))
+        shown = shown.drop(columns="sector").rename(columns={
+            "label": self.t("sc.col.sector"), "value_from": str(s.year_from), "value_to": str(s.year_to),
+            "change": self.t("sc.col.change"), "share_of_change_pct": self.t("sc.col.share_change"),
+            "in_total": self.t("sc.col.in_total")})
+        self._extra.objects = [pn.widgets.Tabulator(shown.round(2), disabled=True, show_index=False,
+                                                    sizing_mode="stretch_width", layout="fit_data_stretch")]
+
+    def csv(self):
+        return self.store.contributions_frame()
+
+
+class CategoriesView(ChartTab):
+    tab = "categories"
+    depends = ("tree_year", "lang")
+    caption_kind = "tree"
+
+    def body(self):
+        column = super().body()
+        year = pn.widgets.IntSlider.from_param(self.store.param.tree_year, name=self.t("sc.tree_year"),
+                                               start=1990, end=int(self.store.data.tree["year"].max()),
+                                               width=320)
+        column.insert(1, year)
+        return column
+
+    def refresh(self):
+        s = self.store
+        tree = s.tree()
+        if self.show_problem(None if len(tree) else self.t("sc.error.tree_year", year=s.tree_year)):
+            return
+        self._panes[0].object = charts.sunburst(
+            tree, title=self.t("sc.categories.title", year=s.tree_year), source=s.source_caption("tree"),
+            unit=self.t("sc.unit.mt"))
+
+    def filename(self):
+        return f"tanso_gir_categories_{self.store.tree_year}.csv"
+
+    def csv(self):
+        return self.store.tree()[["code", "parent_code", "level", "name_ko", "name_en",
+                                  "climatewatch_sector", "year", "value_mt"]]
+
+
+class DecomposeView(ChartTab):
+    tab = "decompose"
+    depends = ("country", "year_from", "year_to", "lang")
+    panes = 2
+    caption_kind = "kaya"
+
+    def draw(self):
+        s = self.store
+        result = s.decomposition()
+        labels = {k: self.t(f"sc.factor.{k}") for k in (*KAYA_FACTORS, "co2")}
+        self._panes[0].object = charts.effect_bars(
+            result.effects, labels=labels, total_label=self.t("sc.total_change"),
+            title=self.t("sc.decompose.title", start=s.year_from, end=s.year_to,
+                         change=f"{result.change:+,.1f}"),
+            source=s.source_caption("kaya"), y_label=self.t("sc.unit.mt_co2"))
+        self._panes[1].object = charts.index_lines(
+            s.factor_trends(), labels=labels, title=self.t("sc.decompose.trends", start=s.year_from),
+            source=s.source_caption("kaya"), y_label=self.t("sc.unit.index"))
+
+    def csv(self):
+        s = self.store
+        result = s.decomposition()
+        return pd.DataFrame({"factor": list(result.effects), "effect_mt_co2": list(result.effects.values()),
+                             "ratio": list(result.ratios.values())})
+
+
+class CompareView(ChartTab):
+    tab = "compare"
+    depends = ("compare", "year_to", "lang")
+    caption_kind = "compare"
+
+    def body(self):
+        column = super().body()
+        options = {f"{name} ({code})": code for code, name in
+                   sorted(self.store.data.countries("climatewatch").items(), key=lambda kv: kv[1])}
+        choice = pn.widgets.MultiChoice(name=self.t("sc.compare_countries"), options=options,
+                                        value=[c for c in self.store.compare if c in options.values()],
+                                        sizing_mode="stretch_width")
+        choice.param.watch(lambda e: setattr(self.store, "compare", list(e.new)), "value")
+        column.insert(1, choice)
+        return column
+
+    def refresh(self):
+        s = self.store
+        unknown = s.unknown_compare()
+        frame = s.comparison()
+        message = self.t("sc.error.compare", codes=", ".join(unknown)) if unknown else None
+        if frame.empty:
+            message = message or self.t("sc.error.compare_empty", year=s.year_to)
+            self.show_problem(message)
+            return
+        self.show_problem(None)
+        if message:
+            self._alert.object, self._alert.visible = message, True
+        order = list(frame.sort_values("position").drop_duplicates("sector")[["sector", "label"]]
+                     .itertuples(index=False, name=None))
+        countries = list(frame.drop_duplicates("country_code")[["country_code", "country"]]
+                         .set_index("country_code").reindex([c for c in s.compare if c in
+                                                             set(frame["country_code"])])
+                         .reset_index().itertuples(index=False, name=None))
+        self._panes[0].object = charts.share_bars(
+            frame, order=order, countries=countries, title=self.t("sc.compare.title", year=s.year_to),
+            source=s.source_caption("compare"), x_label=self.t("sc.unit.pct"))
+
+    def filename(self):
+        return f"tanso_sector_shares_{self.store.year_to}.csv"
+
+    def csv(self):
+        return self.store.comparison()
+
+
+class BasesView(ChartTab):
+    tab = "bases"
+    depends = ("lang",)
+    caption_kind = "bases"
+
+    def refresh(self):
+        s = self.store
+        bases = s.bases()
+        labels = {b.key: getattr(b, f"name_{s.lang}") for b in BASES}
+        self._panes[0].object = charts.basis_lines(
+            bases, labels=labels, title=self.t("sc.bases.title"), source=s.source_caption("bases"),
+            y_label=self.t("sc.unit.mt"))
+        notes = pd.DataFrame({self.t("sc.col.basis"): list(labels.values()),
+                              self.t("sc.col.note"): [b.note for b in BASES]})
+        latest = bases[bases["year"] == bases.loc[bases["basis"] == "gir_gross", "year"].max()]
+        latest = latest.assign(basis=latest["basis"].map(labels)).round(2)
+        self._extra.objects = [
+            pn.widgets.Tabulator(latest, disabled=True, show_index=False, sizing_mode="stretch_width",
+                                 layout="fit_data_stretch"),
+            pn.widgets.Tabulator(notes, disabled=True, show_index=False, sizing_mode="stretch_width",
+                                 layout="fit_columns", widths={self.t("sc.col.basis"): 220})]
+
+    def filename(self):
+        return "tanso_korea_inventory_bases.csv"
+
+    def csv(self):
+        return self.store.bases()
+
+
+class Notices(View):
+    """Problems with the link, as text above the tabs."""
+
+    def _alerts(self, problems, lang):
+        if not problems:
+            return pn.Column(margin=0)
+        return safe.Alert(self.t("sc.bad_url", items=", ".join(problems)), alert_type="warning",
+                          margin=(5, 10), sizing_mode="stretch_width")
+
+    def __panel__(self):
+        return pn.panel(pn.bind(self._alerts, self.store.param.url_problems, self.store.param.lang))
+
+
+class Controls(View):
+    """The sidebar: country, source, sectors, period, view."""
+
+    def __panel__(self):
+        s = self.store
+        countries = s.data.countries("climatewatch")
+        options = {f"{name} ({code})": code for code, name in sorted(countries.items(), key=lambda kv: kv[1])}
+        if s.code not in options.values():
+            options[s.country] = s.country  # an unknown code from a link: shown, reported in the tab
+        country = pn.widgets.Select(name=self.t("sc.country"), options=options, value=s.code if
+                                    s.code in options.values() else s.country, sizing_mode="stretch_width")
+        country.param.watch(lambda e: setattr(s, "country", e.new), "value")
+        s.param.watch(lambda e: setattr(country, "value", e.new) if e.new in options.values() else None,
+                      "country")
+        source = pn.widgets.RadioButtonGroup(
+            name=self.t("sc.source_label"), options={self.t("sc.source.gir"): "gir",
+                                                     self.t("sc.source.climatewatch"): "climatewatch"},
+            value=s.source, button_type="light", sizing_mode="stretch_width")
+        source.param.watch(lambda e: setattr(s, "source", e.new), "value")
+        s.param.watch(lambda e: setattr(source, "value", e.new), "source")
+        taxonomy = pn.widgets.RadioButtonGroup(
+            options={self.t("sc.taxonomy.own"): "own", self.t("sc.taxonomy.climatewatch"): "climatewatch"},
+            value=s.taxonomy, button_type="light", sizing_mode="stretch_width")
+        taxonomy.param.watch(lambda e: setattr(s, "taxonomy", e.new), "value")
+        s.param.watch(lambda e: setattr(taxonomy, "value", e.new), "taxonomy")
+        mode = pn.widgets.RadioButtonGroup(
+            options={self.t("sc.mode.stacked"): "stacked", self.t("sc.mode.share"): "share"},
+            value=s.mode, button_type="light", sizing_mode="stretch_width")
+        mode.param.watch(lambda e: setattr(s, "mode", e.new), "value")
+        s.param.watch(lambda e: setattr(mode, "value", e.new), "mode")
+        start = pn.widgets.IntInput.from_param(s.param.year_from, name=self.t("sc.year_from"), width=110)
+        end = pn.widgets.IntInput.from_param(s.param.year_to, name=self.t("sc.year_to"), width=110)
+        return pn.Column(country, self.note("sc.source_label"), source, self.note("sc.gir_only"),
+                         self.note("sc.taxonomy_label"), taxonomy, pn.Row(start, end),
+                         self.note("sc.mode_label"), mode, sizing_mode="stretch_width")
+
+
+VIEWS = {"levels": LevelsView, "waterfall": WaterfallView, "categories": CategoriesView,
+         "decompose": DecomposeView, "compare": CompareView, "bases": BasesView}
+
+
+class SectorApp(View):
+    """The page body: notices and the six tabs (a tab is built when first shown)."""
+
+    store = param.ClassSelector(class_=SectorStore)
+
+    def __panel__(self):
+        s = self.store
+        views = [(self.t(f"sc.tab.{name}"), VIEWS[name](store=s)) for name in TABS]
+        tabs = pn.Tabs(*views, dynamic=True, active=TABS.index(s.tab), sizing_mode="stretch_width")
+        tabs.param.watch(lambda e: setattr(s, "tab", TABS[e.new]), "active")
+        s.param.watch(lambda e: setattr(tabs, "active", TABS.index(e.new)), "tab")
+        return pn.Column(Notices(store=s), tabs, sizing_mode="stretch_width")
+
+
+def build_page(ctx):
+    """The served page (see `tanso.ui.app.serve_app`)."""
+    from tanso.ui.app import Page
+    from tanso.ui.sectors.store import URL_PARAMETERS, load_sector_data
+
+    store = SectorStore(data=load_sector_data(ctx.engine), lang=ctx.lang)
+    ctx.sync_url(store, URL_PARAMETERS, on_error=store.apply_url_values)
+    return Page(main=[SectorApp(store=store)], sidebar=[Controls(store=store)])

@@ -1,0 +1,53 @@
+"""Sector contribution in Chromium: levels with the sink below zero, waterfall, URL state, Korean, bad links."""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_national_trends import chart_text
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def sectors_url(loaded_embedded, suite_url):
+    loaded_embedded.cli("pipeline", "run", "sectors")
+    return suite_url + "/sector_contribution"
+
+
+def test_levels_waterfall_csv_and_url_state(page, sectors_url, artifacts):
+    page.goto(sectors_url, timeout=120000)
+    expect(page.locator(".bk-Canvas").first).to_be_visible(timeout=60000)
+    texts = chart_text(page, "Emissions by sector, South Korea")
+    assert "LULUCF" in texts and "Source: GIR national inventory 2024" in texts
+    page.screenshot(path=str(artifacts / "sector_contribution_levels.png"))
+
+    with page.expect_download() as download:
+        page.get_by_text("Download CSV").first.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("# Source: GIR national inventory 2024")
+    rows = list(csv.DictReader(io.StringIO(text.split("\n", 1)[1])))
+    lulucf = [r for r in rows if r["sector"] == "lulucf"]
+    assert lulucf and all(float(r["value_mt"]) < 0 for r in lulucf)
+
+    page.get_by_role("tab", name="Change by sector").click()
+    expect(page).to_have_url(re.compile(r"tab=waterfall"), timeout=10000)
+    chart_text(page, "Change in gross emissions 2018→2022: -59.6 Mt CO₂e")
+    expect(page.get_by_text("101.09").first).to_be_visible(timeout=10000)  # energy's share of the change
+    assert page.js_errors == []
+
+
+def test_korean_link_with_a_bad_value_says_so_on_the_page(page, sectors_url, artifacts):
+    page.goto(sectors_url + "?lang=ko&tab=decompose&from=2000&to=2020&view=pie", timeout=120000)
+    expect(page.locator(".bk-Canvas").first).to_be_visible(timeout=60000)
+    chart_text(page, "CO₂ 변화의 요인 2000→2020: +157.7 Mt")
+    expect(page.get_by_text("링크의 다음 값은 적용할 수 없습니다: view=pie")).to_be_visible()
+    page.screenshot(path=str(artifacts / "sector_contribution_decompose_ko.png"))
+
+    page.goto(sectors_url + "?country=XXX", timeout=120000)
+    expect(page.get_by_text("Unknown country code XXX: no sector data for it.")).to_be_visible(timeout=60000)
+    assert "Traceback" not in page.content()

@@ -1,0 +1,122 @@
+"""The sector app's store and charts without a browser: derived frames, refusals, negative stacking."""
+
+import pandas as pd
+import panel as pn
+import pytest
+
+from tanso.ui.sectors import charts, views
+from tanso.ui.sectors.store import SectorData, SectorStore
+
+
+def sector_rows(source, taxonomy, code, country, values):
+    rows = []
+    for (year, sector, in_gross, position), value in values.items():
+        rows.append({"source": source, "taxonomy": taxonomy, "country_code": code, "country": country,
+                     "year": year, "sector": sector, "position": position, "name_en": sector.title(),
+                     "name_ko": sector, "in_gross_total": in_gross, "in_net_total": sector != "bunker_fuels",
+                     "value_mt": value})
+    return rows
+
+
+GIR = {(2018, "energy", True, 1): 80.0, (2018, "waste", True, 4): 20.0, (2018, "lulucf", False, 5): -10.0,
+       (2022, "energy", True, 1): 70.0, (2022, "waste", True, 4): 25.0, (2022, "lulucf", False, 5): -12.0}
+CW = {(2018, "electricity_heat", True, 1): 60.0, (2018, "lulucf", False, 10): -5.0,
+      (2018, "bunker_fuels", False, 11): 9.0, (2022, "electricity_heat", True, 1): 50.0,
+      (2022, "lulucf", False, 10): -6.0, (2022, "bunker_fuels", False, 11): 9.5}
+
+
+@pytest.fixture
+def store():
+    emissions = pd.DataFrame(sector_rows("gir", "gir", "KOR", "South Korea", GIR)
+                             + sector_rows("climatewatch", "climatewatch", "KOR", "South Korea", CW)
+                             + sector_rows("climatewatch", "climatewatch", "DEU", "Germany", CW))
+    tree = pd.DataFrame({"code": ["1", "1.A", "5"], "parent_code": [None, "1", None], "level": [1, 2, 1],
+                         "position": [1, 2, 3], "name_ko": ["에너지", "연료연소", "폐기물"],
+                         "name_en": ["Energy", "Fuel combustion", "Waste"],
+                         "field": ["energy", "energy", "waste"], "is_leaf": [False, True, True],
+                         "climatewatch_sector": [None, "electricity_heat", "waste"], "year": [2022] * 3,
+                         "value_mt": [70.0, 70.0, 25.0]})
+    kaya = pd.DataFrame({"country_code": ["KOR"] * 2, "country": ["South Korea"] * 2, "kind": ["country"] * 2,
+                         "year": [2018, 2022], "population": [10.0, 11.0], "gdp": [100.0, 121.0],
+                         "primary_energy_consumption": [50.0, 55.0], "co2": [40.0, 44.0],
+                         "total_ghg": [88.0, 85.0], "total_ghg_excluding_lucf": [99.0, 96.0]})
+    data = SectorData(emissions=emissions, tree=tree, kaya=kaya,
+                      versions={"gir_inventory": "2024", "owid_co2": "2025-05"})
+    return SectorStore(data=data, lang="en")
+
+
+def test_levels_share_is_of_the_gross_total_and_bunkers_are_left_out(store):
+    levels = store.levels().set_index(["year", "sector"])
+    assert levels.loc[(2022, "waste"), "share_pct"] == pytest.approx(25 / 95 * 100)
+    assert levels.loc[(2018, "lulucf"), "share_pct"] == -10.0
+    store.source = "climatewatch"
+    assert "bunker_fuels" not in set(store.levels()["sector"])
+
+
+def test_contributions_and_decomposition_follow_the_selection(store):
+    result = store.contributions()
+    assert (result.total_from, result.total_to, result.total_change) == (100.0, 95.0, -5.0)
+    assert store.decomposition().effects == pytest.approx(
+        {"population": 4, "affluence": 4, "energy_intensity": -4, "carbon_intensity": 0})
+    trends = store.factor_trends().set_index(["year", "factor"])["index"]
+    assert trends[(2018, "co2")] == 100 and trends[(2022, "co2")] == pytest.approx(110)
+
+
+def test_other_countries_use_climate_watch_and_problems_are_plain_sentences(store):
+    store.country = "DEU"
+    assert store.effective_source == "climatewatch" and store.problem() is None
+    store.country = "XXX"
+    assert store.problem() == "Unknown country code XXX: no sector data for it."
+    store.country, store.year_from, store.year_to = "KOR", 2022, 2018
+    assert "must be before" in store.problem()
+    store.year_from, store.year_to = 2010, 2022
+    assert store.problem() == "No data for 2010: this source covers 2018–2022."
+
+
+def test_bad_link_values_are_collected_not_raised(store):
+    store.apply_url_values({"mode": "pie", "year_to": 2020})
+    assert store.url_problems == ["view=pie"] and store.year_to == 2020
+
+
+def test_captions_name_source_and_version(store):
+    assert store.source_caption("sectors") == "Source: GIR national inventory 2024"
+    store.taxonomy = "climatewatch"
+    assert "Tanso sector mapping ?" in store.source_caption("sectors")
+    store.lang = "ko"
+    assert store.source_caption("kaya") == "자료: OWID CO2 & GHG 2025-05"
+
+
+def test_stacked_area_puts_negative_parts_below_zero():
+    levels = pd.DataFrame({"year": [2018, 2018, 2022, 2022], "sector": ["energy", "lulucf"] * 2,
+                           "value_mt": [80.0, -10.0, 70.0, -12.0]})
+    fig = charts.stacked_area(levels, value="value_mt", order=[("energy", "Energy"), ("lulucf", "LULUCF")],
+                              title="t", y_label="Mt", source="Source: test")
+    energy, sink = [{k: list(r.data_source.data[getattr(r.glyph, k)]) for k in ("y1", "y2")}
+                    for r in fig.renderers if type(r.glyph).__name__ == "VArea"]
+    assert energy == {"y1": [0, 0], "y2": [80, 70]}
+    assert sink == {"y1": [-10, -12], "y2": [0, 0]}
+    assert any(getattr(t, "text", "") == "Source: test" for t in fig.below)
+
+
+def test_waterfall_bars_bridge_the_totals():
+    contrib = pd.DataFrame({"label": ["Energy", "Waste", "LULUCF"], "change": [-10.0, 5.0, -2.0],
+                            "in_total": [True, True, False]})
+    fig = charts.waterfall(contrib, total_from=100.0, total_to=95.0, start_label="2018", end_label="2022",
+                           title="t", source="s", y_label="Mt")
+    data = fig.renderers[0].data_source.data
+    assert list(data["x"]) == ["2018", "Energy", "Waste", "2022"]
+    assert list(data["bottom"]) == [0, 90, 90, 0] and list(data["top"]) == [100, 100, 95, 95]
+
+
+def test_every_tab_renders(store):
+    store.compare = ["KOR", "DEU"]
+    for name, view in views.VIEWS.items():
+        store.tab = name
+        rendered = view(store=store)
+        pn.panel(rendered).get_root()
+        assert not rendered._alert.visible, (name, rendered._alert.object)
+    store.country = "XXX"
+    store.tab = "levels"
+    broken = views.LevelsView(store=store)
+    pn.panel(broken).get_root()
+    assert broken._alert.visible and "XXX" in broken._alert.object
