@@ -3,7 +3,10 @@
 Prints median and p95 of `decompose_kaya_countries` (vectorised, what app and report call)
 against a baseline measured in the same run: one `decompose_kaya` per country (the general
 sub-category × factor path). The issue's target: every country over one period ≤ 200 ms.
-Run: python benchmarks/sectors.py [--runs 100] [--from 2000] [--to 2020]
+Then, with the database loaded (`tanso pipeline run etl` and `sectors`), the server-side cost of
+a view change in the sector app: a store parameter change and the redraw of the visible tab
+(derived frames + Bokeh figure), no browser. The issue's target: ≤ 50 ms p95.
+Run: python benchmarks/sectors.py [--runs 100] [--from 2000] [--to 2020] [--no-app]
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from tanso.emissions import national
 from tanso.sectors.lmdi import KAYA_INPUTS, decompose_kaya, decompose_kaya_countries
 
 TARGET_MS = 200
+VIEW_TARGET_MS = 50
 
 
 def timed(fn, runs: int) -> tuple[float, float]:
@@ -35,6 +39,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--from", dest="year_from", type=int, default=2000)
     parser.add_argument("--to", dest="year_to", type=int, default=2020)
+    parser.add_argument("--no-app", action="store_true", help="skip the view-change timings")
     args = parser.parse_args()
 
     owid = catalog.read("owid_co2")
@@ -55,6 +60,38 @@ def main() -> None:
     print(f"decompose_kaya_countries: median {vector[0]:.1f} ms, p95 {vector[1]:.1f} ms "
           f"over {args.runs} runs (target ≤ {TARGET_MS} ms)")
     print(f"baseline, decompose_kaya per country: median {baseline[0]:.1f} ms, p95 {baseline[1]:.1f} ms")
+    if not args.no_app:
+        view_changes(args.runs)
+
+
+def view_changes(runs: int) -> None:
+    """p95 of a control change + redraw of the visible tab, per tab (store and views in-process)."""
+    import itertools
+
+    import panel as pn
+
+    from tanso.db.engine import get_engine
+    from tanso.ui.sectors.store import SectorStore, load_sector_data
+    from tanso.ui.sectors.views import VIEWS
+
+    store = SectorStore(data=load_sector_data(get_engine()), lang="en")
+    store.compare = ["KOR", "JPN", "DEU", "USA", "CHN", "GBR"]
+    changes = {
+        "levels": itertools.cycle([{"country": "DEU"}, {"country": "KOR"}, {"mode": "share"},
+                                   {"mode": "stacked"}, {"taxonomy": "climatewatch"}, {"taxonomy": "own"}]),
+        "waterfall": itertools.cycle([{"year_from": 2010}, {"year_from": 2018}, {"country": "JPN"},
+                                      {"country": "KOR"}]),
+        "categories": itertools.cycle([{"tree_year": 2000}, {"tree_year": 2022}]),
+        "decompose": itertools.cycle([{"year_from": 2000}, {"year_from": 2010}]),
+        "compare": itertools.cycle([{"year_to": 2020}, {"year_to": 2022}]),
+    }
+    print("view change → redraw of the visible tab, server side "
+          f"(target p95 ≤ {VIEW_TARGET_MS} ms):")
+    for tab, cycle in changes.items():
+        store.param.update(tab=tab, country="KOR", year_from=2018, year_to=2022)
+        pn.panel(VIEWS[tab](store=store)).get_root()  # built and drawn once, as when the tab is opened
+        median, p95 = timed(lambda cycle=cycle: store.param.update(**next(cycle)), runs)
+        print(f"  {tab:<11} median {median:.1f} ms, p95 {p95:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ def test_levels_waterfall_csv_and_url_state(page, sectors_url, artifacts):
     lulucf = [r for r in rows if r["sector"] == "lulucf"]
     assert lulucf and all(float(r["value_mt"]) < 0 for r in lulucf)
 
-    page.get_by_role("tab", name="Change by sector").click()
+    page.get_by_text("Change by sector", exact=True).click()
     expect(page).to_have_url(re.compile(r"tab=waterfall"), timeout=10000)
     chart_text(page, "Change in gross emissions 2018→2022: -59.6 Mt CO₂e")
     expect(page.get_by_text("101.09").first).to_be_visible(timeout=10000)  # energy's share of the change
