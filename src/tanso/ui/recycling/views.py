@@ -186,9 +186,9 @@ class CampaignsView(TabView):
         create.on_click(lambda _: camp.create(name=name.value_input or name.value, organisation=organisation.value_input
                                               or organisation.value, start=start.value, end=end.value,
                                               factors=factors.value))
-        material = pn.widgets.Select(name=t("recycling.material"),
+        material = pn.widgets.Select(name=t("recycling.material"), css_classes=["entry-material"],
                                      options={t(f"recycling.material.{m}"): m for m in ("mixed", "pet", "hdpe")})
-        pathway = pn.widgets.Select(name=t("recycling.entry.pathway"),
+        pathway = pn.widgets.Select(name=t("recycling.entry.pathway"), css_classes=["entry-pathway"],
                                     options={t(f"recycling.pathway_name.{p}"): p for p in PATHWAYS})
         kg = pn.widgets.TextInput(name=t("recycling.entry.kg"), placeholder="0", width=140, css_classes=["entry-kg"])
         when = pn.widgets.DatePicker(name=t("recycling.entry.date"), value=None)
@@ -292,7 +292,9 @@ def build(ctx):
     from tanso.ui.app import Page
 
     calculator = CalculatorStore(lang=ctx.lang)
-    store = RecyclingStore(lang=ctx.lang, calculator=calculator, campaigns=None)
+    campaigns = CampaignStore(engine=ctx.engine, lang=ctx.lang, user_id=current_user_id())
+    campaigns.reload()
+    store = RecyclingStore(lang=ctx.lang, calculator=calculator, campaigns=campaigns)
     ctx.sync_url(store, {"tab": "tab"})
     ctx.sync_url(calculator, {"material": "material", "factors": "factors", "reuse": "reuse",
                               "upcycle": "upcycle", "recycle": "recycle"}, on_error=calculator.apply_url_values)
