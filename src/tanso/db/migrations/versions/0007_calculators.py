@@ -32,7 +32,6 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="campaigns_pkey"),
         sa.UniqueConstraint("organisation", "name_key", name="campaigns_organisation_name_key_key"),
-        sa.ForeignKeyConstraint(["created_by"], ["app.users.id"], name="campaigns_created_by_fkey"),
         sa.CheckConstraint("period_end >= period_start", name="campaigns_period_ordered"),
         schema="app",
     )
@@ -51,8 +50,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="campaign_entries_pkey"),
         sa.ForeignKeyConstraint(["campaign_id"], ["app.campaigns.id"], ondelete="CASCADE",
                                 name="campaign_entries_campaign_id_fkey"),
-        sa.ForeignKeyConstraint(["entered_by"], ["app.users.id"], name="campaign_entries_entered_by_fkey"),
-        sa.ForeignKeyConstraint(["updated_by"], ["app.users.id"], name="campaign_entries_updated_by_fkey"),
         sa.CheckConstraint("material IN ('pet', 'hdpe', 'mixed')", name="campaign_entries_material_known"),
         sa.CheckConstraint("pathway IN ('reuse', 'upcycle', 'recycle')", name="campaign_entries_pathway_known"),
         sa.CheckConstraint("kg >= 0", name="campaign_entries_kg_not_negative"),
@@ -89,7 +86,6 @@ def upgrade() -> None:
         sa.Column("logged_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="footprint_days_pkey"),
         sa.UniqueConstraint("user_id", "day", name="footprint_days_user_id_day_key"),
-        sa.ForeignKeyConstraint(["user_id"], ["app.users.id"], ondelete="CASCADE", name="footprint_days_user_id_fkey"),
         schema="app",
     )
     op.create_table(
@@ -126,7 +122,6 @@ def upgrade() -> None:
         sa.Column("points", sa.Integer, nullable=False),
         sa.Column("awarded_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="points_ledger_pkey"),
-        sa.ForeignKeyConstraint(["user_id"], ["app.users.id"], ondelete="CASCADE", name="points_ledger_user_id_fkey"),
         sa.CheckConstraint("kind IN ('saved', 'second_hand', 'below_average')", name="points_ledger_kind_known"),
         schema="app",
     )
@@ -137,7 +132,6 @@ def upgrade() -> None:
         sa.Column("kg_per_day", DOUBLE, nullable=False),
         sa.Column("set_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
         sa.PrimaryKeyConstraint("user_id", name="footprint_goals_pkey"),
-        sa.ForeignKeyConstraint(["user_id"], ["app.users.id"], ondelete="CASCADE", name="footprint_goals_user_id_fkey"),
         sa.CheckConstraint("kg_per_day > 0", name="footprint_goals_positive"),
         schema="app",
     )
