@@ -70,7 +70,7 @@ GROW = sa.text("""
         retired, retired_year_unknown, remaining, buffer_deposits, reversals_covered,
         reversals_not_covered, buffer_released, sources, in_vrod, in_offsetsdb,
         in_registry_export
-    FROM core.vcm_projects, generate_series(:first, :last) g
+    FROM core.vcm_projects, generate_series(CAST(:first AS int), CAST(:last AS int)) g
     WHERE project_id NOT LIKE '%X%'""")
 
 

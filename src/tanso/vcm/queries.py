@@ -153,7 +153,7 @@ _MATCH = {
 
 _BASE = """
     WITH base AS (
-        SELECT p.*, {rank} AS rank,
+        SELECT {columns}, {rank} AS rank,
                CASE WHEN p.issued IS NULL THEN 'unknown'
                     WHEN p.issued < 1 THEN '0'
                     WHEN p.issued < 10000 THEN '1-10k'
@@ -184,14 +184,32 @@ _BASE = """
     )
 """
 _ALL_OK = " AND ".join(f"ok_{f}" for f in FACETS)
+# Only what pages, exports and facets read: the search vector and descriptions are wide
+_COLUMNS = ", ".join(f"p.{c}" for c in dict.fromkeys(
+    [*RESULT_COLUMNS[:-1], *EXPORT_COLUMNS, "methodology", "status"]))
+
+
+_FACET_VALUE = {f: {"corsia": "coalesce(corsia, false)::text",
+                    "ccb": "coalesce(ccb, false)::text",
+                    "vintage": "first_vintage::text"}.get(f, f) for f in FACETS}
 
 
 def _facet_select(facet: str) -> str:
-    value = {"corsia": "coalesce(corsia, false)::text", "ccb": "coalesce(ccb, false)::text",
-             "vintage": "first_vintage::text"}.get(facet, facet)
+    """Counts of one facet under every filter but its own (so other values stay choosable)."""
     others = " AND ".join(f"ok_{f}" for f in FACETS if f != facet)
-    return (f"SELECT '{facet}' AS facet, {value} AS value, count(*) AS n FROM base "  # nosec B608 - module constants only
-            f"WHERE {others} GROUP BY 2")
+    return (f"SELECT '{facet}' AS facet, {_FACET_VALUE[facet]} AS value, count(*) AS n "  # nosec B608 - module constants only
+            f"FROM base WHERE {others} GROUP BY 2 ORDER BY n DESC, value")
+
+
+# Facets without a filter of their own all count the fully filtered rows: one scan with
+# GROUPING SETS instead of one scan per facet.
+_FACET_SETS = (
+    "SELECT CASE " + " ".join(f"WHEN grouping(v_{f}) = 0 THEN '{f}'" for f in FACETS)
+    + " END AS facet, CASE " + " ".join(f"WHEN grouping(v_{f}) = 0 THEN v_{f}" for f in FACETS)
+    + " END AS value, count(*) AS n FROM (SELECT "
+    + ", ".join(f"{_FACET_VALUE[f]} AS v_{f}" for f in FACETS)
+    + f" FROM base WHERE {_ALL_OK}) s GROUP BY GROUPING SETS ("
+    + ", ".join(f"(v_{f})" for f in FACETS) + ") ORDER BY 1, 3 DESC, 2")
 
 
 _ORDER = """
@@ -220,20 +238,41 @@ def _statement(sql: str) -> sa.TextClause:
                                   for name in _ARRAYS if f":{name}" in sql])
 
 
-PAGE = {mode: _statement(_BASE.format(rank=match[0], condition=match[1])
+PAGE = {mode: _statement(_BASE.format(columns=_COLUMNS, rank=match[0], condition=match[1])
                          + f"SELECT {', '.join(RESULT_COLUMNS)}, count(*) OVER () AS total "  # nosec B608 - module constants only
                          f"FROM base WHERE {_ALL_OK} {_ORDER} LIMIT :limit OFFSET :offset")
         for mode, match in _MATCH.items()}
-EXPORT = {mode: _statement(_BASE.format(rank=match[0], condition=match[1])
+EXPORT = {mode: _statement(_BASE.format(columns=_COLUMNS, rank=match[0], condition=match[1])
                            + f"SELECT {', '.join(EXPORT_COLUMNS)} FROM base WHERE {_ALL_OK} "  # nosec B608 - module constants only
                            f"{_ORDER}")
           for mode, match in _MATCH.items()}
-FACET_COUNTS = {mode: _statement(
-    _BASE.format(rank=match[0], condition=match[1])
-    + "SELECT facet, value, n FROM ("  # nosec B608 - module constants only
-    + " UNION ALL ".join(_facet_select(f) for f in FACETS)
-    + ") counts ORDER BY facet, n DESC, value")
-    for mode, match in _MATCH.items()}
+FACET_SETS = {mode: _statement(_BASE.format(columns=_COLUMNS, rank=match[0],
+                                          condition=match[1]) + _FACET_SETS)
+              for mode, match in _MATCH.items()}
+FACET_ONE = {(mode, facet): _statement(_BASE.format(columns=_COLUMNS, rank=match[0],
+                                                    condition=match[1]) + _facet_select(facet))
+             for mode, match in _MATCH.items() for facet in FACETS}
+
+
+def _filtered_facets(filters: Filters) -> list[str]:
+    """Facets with a filter of their own set (they need their own count)."""
+    active = [f for f in _ARRAYS if getattr(filters, f)]
+    active += [f for f in ("corsia", "ccb") if getattr(filters, f) is not None]
+    if filters.vintage_min is not None or filters.vintage_max is not None:
+        active.append("vintage")
+    if filters.issued_min is not None or filters.issued_max is not None:
+        active.append("issued_range")
+    return active
+
+
+def facet_counts(conn, filters: Filters, mode: str, params: dict) -> pd.DataFrame:
+    counts = pd.read_sql(FACET_SETS[mode], conn, params=params)
+    own = _filtered_facets(filters)
+    if own:
+        counts = pd.concat([counts[~counts["facet"].isin(own)],
+                            *[pd.read_sql(FACET_ONE[mode, f], conn, params=params)
+                              for f in own]], ignore_index=True)
+    return counts
 
 
 def _text_params(query: str) -> dict:
@@ -268,11 +307,12 @@ def search(engine: sa.Engine, filters: Filters, *, facets: bool = True) -> Searc
     mode = _mode(filters)
     with engine.connect() as conn:
         rows = pd.read_sql(PAGE[mode], conn, params=params)
-        fuzzy = mode == "text" and rows.empty and not _any_match(conn, params)
+        fuzzy = mode == "text" and rows.empty and (filters.page == 1
+                                                   or not _any_match(conn, params))
         if fuzzy:
             mode = "fuzzy"
             rows = pd.read_sql(PAGE[mode], conn, params=params)
-        counts = (pd.read_sql(FACET_COUNTS[mode], conn, params=params) if facets
+        counts = (facet_counts(conn, filters, mode, params) if facets
                   else pd.DataFrame(columns=["facet", "value", "n"]))
     total = int(rows["total"].iloc[0]) if len(rows) else (
         _count(engine, mode, params) if filters.page > 1 else 0)
