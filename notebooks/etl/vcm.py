@@ -66,6 +66,8 @@ loads = [
 rows = load_dataset(engine, loads, dataset=pinned.name, version=pinned.version,
                     sha256=pinned.sha256, run_id=run_id)
 with engine.begin() as conn:  # fresh statistics, so search plans use the text indexes
-    conn.execute(sa.text("ANALYZE core.vcm_projects, core.vcm_source_projects"))
+    conn.execute(sa.text("ANALYZE core.vcm_projects, core.vcm_source_projects, "
+                         "core.vcm_credit_years, core.vcm_transactions, core.vcm_flags, "
+                         "core.vcm_disagreements"))
 record_step_result(step_result_path, rows_written=rows, dataset_version=pinned.version)
 print(f"rows written: {rows}")

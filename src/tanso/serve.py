@@ -66,6 +66,7 @@ def panel_serve_argv(options: ServeOptions) -> list[str]:
             "--num-procs", str(options.num_procs), "--num-threads", str(options.num_threads),
             "--liveness", "--plugins", "tanso.server_metrics",  # GET /metrics
             "--plugins", "tanso.security_headers",
+            "--plugins", "tanso.ui.vcm.api",  # GET /api/vcm/… (read-only JSON)
             "--session-ids", "signed",
             "--setup", str(Path(__file__).with_name("warmup.py")),  # shared data read once, before any visitor
             "--session-history", "200",

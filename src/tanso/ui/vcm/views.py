@@ -1,0 +1,274 @@
+"""Views of the VCM explorer on the kit's base: search with facets, a project page, statistics,
+reconciliation. Names, descriptions and every other registry text reach the page as Tabulator
+cells, widget values or through `safe` (escaped), never as raw HTML.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import panel as pn
+from bokeh.models import ColumnDataSource, NumeralTickFormatter
+from bokeh.plotting import figure
+
+from tanso.ui import safe
+from tanso.ui.vcm.store import LIST_FILTERS, URL, VcmStore, chart_csv
+from tanso.ui.view import TabView, View
+from tanso.vcm import queries
+
+ACCENT = "#0f766e"
+FACET_WIDGETS = (*LIST_FILTERS,)
+TABLE = {"disabled": True, "show_index": False, "layout": "fit_data_fill",
+         "sizing_mode": "stretch_width"}
+
+
+def _count_options(pairs: list[tuple[str, int]], chosen: list[str]) -> dict[str, str]:
+    """MultiChoice options 'value (count)' → value; chosen values stay choosable at 0."""
+    options = {f"{value or '—'} ({count:,})": value for value, count in pairs[:300]}
+    for value in chosen:
+        if value not in options.values():
+            options[f"{value} (0)"] = value
+    return options
+
+
+def bars(title: str, *, height: int = 260) -> tuple[figure, ColumnDataSource]:
+    source = ColumnDataSource({"label": [], "value": []})
+    fig = figure(x_range=[], height=height, title=title, toolbar_location=None,
+                 sizing_mode="stretch_width", tools="hover",
+                 tooltips=[("", "@label"), ("", "@value{0,0}")])
+    fig.vbar(x="label", top="value", width=0.7, source=source, color=ACCENT)
+    fig.y_range.start = 0
+    fig.yaxis.formatter = NumeralTickFormatter(format="0.[0]a")
+    fig.xaxis.major_label_orientation = 0.8
+    fig.xgrid.grid_line_color = None
+    return fig, source
+
+
+def set_bars(fig: figure, source: ColumnDataSource, labels, values) -> None:
+    labels = [str(v) for v in labels]
+    fig.x_range.factors = labels
+    source.data = {"label": labels, "value": [float(v or 0) for v in values]}
+
+
+class FacetsView(View):
+    """The facet filters with their counts (the page's sidebar)."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        store: VcmStore = self.store
+        self._facets = {name: pn.widgets.MultiChoice(name=self.t(f"vcm.facet.{name}"),
+                                                     value=list(getattr(store, name)),
+                                                     options={}, sizing_mode="stretch_width")
+                        for name in FACET_WIDGETS}
+        for name, widget in self._facets.items():
+            widget.param.watch(lambda e, n=name: setattr(store, n, list(e.new)), "value")
+            store.param.watch(lambda e, w=widget: setattr(w, "value", list(e.new)), name)
+        flags = [pn.widgets.Select.from_param(store.param[f], name=self.t(f"vcm.facet.{f}"),
+                                              width=120) for f in ("corsia", "ccb")]
+        ranges = [pn.widgets.IntInput.from_param(store.param[p], name=self.t(f"vcm.facet.{p}"),
+                                                 width=120)
+                  for p in ("vintage_min", "vintage_max")]
+        issued = [pn.widgets.FloatInput.from_param(store.param[p], name=self.t(f"vcm.facet.{p}"),
+                                                   width=120)
+                  for p in ("issued_min", "issued_max")]
+        self._layout = pn.Column(*self._facets.values(), pn.Row(*flags), pn.Row(*ranges),
+                                 pn.Row(*issued), sizing_mode="stretch_width")
+        store.param.watch(lambda *_: pn.state.execute(self.refresh), "result")
+        self.refresh()
+
+    def refresh(self):
+        result = self.store.result
+        for name, widget in self._facets.items():
+            widget.options = _count_options(result.facets.get(name, []),
+                                            getattr(self.store, name))
+
+    def __panel__(self):
+        return self._layout
+
+
+class SearchView(TabView):
+    """Search box, ranked results, pages, export of exactly this view."""
+
+    tab = "search"
+    depends = ("result", "lang")
+
+    def body(self):
+        store: VcmStore = self.store
+        self._box = pn.widgets.TextInput.from_param(
+            store.param.query, name=self.t("vcm.search.label"),
+            placeholder=self.t("vcm.search.placeholder"), sizing_mode="stretch_width")
+        sort = pn.widgets.Select.from_param(store.param.sort, name=self.t("vcm.sort"), width=150)
+        self._summary = safe.Markdown(sizing_mode="stretch_width")
+        self._problems = safe.Alert(alert_type="warning", visible=False,
+                                    sizing_mode="stretch_width")
+        self._table = pn.widgets.Tabulator(pd.DataFrame(), **TABLE, height=560,
+                                           selectable=1, pagination=None)
+        self._table.on_click(self._clicked)
+        prev = pn.widgets.Button(name="‹", width=50)
+        nxt = pn.widgets.Button(name="›", width=50)
+        prev.on_click(lambda _: setattr(store, "page", max(1, store.page - 1)))
+        nxt.on_click(lambda _: setattr(store, "page", min(store.pages, store.page + 1)))
+        self._page = safe.Markdown(margin=(10, 10))
+        download = pn.widgets.FileDownload(callback=store.export_csv, filename="vcm-projects.csv",
+                                           label=self.t("vcm.export"), button_type="primary",
+                                           width=220)
+        return pn.Column(pn.Row(self._box, sort, sizing_mode="stretch_width"), self._summary,
+                         self._problems, self._table, pn.Row(prev, self._page, nxt, download),
+                         sizing_mode="stretch_width")
+
+    def _clicked(self, event):
+        frame = self._table.value
+        if event.row is not None and 0 <= event.row < len(frame):
+            self.store.open_project(str(frame["project_id"].iloc[event.row]))
+
+    def refresh(self):
+        store: VcmStore = self.store
+        result = store.result
+        key = "vcm.summary.fuzzy" if result.fuzzy else "vcm.summary"
+        self._summary.object = self.md(key, total=f"{result.total:,}", query=store.query)
+        self._problems.object = safe.join("\n\n", store.problems)
+        self._problems.visible = bool(store.problems)
+        # headers are the field names the CSV export and the JSON API use
+        self._table.value = result.rows.drop(columns=["rank"], errors="ignore")
+        self._page.object = self.md("vcm.page", page=store.page, pages=store.pages)
+
+
+class ProjectView(TabView):
+    """Every field with the source that gives it, credits by year, transactions, flags."""
+
+    tab = "project"
+    depends = ("project", "lang")
+
+    def body(self):
+        self._head = safe.Markdown(sizing_mode="stretch_width")
+        self._link = safe.HTML(sizing_mode="stretch_width")
+        self._fields = pn.widgets.Tabulator(pd.DataFrame(), **TABLE, height=420)
+        self._fig, self._source = bars(self.t("vcm.project.by_year"))
+        self._fig.renderers = []
+        self._years_data = ColumnDataSource({"year": [], "issued": [], "retired": []})
+        self._fig.vbar(x="year", top="issued", width=0.4, source=self._years_data, color=ACCENT,
+                       legend_label=self.t("vcm.project.issued"))
+        self._fig.vbar(x="year", top="retired", width=0.4, source=self._years_data,
+                       color="#d97706", legend_label=self.t("vcm.project.retired"))
+        self._years = pn.widgets.Tabulator(pd.DataFrame(), **TABLE, height=260)
+        self._transactions = pn.widgets.Tabulator(pd.DataFrame(), **TABLE, height=260)
+        self._flags = pn.widgets.Tabulator(pd.DataFrame(), **TABLE)
+        self._disagreements = pn.widgets.Tabulator(pd.DataFrame(), **TABLE)
+        back = pn.widgets.Button(name=self.t("vcm.back"), width=160)
+        back.on_click(lambda _: setattr(self.store, "tab", "search"))
+        return pn.Column(back, self._head, self._link, self._flags, self._disagreements,
+                         self._fields, pn.pane.Bokeh(self._fig, sizing_mode="stretch_width"),
+                         self._years, safe.Markdown(self.md("vcm.project.transactions")),
+                         self._transactions, sizing_mode="stretch_width")
+
+    def refresh(self):
+        page = queries.project(self.store.engine, self.store.project) \
+            if self.store.project else None
+        if page is None:
+            self._head.object = self.md("vcm.project.none", project=self.store.project)
+            for table in (self._fields, self._years, self._transactions, self._flags,
+                          self._disagreements):
+                table.value = pd.DataFrame()
+            self._link.object = ""
+            self._years_data.data = {"year": [], "issued": [], "retired": []}
+            return
+        project = page.project
+        self._head.object = self.md("vcm.project.head", name=project.get("name") or "",
+                                    project_id=project["project_id"],
+                                    sources=project.get("sources") or "")
+        url = project.get("registry_url")
+        self._link.object = (safe.link(url, self.t("vcm.project.registry_link"), target="_blank",
+                                       rel="noopener noreferrer")
+                             if isinstance(url, str) and url.startswith("https://") else "")
+        fields = page.sources.drop(columns=["project_id"]).set_index("source").T
+        fields = fields.dropna(how="all").astype("string").reset_index(names="field")
+        self._fields.value = fields
+        years = page.credit_years.pivot_table(index="year", columns="kind", values="quantity",
+                                              aggfunc="sum").reset_index()
+        self._years.value = years
+        issued = years.get("issued_by_vintage", pd.Series(0, index=years.index)).fillna(0)
+        retired = years.get("retired_by_year", pd.Series(0, index=years.index)).fillna(0)
+        labels = [str(y) for y in years["year"]] if len(years) else []
+        self._fig.x_range.factors = labels
+        self._years_data.data = {"year": labels, "issued": list(issued), "retired": list(retired)}
+        self._transactions.value = page.transactions
+        self._flags.value = page.flags
+        self._disagreements.value = page.disagreements
+        for table in (self._flags, self._disagreements, self._transactions):
+            table.visible = not table.value.empty
+
+
+class StatsView(TabView):
+    """Projects and credits by registry, category, vintage and retirement year, each with CSV."""
+
+    tab = "stats"
+    depends = ("lang",)
+
+    def body(self):
+        engine = self.store.engine
+        charts = []
+        for by, column, source in (("registry", "issued", "merged"),
+                                   ("category", "issued", "merged"),
+                                   ("country", "issued", "merged"),
+                                   ("vintage", "issued_by_vintage", "merged"),
+                                   ("retirement_year", "retired_by_year", "merged")):
+            frame = queries.stats(engine, source=source, by=by)
+            if by == "country":
+                frame = frame.head(25)
+            label = "year" if by in ("vintage", "retirement_year") else by
+            fig, data = bars(self.t(f"vcm.stats.{by}"))
+            set_bars(fig, data, frame[label], frame[column])
+            download = pn.widgets.FileDownload(callback=lambda f=frame: chart_csv(f),
+                                               filename=f"vcm-{by}.csv",
+                                               label=self.t("vcm.stats.csv"), width=160)
+            charts.append(pn.Column(pn.pane.Bokeh(fig, sizing_mode="stretch_width"), download,
+                                    sizing_mode="stretch_width"))
+        return pn.Column(*charts, sizing_mode="stretch_width")
+
+
+class ReconcileView(TabView):
+    """Which sources have each project and where they disagree."""
+
+    tab = "reconcile"
+    depends = ("lang",)
+
+    def body(self):
+        engine = self.store.engine
+        summary = queries.reconciliation(engine)
+        disagreements = queries.disagreements(engine)
+        table = pn.widgets.Tabulator(disagreements, **TABLE, height=500, selectable=1)
+        table.on_click(lambda e: self.store.open_project(
+            str(disagreements["project_id"].iloc[e.row])) if e.row is not None else None)
+        download = pn.widgets.FileDownload(callback=lambda: chart_csv(disagreements),
+                                           filename="vcm-disagreements.csv",
+                                           label=self.t("vcm.stats.csv"), width=160)
+        text = self.md("vcm.reconcile.summary", both=f"{summary['both']:,}",
+                       vrod_only=f"{summary['vrod_only']:,}",
+                       offsetsdb_only=f"{summary['offsetsdb_only']:,}",
+                       fields=", ".join(f"{k} {v:,}" for k, v in
+                                        summary["disagreements"].items()))
+        return pn.Column(safe.Markdown(text, sizing_mode="stretch_width"),
+                         safe.Markdown(self.md("vcm.reconcile.note"), sizing_mode="stretch_width"),
+                         table, download, sizing_mode="stretch_width")
+
+
+class VcmApp(View):
+    """The four tabs; the active one is `store.tab` (in the URL)."""
+
+    def __panel__(self):
+        views = [SearchView(store=self.store), ProjectView(store=self.store),
+                 StatsView(store=self.store), ReconcileView(store=self.store)]
+        names = [v.tab for v in views]
+        tabs = pn.Tabs(*[(self.t(f"vcm.tab.{v.tab}"), v) for v in views], dynamic=True,
+                       sizing_mode="stretch_width")
+        tabs.active = names.index(self.store.tab)
+        tabs.param.watch(lambda e: setattr(self.store, "tab", names[e.new]), "active")
+        self.store.param.watch(lambda e: setattr(tabs, "active", names.index(e.new)), "tab")
+        return tabs
+
+
+def build(ctx):
+    from tanso.ui.app import Page
+
+    store = VcmStore(ctx.engine, lang=ctx.lang)
+    ctx.sync_url(store, URL, on_error=store.apply_url_problems)
+    return Page(main=[VcmApp(store=store)], sidebar=[FacetsView(store=store)])

@@ -1,0 +1,84 @@
+"""The VCM explorer as a user sees it: ranked search with facets, a project page with its
+sources, the JSON endpoint, payloads in the search box and every URL parameter, screenshots."""
+
+import json
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tanso.ui.vcm.store import URL
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+PAYLOADS = [line for line in (Path(__file__).parents[1] / "data" / "xss_payloads.txt")
+            .read_text().splitlines() if line and not line.startswith("#")]
+PAYLOADS += ["'; DROP TABLE core.vcm_projects; --", "!!! & | <-> :* (", "%_\\"]
+
+
+@pytest.fixture(scope="module")
+def vcm_url(suite_url, loaded_embedded):
+    if loaded_embedded.count("core.vcm_projects") == 0:
+        loaded_embedded.cli("pipeline", "run", "vcm")
+    return suite_url + "/vcm_explorer"
+
+
+def test_search_facets_and_project_page(page, vcm_url):
+    page.goto(vcm_url + "?q=cookstove%20kenya")
+    expect(page.get_by_text("GS1366 Micro Energy PoA VPA 4 Mogotio Improved Cookstoves Kenya")
+           ).to_be_visible(timeout=60000)
+    expect(page.get_by_text("projects", exact=False).first).to_be_visible()
+    page.get_by_text("GLD3080").first.click()
+    expect(page.get_by_text("Open on the registry")).to_be_visible(timeout=30000)
+    assert "project=GLD3080" in page.url and "tab=project" in page.url
+    assert page.js_errors == []
+
+
+def test_json_endpoint_answers_the_same_queries(vcm_url):
+    base = vcm_url.rsplit("/", 1)[0]
+    with urllib.request.urlopen(f"{base}/api/vcm/projects?query=gs%201005&per_page=1") as r:
+        body = json.loads(r.read())
+    assert body["results"][0]["project_id"] == "GLD1005" and "registry" in body["facets"]
+    with pytest.raises(urllib.error.HTTPError) as failure:
+        urllib.request.urlopen(f"{base}/api/vcm/projects?page=two")
+    assert failure.value.code == 400
+    assert "page must be a whole number" in failure.value.read().decode()
+
+
+def test_payloads_in_search_box_and_url_run_no_script(page, vcm_url):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    keys = list(URL.values())
+    for round_ in range(3):
+        query = {key: PAYLOADS[(round_ * 5 + i) % len(PAYLOADS)] for i, key in enumerate(keys)}
+        page.goto(f"{vcm_url}?{urllib.parse.urlencode(query)}")
+        expect(page.locator(".tabulator").first).to_be_visible(timeout=60000)
+        page.wait_for_timeout(1000)
+    page.goto(vcm_url)
+    box = page.get_by_placeholder("name, developer", exact=False)
+    for payload in PAYLOADS[:8]:
+        box.fill(payload)
+        box.press("Enter")
+        page.wait_for_timeout(800)
+    assert dialogs == []
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_screenshots(browser, vcm_url, artifacts, lang, size):
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(f"{vcm_url}?lang={lang}&q=cookstove%20kenya")
+    expect(page.get_by_text("GLD3080").first).to_be_visible(timeout=60000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=artifacts / f"vcm_explorer-{lang}-{size}.png")
+    page.goto(f"{vcm_url}?lang={lang}&tab=project&project=GLD1005")
+    expect(page.get_by_text("GLD1005").first).to_be_visible(timeout=60000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=artifacts / f"vcm_explorer-project-{lang}-{size}.png", full_page=True)
+    context.close()
