@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from tanso import logs
-from tanso.commands import footprint, recycling, sectors, vcm
+from tanso.commands import footprint, recycling, sectors, user, vcm
 from tanso.config import settings
 
 app = typer.Typer(help="Tanso (탄소): carbon-neutrality analytics suite.", no_args_is_help=True,
@@ -25,6 +25,7 @@ app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(recycling.app, name="recycling")
 app.add_typer(footprint.app, name="footprint")
 app.add_typer(vcm.app, name="vcm")
+app.add_typer(user.app, name="user")
 
 log = logging.getLogger("tanso.cli")
 

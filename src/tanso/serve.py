@@ -71,7 +71,8 @@ def panel_serve_argv(options: ServeOptions) -> list[str]:
             "--setup", str(Path(__file__).with_name("warmup.py")),  # shared data read once, before any visitor
             "--session-history", "200",
             "--global-loading-spinner", "--check-unused-sessions", "5000",
-            "--unused-session-lifetime", str(options.unused_session_lifetime_ms)]
+            "--unused-session-lifetime", str(options.unused_session_lifetime_ms),
+            *auth_argv()]
     for origin in options.origins():
         argv += ["--allow-websocket-origin", origin]
     if options.use_xheaders:
@@ -85,6 +86,15 @@ def server_env(options: ServeOptions, environ=None) -> dict[str, str]:
     env["BOKEH_SECRET_KEY"] = options.secret_key or secrets.token_urlsafe(48)
     env["BOKEH_SIGN_SESSIONS"] = "true"
     return env
+
+
+def auth_argv() -> list[str]:
+    """Accounts (tanso.auth): cookie checked on every request, account pages, and no raw
+    Cookie header copied into the session token a page embeds."""
+    import tanso.auth
+
+    return ["--auth-module", str(Path(tanso.auth.__file__).with_name("bokeh_auth.py")),
+            "--plugins", "tanso.auth.pages", "--exclude-headers", "Cookie"]
 
 
 def exec_panel(options: ServeOptions) -> None:

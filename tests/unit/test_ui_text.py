@@ -42,7 +42,9 @@ def test_serve_options_come_from_the_environment(monkeypatch):
     assert origins == ["tanso.example.org", "tanso.example.org:443"]
     assert "--liveness" in argv and argv[argv.index("--index") + 1] == "index"
     plugins = [argv[i + 1] for i, a in enumerate(argv) if a == "--plugins"]
-    assert plugins == ["tanso.server_metrics", "tanso.security_headers", "tanso.ui.vcm.api"]
+    assert plugins == ["tanso.server_metrics", "tanso.security_headers", "tanso.ui.vcm.api",
+                       "tanso.auth.pages"]
+    assert argv[argv.index("--auth-module") + 1].endswith("tanso/auth/bokeh_auth.py")
     assert argv[argv.index("--session-ids") + 1] == "signed"
     assert int(argv[argv.index("--unused-session-lifetime") + 1]) <= 15000
     assert any(a.endswith("apps/index.py") for a in argv)

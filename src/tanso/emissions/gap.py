@@ -166,9 +166,12 @@ def _recent(years, values, *, country, metric, window):
 
 def _gap(years, values, *, country, metric, base_year, target_year, reduction_pct, target_value,
          window, net_zero_year, stated_base_value, extra_caveats=()) -> GapResult:
-    check_target(base_year=base_year, target_year=target_year, reduction_pct=reduction_pct,
-                 target_value=target_value, stated_base_value=stated_base_value,
-                 net_zero_year=net_zero_year)
+    try:
+        check_target(base_year=base_year, target_year=target_year, reduction_pct=reduction_pct,
+                     target_value=target_value, stated_base_value=stated_base_value,
+                     net_zero_year=net_zero_year)
+    except AnalysisInputError as exc:  # callers catch GapInputError for every bad gap input
+        raise GapInputError(str(exc)) from None
     years, values, latest_year, latest, first_year, rate, trend = _recent(
         years, values, country=country, metric=metric, window=window)
     if target_year < latest_year:

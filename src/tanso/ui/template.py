@@ -53,6 +53,27 @@ def language_switch(lang: str) -> pn.widgets.RadioButtonGroup:
     return switch
 
 
+def account_controls(lang: str) -> pn.pane.HTML:
+    """The header's account links: Sign in / Register for guests; the user's name (to their
+    account page) and Sign out when signed in (tanso.auth; the name is escaped like any text)."""
+    from urllib.parse import quote
+
+    from tanso.auth import current_user
+
+    user = current_user()
+    here = quote(f"{pn.state.app_url or '/'}?lang={lang}", safe="/")
+    if user.is_guest:
+        links = [safe.link(f"/login?next={here}", t("account.sign_in", lang), data_testid="sign-in"),
+                 safe.link(f"/register?next={here}", t("account.register", lang),
+                           data_testid="register")]
+    else:
+        links = [safe.link("/account", user.display_name, data_testid="account-name"),
+                 safe.link("/logout", t("account.sign_out", lang), data_testid="sign-out")]
+    return safe.HTML(safe.join(" · ", links), margin=(18, 10),
+                     stylesheets=[":host a {color: white; text-decoration: none} "
+                                  ":host {color: white; white-space: nowrap}"])
+
+
 def page(slug: str | None, main: list, *, lang: str, sidebar: list | None = None):
     """A served page: `slug` names the app (title from the message catalog), None = landing."""
     title = t(f"app.{slug}.title", lang) if slug not in (None, "index") else t("suite.title", lang)
@@ -61,7 +82,7 @@ def page(slug: str | None, main: list, *, lang: str, sidebar: list | None = None
                      margin=(18, 6))
     footer = safe.Markdown(t("footer.sources", lang), styles={"color": "#555"}, margin=(24, 10, 4, 10))
     return pn.template.FastListTemplate(
-        title=title, header=[home, language_switch(lang)], main=[pn.Column(*main, footer, sizing_mode="stretch_width")],
+        title=title, header=[home, account_controls(lang), language_switch(lang)], main=[pn.Column(*main, footer, sizing_mode="stretch_width")],
         sidebar=sidebar or [], accent=ACCENT, theme_toggle=False, main_layout=None,
         font=FONT, font_url="", meta_viewport=VIEWPORT, raw_css=[PAGE_CSS], sidebar_width=300,
     )

@@ -48,11 +48,20 @@ def column_names(table: sa.Table) -> list[str]:
 
 
 # Every table module, imported for its tables (each registers itself in `metadata`).
-from tanso.db.tables import core, footprint, geo, ops, recycling, sectors, vcm  # noqa: E402 (they import metadata)
+from tanso.db.tables import (  # noqa: E402 (they import metadata)
+    accounts,
+    core,
+    footprint,
+    geo,
+    ops,
+    recycling,
+    sectors,
+    vcm,
+)
 
 for _table in metadata.tables.values():  # so metadata.create_all() gives loadable tables
     if _table.dialect_options["postgresql"]["partition_by"]:
         sa.event.listen(_table, "after_create", single_partition(_table))
 
-__all__ = ["PARTITIONED", "SCHEMAS", "column_names", "core", "footprint", "geo", "metadata", "ops",
-           "recycling", "sectors", "single_partition", "vcm"]
+__all__ = ["PARTITIONED", "SCHEMAS", "accounts", "column_names", "core", "footprint", "geo",
+           "metadata", "ops", "recycling", "sectors", "single_partition", "vcm"]
