@@ -17,7 +17,7 @@ import panel as pn
 
 from tanso.db.engine import get_engine
 from tanso.emissions.national_view import all_gaps, load_national_data
-from tanso.ui.national_trends import build
+from tanso.ui.national.app import build
 
 COUNTRY_SETS = (["KOR", "JPN"], ["KOR", "JPN", "USA", "DEU"], ["KOR", "OWID_WRL"], ["CHN", "IND", "EU27"])
 INDICATORS = ("co2", "co2_per_capita", "coal_co2", "total_ghg", "share_global_co2", "consumption_co2")
@@ -51,19 +51,19 @@ def main() -> None:
           f"({len(data.frame):,} rows, {len(data.targets)} targets; once per process and dataset version)")
 
     def new_session():
-        _, app = build(load_national_data(engine), "en", url=False)  # includes the version check query
+        _, app = build(load_national_data(engine), "en")  # includes the version check query
         return pn.Row(*app.sidebar(), app).get_root()
 
     timed(new_session, 3)  # warm-up: imports, caches
     report("new session page", timed(new_session, args.runs), "≤ 300 ms median")
 
-    store, app = build(data, "en", url=False)
+    store, app = build(data, "en")
     pn.Row(*app.sidebar(), app).get_root()
     countries = itertools.cycle(COUNTRY_SETS)
     indicators = itertools.cycle(INDICATORS)
-    report("country change", timed(lambda: setattr(store, "countries", next(countries)), args.runs * 2),
+    report("country change", timed(lambda: setattr(store.selection, "countries", next(countries)), args.runs * 2),
            "≤ 100 ms p95")
-    report("indicator change", timed(lambda: setattr(store, "indicator", next(indicators)), args.runs * 2),
+    report("indicator change", timed(lambda: setattr(store.selection, "indicator", next(indicators)), args.runs * 2),
            "≤ 100 ms p95")
     report("gaps, all targets", timed(lambda: all_gaps(data), args.runs), "≤ 200 ms")
 

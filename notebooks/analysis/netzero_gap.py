@@ -33,11 +33,16 @@ import panel as pn
 from tanso.db.engine import get_engine
 from tanso.emissions.gap import analyse_target
 from tanso.emissions.indicators import BY_KEY
-from tanso.emissions.national_view import load_national_data, scenario_result, series_frame
+from tanso.emissions.national_format import gap_display
+from tanso.emissions.national_view import (
+    load_national_data,
+    scenario_result,
+    series_frame,
+    target_overlays,
+)
 from tanso.reports import save_html
-from tanso.ui import national_charts as charts
 from tanso.ui.i18n import t
-from tanso.ui.national_trends import gap_display
+from tanso.ui.national.charts import ScenarioFigure, TrendFigure
 
 data = load_national_data(get_engine())
 if country not in data.rows_by_code:
@@ -69,11 +74,8 @@ shown, caveats = gap_display(gap_rows, data, "en")
 shown = shown.rename(columns={c: t("nt.col." + c, "en") for c in shown.columns})
 
 tidy = series_frame(data, [country], metric, years=(since, data.year_range[1]))
-marks = pd.DataFrame([{"country_code": country, "label": f"{x.name} ({x.target_year})", "year": x.target_year,
-                       "value": x.level()} for x in levels if x.level() is not None])
-paths = pd.DataFrame([{"country_code": country, "label": f"{x.name} pathway", "year": y, "value": v}
-                      for x in levels if x.target_type != "net_zero"
-                      for y, v in analyse_target(series, x, window=window).pathway])
+# The same markers and pathways as the app's chart (one implementation: the gap analysis's pathway).
+marks, paths = target_overlays(data, [country], metric, window=window, pathway_label="{target} pathway")
 
 # Three scenarios: the recent pace continued, the rate the target requires, and the one given.
 recent_cut = max(0.0, -gap.recent_annual_rate_pct)
@@ -86,11 +88,11 @@ scenarios = {
 results = {label: scenario_result(data, country, metric, rates=r, net_zero_year=net_zero_year)
            for label, r in scenarios.items()}
 scenario_table = pd.DataFrame([
-    {"scenario": label, "2030 (Mt)": float(r["projection"].set_index("year")["value"].get(2030, float("nan"))),
-     "2050 (Mt)": float(r["projection"]["value"].iloc[-1]),
-     f"cumulative {r['summary']['start_year']}–{r['summary']['end_year']} (Mt)": r["summary"]["cumulative_scenario_mt"],
-     "vs straight line (Mt)": r["summary"]["cumulative_excess_mt"],
-     **{f"{k}: year met": (v or "not by 2050") for k, v in r["summary"]["target_years"].items()}}
+    {"scenario": label, "2030 (Mt)": float(r.projection.set_index("year")["value"].get(2030, float("nan"))),
+     "2050 (Mt)": r.end_value,
+     f"cumulative {r.start_year}–{r.end_year} (Mt)": r.cumulative_scenario_mt,
+     "vs straight line (Mt)": r.cumulative_excess_mt,
+     **{f"{x.name}: year met": (x.year_met or "not by 2050") for x in r.targets}}
     for label, r in results.items()]).round(1)
 print(scenario_table.to_string())
 
@@ -123,25 +125,28 @@ print(headline)
 # ## Save outputs
 
 # %%
-trend = charts.trend_chart(tidy, order=[country], unit=ind.unit, ylabel=f"{ind.label('en')} ({ind.unit})",
-                           title=f"{name}: {ind.label('en')}, targets and straight-line pathways", source=source,
-                           targets=marks, pathways=paths, height=420)
+trend = TrendFigure(source=source, height=420)
+trend.update(tidy, order=[country], unit=ind.unit, ylabel=f"{ind.label('en')} ({ind.unit})",
+             title=f"{name}: {ind.label('en')}, targets and straight-line pathways", source=source,
+             targets=marks, pathways=paths)
 labels = {"history": "Historical", "scenario": "", "straight": f"Straight line to net zero in {net_zero_year}",
           "targets": "Targets"}
 scenario_plots = []
 for label, result in results.items():
-    scenario_plots.append(charts.scenario_chart(
-        result, unit=ind.unit, title=f"{name}: {label}", source=source, targets=marks,
-        labels=labels | {"scenario": label}, height=320))
+    plot = ScenarioFigure(source=source, height=320)
+    plot.update(history=result.history, projection=result.projection, straight_line=result.straight_line,
+                targets=marks, labels=labels | {"scenario": label}, unit=ind.unit, title=f"{name}: {label}",
+                source=source, since=since)
+    scenario_plots.append(plot)
 report = pn.Column(
     pn.pane.Markdown(f"# {name}: gap to the {goal.name} and the road to net zero {net_zero_year}\n\n{headline}",
                      sizing_mode="stretch_width"),
-    pn.pane.HoloViews(trend, sizing_mode="stretch_width"),
+    pn.pane.Bokeh(trend.figure, sizing_mode="stretch_width"),
     pn.pane.Markdown("## Gap to each stated target", sizing_mode="stretch_width"),
     pn.pane.DataFrame(shown, index=False, sizing_mode="stretch_width"),
     pn.pane.Markdown("## Scenarios to 2050", sizing_mode="stretch_width"),
     pn.pane.DataFrame(scenario_table, index=False, sizing_mode="stretch_width", float_format="{:,.1f}".format),
-    *[pn.pane.HoloViews(p, sizing_mode="stretch_width") for p in scenario_plots],
+    *[pn.pane.Bokeh(p.figure, sizing_mode="stretch_width") for p in scenario_plots],
     pn.pane.Markdown("## Caveats\n" + "\n".join(f"- {c}" for c in caveats)
                      + f"\n- Source of the target: {goal.source} ({goal.source_url}). {goal.notes}",
                      sizing_mode="stretch_width"),

@@ -8,7 +8,8 @@ now is not an error: pages show the outage message and fill themselves in when i
 
 import logging
 
-import tanso.server_metrics  # noqa: F401 - session hooks, before any session exists
+import tanso.server_metrics
+import tanso.ui.national.app  # noqa: F401 - the app's modules (Bokeh, Panel widgets) imported once
 from tanso.db.engine import DatabaseUnavailable
 
 

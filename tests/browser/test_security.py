@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tanso.ui.national_trends import URL_PARAMETERS
+from tanso.ui.national.store import URL_KEYS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,7 +22,7 @@ PAYLOADS = [line for line in (Path(__file__).parents[1] / "data" / "xss_payloads
 APP_PARAMETERS = {
     "": ["lang"],
     "data_runs": ["lang"],
-    "national_trends": ["lang", *URL_PARAMETERS.values()],
+    "national_trends": ["lang", *URL_KEYS],
 }
 ROUNDS = 3  # each round shifts the payloads across the parameters
 

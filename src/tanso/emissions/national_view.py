@@ -17,14 +17,14 @@ import numpy as np
 import pandas as pd
 
 from tanso.emissions.analysis import fit_line
-from tanso.emissions.gap import analyse_all_gaps
+from tanso.emissions.gap import GapInputError, analyse_all_gaps, analyse_target
 from tanso.emissions.indicators import BY_KEY, target_metric_matches
 from tanso.emissions.inputs import AnalysisInputError, check_percent
 from tanso.emissions.scenario import project_scenario, straight_line_to_net_zero, summarise_scenario
 from tanso.emissions.targets import Target
 
 WORLD = "OWID_WRL"
-DEFAULT_CODES = ("KOR", WORLD)
+DEFAULT_CODES = ("KOR",)  # the flagship: its own scale, targets and pathways (World would flatten it)
 ENTITY_KINDS = ("country", "region", "income_group", "world", "other")
 SOURCE_NAMES = {"owid_co2": "OWID CO₂ & GHG", "gcb_co2": "GCB", "targets": "Tanso targets"}
 
@@ -184,6 +184,45 @@ def all_gaps(data: NationalData, *, window: int = 5) -> pd.DataFrame:
     return analyse_all_gaps(data.frame[["country_code", "year", *metrics]], list(data.targets), window=window)
 
 
+def target_overlays(data: NationalData, codes, indicator_key: str, *, extra_targets=(), window: int = 5,
+                    names: dict[str, str] | None = None,
+                    pathway_label: str = "{country}: {target} — pathway") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Target markers and pathway polylines drawable on the chart of ``indicator_key`` for ``codes``.
+
+    One rule for app and report: the level is the target's own level (`Target.level`, or the stated %
+    applied to the data's base year) and the pathway is the gap analysis's (`GapResult.pathway`:
+    base year → target year → net-zero year, from the stated base value when the target states one).
+    Returns (marks, paths), both with country_code, label, year, value.
+    """
+    columns = ["country_code", "label", "year", "value"]
+    names = names or {}
+    marks, paths = [], []
+    wanted = set(codes)
+    targets = data.targets_for(codes) + [x for x in extra_targets if x.country_code in wanted]
+    for target in targets:
+        if not target.sets_level or not target_metric_matches(indicator_key, target.metric):
+            continue
+        rows = data.rows([target.country_code])
+        if target.metric not in rows.columns:
+            continue
+        series = pd.Series(rows[target.metric].to_numpy(float), index=rows["year"].to_numpy(int))
+        try:
+            gap = analyse_target(series, target, window=window)
+        except (GapInputError, ValueError):
+            continue
+        if not gap.comparable or gap.target_value is None:
+            continue
+        country = names.get(target.country_code, data.name(target.country_code))
+        label = f"{country}: {target.name}"
+        marks.append({"country_code": target.country_code, "label": label, "year": target.target_year,
+                      "value": gap.target_value})
+        if target.target_type != "net_zero":
+            for year, value in gap.pathway:
+                paths.append({"country_code": target.country_code, "year": year, "value": value,
+                              "label": pathway_label.format(country=country, target=target.name)})
+    return pd.DataFrame(marks, columns=columns), pd.DataFrame(paths, columns=columns)
+
+
 # ---------------------------------------------------------------- scenarios
 
 _PERIOD = re.compile(r"^\s*(\d{4})\s*[-–~]\s*(\d{4})\s*[:=]\s*(-?\d+(?:\.\d+)?)\s*%?\s*$")
@@ -244,8 +283,51 @@ def _check_rate(rate: float) -> None:
         raise ScenarioInputError(str(exc)) from None
 
 
+@dataclass(frozen=True)
+class ScenarioTarget:
+    """A target level a scenario is measured against and the first year the projection meets it."""
+
+    name: str
+    target_year: int
+    level_mt: float
+    year_met: int | None
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """History, the projection under the rates, the straight line to net zero and the summary values."""
+
+    code: str
+    metric: str
+    history: pd.DataFrame          # year, value
+    projection: pd.DataFrame       # year, value, rate_pct (from the latest year)
+    straight_line: pd.DataFrame    # year, value (latest year → 0 in net_zero_year)
+    latest_year: int
+    latest_value: float
+    net_zero_year: int
+    start_year: int                # first projected year
+    end_year: int
+    cumulative_scenario_mt: float
+    cumulative_straight_line_mt: float
+    targets: tuple[ScenarioTarget, ...] = ()
+
+    @property
+    def cumulative_excess_mt(self) -> float:
+        return self.cumulative_scenario_mt - self.cumulative_straight_line_mt
+
+    @property
+    def end_value(self) -> float:
+        return float(self.projection["value"].iloc[-1])
+
+    def frame(self) -> pd.DataFrame:
+        """year, scenario, straight_line (Mt) from the latest year to the end (CSV, tables)."""
+        projection = self.projection[["year", "value"]].rename(columns={"value": "scenario"})
+        line = self.straight_line.rename(columns={"value": "straight_line"})
+        return projection.merge(line, on="year", how="outer").sort_values("year", ignore_index=True)
+
+
 def scenario_result(data: NationalData, code: str, column: str, *, rates, net_zero_year: int = 2050,
-                    until: int = 2050, extra_targets=()) -> dict:
+                    until: int = 2050, extra_targets=()) -> ScenarioResult:
     """History, projection, straight line to net zero and the summary for one country and metric.
 
     ``rates`` is a number, periods ``(first, last, pct)`` or the text `parse_rates` reads.
@@ -261,14 +343,22 @@ def scenario_result(data: NationalData, code: str, column: str, *, rates, net_ze
     if isinstance(rates, str):
         rates = parse_rates(rates, first_year=latest_year + 1, until=until)
     projection = project_scenario(latest_year, latest_value, rates=rates, until=until)
-    levels = {}
+    levels = []
     for target in [*data.targets_for([code]), *extra_targets]:
         if target.country_code != code or not target.sets_level or not target_metric_matches(column, target.metric):
             continue
         level = target.level()
         if level is not None:
-            levels[f"{target.name} ({target.target_year}, {level:,.0f} Mt)"] = level
-    summary = summarise_scenario(projection, net_zero_year=net_zero_year, targets=levels)
-    line = straight_line_to_net_zero(latest_year, latest_value, net_zero_year)
-    return {"history": history, "projection": projection, "straight_line": line, "summary": summary,
-            "latest_year": latest_year, "latest_value": latest_value}
+            levels.append((target, level))
+    summary = summarise_scenario(projection, net_zero_year=net_zero_year,
+                                 targets={str(i): level for i, (_, level) in enumerate(levels)})
+    met = summary["target_years"]
+    return ScenarioResult(
+        code=code, metric=column, history=history, projection=projection,
+        straight_line=straight_line_to_net_zero(latest_year, latest_value, net_zero_year),
+        latest_year=latest_year, latest_value=latest_value, net_zero_year=net_zero_year,
+        start_year=summary["start_year"], end_year=summary["end_year"],
+        cumulative_scenario_mt=summary["cumulative_scenario_mt"],
+        cumulative_straight_line_mt=summary["cumulative_straight_line_mt"],
+        targets=tuple(ScenarioTarget(name=target.name, target_year=target.target_year, level_mt=level,
+                                     year_met=met[str(i)]) for i, (target, level) in enumerate(levels)))

@@ -16,10 +16,18 @@ ACCENT = "#0f766e"  # teal: readable on white, not a traffic-light colour
 FONT = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans KR', 'Noto Sans CJK KR', "
         "'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif")
 VIEWPORT = "width=device-width, initial-scale=1"
+# Phones: the sidebar stacks above the page instead of squeezing it, and starts closed — the menu
+# button's "hidden" class is read the other way round below 700 px (CSS only, the template's own
+# toggle keeps working); the header wraps.
 PAGE_CSS = """
 @media (max-width: 700px) {
-  #sidebar { width: 100% !important; }
-  .bk-panel-models-layout-Column { max-width: 100vw; }
+  #content { flex-direction: column; height: auto; }
+  #sidebar:not(.hidden) { display: none; }
+  #sidebar.hidden { display: block; min-width: 100% !important; max-width: 100% !important; height: auto;
+                    padding: 10px 5px; overflow: visible; }
+  #main { width: 100%; min-width: 0; height: auto; padding: 0 4px; box-sizing: border-box; }
+  #header { flex-wrap: wrap; height: auto; padding-bottom: 4px; }
+  .app-header .title { font-size: 1.15em !important; white-space: normal; }
 }
 """
 

@@ -1,0 +1,76 @@
+"""The page body: notices above four tabs; a tab's view is built the first time it is shown."""
+
+from __future__ import annotations
+
+import panel as pn
+
+from tanso.ui import safe
+from tanso.ui.app import AppContext, Page
+from tanso.ui.national.controls import Controls
+from tanso.ui.national.gap import GapView
+from tanso.ui.national.ranking import RankingView
+from tanso.ui.national.scenario import ScenarioView
+from tanso.ui.national.store import TABS, URL_PARAMETERS, NationalStore
+from tanso.ui.national.trends import TrendView
+from tanso.ui.view import View
+
+VIEWS = {"trends": TrendView, "gap": GapView, "scenario": ScenarioView, "ranking": RankingView}
+
+
+class Notices(View):
+    """Problems with the link or the selection, as alerts above the tabs (link values shown as text)."""
+
+    def __panel__(self):
+        s = self.store
+        unknown = safe.Alert("", alert_type="warning", margin=(5, 10), visible=False, sizing_mode="stretch_width")
+        bad = safe.Alert("", alert_type="warning", margin=(5, 10), visible=False, sizing_mode="stretch_width")
+
+        def refresh(*_):
+            codes = s.unknown
+            unknown.param.update(object=self.md("nt.unknown_codes", codes=", ".join(codes)), visible=bool(codes))
+            bad.param.update(object=self.md("nt.bad_url", items=", ".join(s.url_problems)),
+                             visible=bool(s.url_problems))
+
+        s.selection.param.watch(refresh, "countries")
+        s.param.watch(refresh, "url_problems")
+        refresh()
+        return pn.Column(unknown, bad, sizing_mode="stretch_width", margin=0)
+
+
+class NationalTrendsApp(View):
+    """Notices and the tabs; hidden tabs are built lazily (`TabView`) and redraw in place."""
+
+    def sidebar(self) -> list:
+        return [Controls(store=self.store)]
+
+    def __panel__(self):
+        s = self.store
+        views = {name: VIEWS[name](store=s) for name in TABS}
+        tabs = pn.Tabs(*[(self.t(f"nt.tab.{name}"), views[name]) for name in TABS], dynamic=True,
+                       active=TABS.index(s.tab), sizing_mode="stretch_width")
+        tabs.param.watch(lambda e: setattr(s, "tab", TABS[e.new]), "active")
+        s.param.watch(lambda e: setattr(tabs, "active", TABS.index(e.new)), "tab")
+        return pn.Column(Notices(store=s), tabs, sizing_mode="stretch_width")
+
+
+def build_page(ctx: AppContext) -> Page:
+    """The served page (`tanso.ui.app.serve_app`): the store synced with the URL, sidebar and tabs."""
+    from tanso.emissions.national_view import load_national_data
+
+    store = NationalStore(data=load_national_data(ctx.engine), lang=ctx.lang)
+    for name, parameters in URL_PARAMETERS.items():
+        ctx.sync_url(store.part(name), parameters, on_error=store.url_error_handler(name))
+    app = NationalTrendsApp(store=store)
+    return Page(main=[app], sidebar=app.sidebar())
+
+
+def build(data, lang: str = "en", **state) -> tuple[NationalStore, NationalTrendsApp]:
+    """Store and app without a server (tests, benchmarks): ``state`` sets sub-state values, e.g.
+    ``selection={"countries": ["KOR"]}``."""
+    store = NationalStore(data=data, lang=lang)
+    for part, values in state.items():
+        if isinstance(values, dict):
+            store.part(part).param.update(**values)
+        else:
+            setattr(store, part, values)
+    return store, NationalTrendsApp(store=store)

@@ -1,0 +1,261 @@
+"""Bokeh figures of national emissions, built once and updated in place (app and report alike).
+
+Each figure owns its renderers and data sources; `update(...)` only assigns new column data, ranges
+and labels, so a change sends a small patch instead of a new document (a rebuilt HoloViews overlay
+cost ~150 ms per change and left old figures alive). Ranges are set from the data on every update —
+never left from the previous view, never linked to another chart — and every chart carries its data
+source and loaded version as a caption inside the figure, so an exported PNG still says where the
+numbers come from.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from bokeh.models import (
+    BasicTicker,
+    ColumnDataSource,
+    FactorRange,
+    HoverTool,
+    Legend,
+    LegendItem,
+    LinearScale,
+    LogScale,
+    LogTicker,
+    LogTickFormatter,
+    NumeralTickFormatter,
+    Range1d,
+    Title,
+)
+from bokeh.plotting import figure
+
+PALETTE = ("#0f766e", "#c2410c", "#1d4ed8", "#a21caf", "#4d7c0f", "#b45309", "#0e7490", "#be123c",
+           "#4338ca", "#15803d", "#7c2d12", "#334155")
+TARGET_COLOUR = "#111827"
+SCENARIO_COLOUR = "#c2410c"
+LINE_COLOUR = "#6b7280"
+TOOLS = "pan,wheel_zoom,box_zoom,reset,save"
+
+
+def colour(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
+
+
+def _empty() -> dict:
+    return {"year": [], "value": [], "label": []}
+
+
+def _data(frame: pd.DataFrame, label: str | None = None) -> dict:
+    labels = frame["label"].tolist() if label is None else [label] * len(frame)
+    return {"year": frame["year"].to_numpy(int), "value": frame["value"].to_numpy(float), "label": labels}
+
+
+def y_bounds(values, *, logy: bool = False, from_zero: bool = True) -> tuple[float, float]:
+    """The y-range that shows every value: from zero for levels (or below, for negatives), 5 % headroom;
+    on a log axis from a fifth below the smallest positive value to a fifth above the largest."""
+    values = np.asarray([v for v in values if v is not None and np.isfinite(v)], dtype=float)
+    if logy:
+        values = values[values > 0]
+        if not len(values):
+            return 1.0, 10.0
+        return float(values.min()) / 1.25, float(values.max()) * 1.25
+    if not len(values):
+        return 0.0, 1.0
+    low, high = float(values.min()), float(values.max())
+    if from_zero:
+        low, high = min(low, 0.0), max(high, 0.0)
+    pad = 0.05 * (high - low) or 0.05 * abs(high) or 1.0
+    return (low if from_zero and low == 0 else low - pad), high + pad
+
+
+def x_bounds(years) -> tuple[float, float]:
+    years = np.asarray(list(years), dtype=float)
+    if not len(years):
+        return 1990.0, 2030.0
+    first, last = float(years.min()), float(years.max())
+    pad = max(0.5, 0.01 * (last - first))
+    return first - pad, last + pad
+
+
+class _Figure:
+    """A figure with a title, a source caption under the plot, a legend on the right and hover."""
+
+    def __init__(self, *, source: str, height: int, x_range=None, y_range=None, legend: bool = True,
+                 min_border_left: int = 60):
+        self.figure = figure(height=height, sizing_mode="stretch_width", tools=TOOLS, toolbar_location="above",
+                             x_range=x_range or Range1d(0, 1), y_range=y_range or Range1d(0, 1),
+                             min_border_left=min_border_left)
+        self.figure.toolbar.logo = None
+        self.figure.title.text_font_size = "12pt"
+        self.caption = Title(text=source, align="left", text_font_size="9pt", text_color="#6b7280",
+                             text_font_style="normal")
+        self.figure.add_layout(self.caption, "below")
+        self.legend = None
+        if legend:
+            # Below the plot, not beside it: on a phone a side legend takes half the width.
+            self.legend = Legend(items=[], location="top_left", click_policy="hide", border_line_alpha=0,
+                                 label_text_font_size="9pt", spacing=2, margin=2, padding=4)
+            self.figure.add_layout(self.legend, "below")
+        self.hover = HoverTool(renderers=[], tooltips=[("", "@label"), ("year", "@year"), ("value", "@value")])
+        self.figure.add_tools(self.hover)
+        for axis in (self.figure.xaxis, self.figure.yaxis):
+            axis.major_label_text_font_size = "9pt"
+        self.figure.xgrid.grid_line_alpha = 0.4
+        self.figure.ygrid.grid_line_alpha = 0.4
+        self.figure.outline_line_alpha = 0
+
+    def _tooltips(self, unit: str, value_format: str = "0,0.00") -> None:
+        self.hover.tooltips = [("", "@label"), ("year", "@year"), (unit, f"@value{{{value_format}}}")]
+
+
+class TrendFigure(_Figure):
+    """Lines per entity, optional dashed trend lines, dotted pathways and target markers."""
+
+    def __init__(self, *, source: str, height: int = 440):
+        super().__init__(source=source, height=height)
+        self.figure.yaxis.formatter = NumeralTickFormatter(format="0,0.[00]")
+        self._lines = []  # a pool of line renderers, reused so a change only sends new data
+        self._targets = self.figure.scatter("year", "value", source=ColumnDataSource(_empty()), marker="diamond",
+                                            size=15, color=TARGET_COLOUR, line_color="white", visible=False)
+        self._log = False
+
+    def _line(self, i: int):
+        while len(self._lines) <= i:
+            self._lines.append(self.figure.line("year", "value", source=ColumnDataSource(_empty()), visible=False))
+        return self._lines[i]
+
+    def _set_log(self, logy: bool) -> None:
+        if logy == self._log:
+            return
+        self.figure.y_scale = LogScale() if logy else LinearScale()
+        axis = self.figure.yaxis[0]
+        axis.ticker = LogTicker() if logy else BasicTicker()
+        axis.formatter = LogTickFormatter() if logy else NumeralTickFormatter(format="0,0.[00]")
+        self._log = logy
+
+    def update(self, tidy: pd.DataFrame, *, order: list[str], unit: str, ylabel: str, title: str, source: str,
+               logy: bool = False, from_zero: bool = True, trends: pd.DataFrame | None = None,
+               targets: pd.DataFrame | None = None, pathways: pd.DataFrame | None = None,
+               trend_label: str = "{name} trend ({slope:+,.2f}/yr)", targets_label: str = "targets") -> None:
+        """Show ``tidy`` (country_code, country, year, value) and the overlays; ranges follow the data."""
+        colours = {code: colour(i) for i, code in enumerate(order)}
+        series = []  # (frame, label, colour, dash, width, alpha, hover)
+        for code, group in tidy.groupby("country_code", sort=False):
+            series.append((group, str(group["country"].iloc[0]), colours.get(code, LINE_COLOUR), "solid", 2.5, 1.0,
+                           True))
+        if trends is not None:
+            for code, group in trends.groupby("country_code", sort=False):
+                label = trend_label.format(name=group["country"].iloc[0], slope=group["slope"].iloc[0])
+                series.append((group, label, colours.get(code, LINE_COLOUR), "dashed", 1.5, 0.8, False))
+        if pathways is not None:
+            for (code, label), group in pathways.groupby(["country_code", "label"], sort=False):
+                series.append((group, label, colours.get(code, LINE_COLOUR), "dotted", 2.0, 1.0, True))
+        items, hoverable = [], []
+        for i, (frame, label, line_colour, dash, width, alpha, hover) in enumerate(series):
+            r = self._line(i)
+            r.data_source.data = _data(frame, label)
+            r.glyph.update(line_color=line_colour, line_dash=dash, line_width=width, line_alpha=alpha)
+            r.visible = True
+            items.append(LegendItem(label=label, renderers=[r]))
+            if hover:
+                hoverable.append(r)
+        for r in self._lines[len(series):]:
+            if r.visible:
+                r.visible = False
+                r.data_source.data = _empty()
+        has_targets = targets is not None and len(targets) > 0
+        self._targets.data_source.data = _data(targets) if has_targets else _empty()
+        self._targets.visible = has_targets
+        if has_targets:
+            items.append(LegendItem(label=targets_label, renderers=[self._targets]))
+            hoverable.append(self._targets)
+        shown = [frame for frame, *_ in series] + ([targets] if has_targets else [])
+        values = np.concatenate([f["value"].to_numpy(float) for f in shown]) if shown else []
+        years = np.concatenate([f["year"].to_numpy(float) for f in shown]) if shown else []
+        self._set_log(logy)
+        self.figure.y_range.update(**dict(zip(("start", "end"), y_bounds(values, logy=logy, from_zero=from_zero),
+                                              strict=True)))
+        self.figure.x_range.update(**dict(zip(("start", "end"), x_bounds(years), strict=True)))
+        self.legend.items = items
+        self.hover.renderers = hoverable
+        self._tooltips(unit)
+        self.figure.yaxis.axis_label = ylabel
+        self.figure.title.text = title
+        self.caption.text = source
+
+
+class ScenarioFigure(_Figure):
+    """History, the scenario projection (shaded), the straight line to net zero and target markers."""
+
+    def __init__(self, *, source: str, height: int = 400):
+        super().__init__(source=source, height=height)
+        self.figure.yaxis.formatter = NumeralTickFormatter(format="0,0")
+        projection = ColumnDataSource(_empty())  # the line and the shade under it share their data
+        self._area = self.figure.varea("year", y1=0, y2="value", source=projection, fill_color=SCENARIO_COLOUR,
+                                       fill_alpha=0.08)
+        self._history = self.figure.line("year", "value", source=ColumnDataSource(_empty()), line_color=colour(0),
+                                         line_width=2.5)
+        self._projection = self.figure.line("year", "value", source=projection, line_color=SCENARIO_COLOUR,
+                                            line_width=2.5, line_dash="dashed")
+        self._straight = self.figure.line("year", "value", source=ColumnDataSource(_empty()), line_color=LINE_COLOUR,
+                                          line_width=2, line_dash="dotted")
+        self._targets = self.figure.scatter("year", "value", source=ColumnDataSource(_empty()), marker="diamond",
+                                            size=13, color=TARGET_COLOUR, line_color="white")
+        self.hover.renderers = [self._history, self._projection, self._straight, self._targets]
+
+    def update(self, *, history: pd.DataFrame, projection: pd.DataFrame, straight_line: pd.DataFrame,
+               targets: pd.DataFrame | None, labels: dict[str, str], unit: str, title: str, source: str,
+               since: int = 1990) -> None:
+        """``labels``: history, scenario, straight, targets; ``targets``: label, year, value."""
+        history = history[history["year"] >= since]
+        self._history.data_source.data = _data(history, labels["history"])
+        self._projection.data_source.data = _data(projection, labels["scenario"])
+        self._straight.data_source.data = _data(straight_line, labels["straight"])
+        has_targets = targets is not None and len(targets) > 0
+        self._targets.data_source.data = _data(targets) if has_targets else _empty()
+        items = [LegendItem(label=labels["history"], renderers=[self._history]),
+                 LegendItem(label=labels["scenario"], renderers=[self._projection, self._area]),
+                 LegendItem(label=labels["straight"], renderers=[self._straight])]
+        if has_targets:
+            items.append(LegendItem(label=labels["targets"], renderers=[self._targets]))
+        self.legend.items = items
+        frames = [history, projection, straight_line] + ([targets] if has_targets else [])
+        values = np.concatenate([f["value"].to_numpy(float) for f in frames])
+        years = np.concatenate([f["year"].to_numpy(float) for f in frames])
+        self.figure.y_range.update(**dict(zip(("start", "end"), y_bounds(values), strict=True)))
+        self.figure.x_range.update(**dict(zip(("start", "end"), x_bounds(years), strict=True)))
+        self._tooltips(unit, "0,0.0")
+        self.figure.yaxis.axis_label = unit
+        self.figure.title.text = title
+        self.caption.text = source
+
+
+class RankingFigure(_Figure):
+    """Horizontal bars, largest on top; highlighted entities in the accent colour."""
+
+    BAR_HEIGHT = 26
+
+    def __init__(self, *, source: str):
+        super().__init__(source=source, height=400, y_range=FactorRange(factors=[]), legend=False,
+                         min_border_left=10)
+        self.figure.xaxis.formatter = NumeralTickFormatter(format="0,0.[00]")
+        self.figure.ygrid.grid_line_alpha = 0
+        self._bars = self.figure.hbar(y="country", right="value", height=0.75, fill_color="colour", line_color=None,
+                                      source=ColumnDataSource({"country": [], "value": [], "colour": [], "rank": []}))
+        self.hover.renderers = [self._bars]
+
+    def update(self, frame: pd.DataFrame, *, unit: str, title: str, source: str, highlight=()) -> None:
+        """``frame``: rank, country_code, country, value (largest first)."""
+        data = frame.iloc[::-1]
+        names = data["country"].astype(str).tolist()
+        self.figure.y_range.factors = names
+        self._bars.data_source.data = {
+            "country": names, "value": data["value"].to_numpy(float), "rank": data["rank"].to_numpy(int),
+            "colour": [colour(0) if c in highlight else "#94a3b8" for c in data["country_code"]]}
+        low, high = y_bounds(data["value"].to_numpy(float))
+        self.figure.x_range.update(start=low, end=high)
+        self.figure.height = max(260, self.BAR_HEIGHT * len(frame) + 90)
+        self.hover.tooltips = [("", "@country"), ("rank", "@rank"), (unit, "@value{0,0.00}")]
+        self.figure.xaxis.axis_label = unit
+        self.figure.title.text = title
+        self.caption.text = source

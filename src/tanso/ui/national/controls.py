@@ -1,0 +1,109 @@
+"""The sidebar: entities (filtered by kind), indicator, exact years, scale, values, overlays."""
+
+from __future__ import annotations
+
+import panel as pn
+
+from tanso.emissions.indicators import INDICATORS
+from tanso.emissions.national_view import ENTITY_KINDS
+from tanso.ui import safe
+from tanso.ui.national.options import entity_options
+from tanso.ui.view import View
+
+SEARCHABLE_KINDS = tuple(k for k in ENTITY_KINDS if k != "other")
+
+
+class Controls(View):
+    """Sidebar widgets bound to `store.selection` (`from_param`), plus the two that need care:
+    the entity picker (a link may name unknown codes, which the store reports and keeps out of the
+    widget) and the exact year inputs (a reversed range is refused at the field)."""
+
+    def _country_options(self, kinds) -> dict[str, str]:
+        s = self.store
+        options = entity_options(s.data, s.lang, tuple(kinds))
+        chosen = entity_options(s.data, s.lang, ENTITY_KINDS)
+        by_code = {code: label for label, code in chosen.items()}
+        # Selected entities first, in the order of the selection (= the URL), so chips keep that order,
+        # and stay choosable when their kind is filtered out.
+        first = {by_code[c]: c for c in s.codes if c in by_code}
+        return first | {label: code for label, code in options.items() if code not in first.values()}
+
+    def _picker(self):
+        s, sel = self.store, self.store.selection
+        kinds = pn.widgets.CheckBoxGroup(
+            name=self.t("nt.kinds"), inline=True, value=["country", "world"],
+            options={self.t(f"kind.{k}"): k for k in SEARCHABLE_KINDS}, sizing_mode="stretch_width",
+            stylesheets=[":host .bk-input-group {flex-wrap: wrap; row-gap: 4px}"])
+        picker = pn.widgets.MultiChoice(
+            name=self.t("nt.countries"), options=self._country_options(kinds.value), value=list(s.codes),
+            search_option_limit=40, option_limit=300, placeholder=self.t("nt.search"),
+            sizing_mode="stretch_width", solid=False)
+        kinds.param.watch(lambda e: picker.param.update(options=self._country_options(e.new)), "value")
+
+        def push(event):
+            if list(event.new) != list(s.codes):
+                sel.countries = list(event.new)
+
+        def pull(_):
+            wanted = [c for c in s.codes if c in picker.options.values()]
+            if picker.value != wanted or list(picker.options.values())[:len(wanted)] != wanted:
+                picker.param.update(options=self._country_options(kinds.value), value=wanted)
+
+        picker.param.watch(push, "value")
+        sel.param.watch(pull, "countries")
+        return picker, kinds
+
+    def _years(self):
+        sel = self.store.selection
+        first, last = sel.param.years.bounds
+        slider = pn.widgets.IntRangeSlider.from_param(sel.param.years, name=self.t("nt.years"), start=first,
+                                                      end=last, sizing_mode="stretch_width")
+        start = pn.widgets.IntInput(name=self.t("nt.years.from"), value=sel.years[0], start=first, end=last,
+                                    width=100)
+        end = pn.widgets.IntInput(name=self.t("nt.years.to"), value=sel.years[1], start=first, end=last, width=100)
+        error = safe.Markdown("", visible=False, styles={"color": "#b91c1c", "font-size": "0.85em"},
+                              margin=(0, 10))
+
+        def push(_):
+            try:
+                sel.years = (start.value, end.value)
+                error.visible = False
+            except ValueError:
+                error.param.update(object=self.t("nt.years.reversed", first=start.value, last=end.value),
+                                   visible=True)
+
+        def pull(event):
+            start.value, end.value = event.new
+            error.visible = False
+
+        start.param.watch(push, "value")
+        end.param.watch(push, "value")
+        sel.param.watch(pull, "years")
+        return pn.Column(slider, pn.Row(start, end, margin=0), error, sizing_mode="stretch_width", margin=0)
+
+    def __panel__(self):
+        sel = self.store.selection
+        picker, kinds = self._picker()
+        groups = {}
+        for ind in INDICATORS:
+            groups.setdefault(self.t(f"nt.group.{ind.group}"), {})[ind.label(self.lang)] = ind.key
+        # Grouped options cannot come through `from_param` (groups and options exclude each other): link both ways.
+        indicator = pn.widgets.Select(name=self.t("nt.indicator"), groups=groups, value=sel.indicator,
+                                      sizing_mode="stretch_width")
+        indicator.link(sel, value="indicator", bidirectional=True)
+        scale = pn.widgets.RadioButtonGroup.from_param(
+            sel.param.scale, name=self.t("nt.scale"), button_style="outline", button_type="primary",
+            options={self.t("scale.linear"): "linear", self.t("scale.log"): "log"})
+        mode = pn.widgets.RadioButtonGroup.from_param(
+            sel.param.mode, name=self.t("nt.mode"), button_style="outline", button_type="primary",
+            options={self.t("mode.absolute"): "absolute", self.t("mode.relative"): "relative"})
+        trend = pn.widgets.Checkbox.from_param(sel.param.trend, name=self.t("nt.trend"))
+        targets = pn.widgets.Checkbox.from_param(sel.param.show_targets, name=self.t("nt.targets"))
+
+        def heading(key):
+            return safe.Markdown(safe.markdown("**{text}**", text=self.t(key)), margin=(8, 10, 0, 10))
+
+        return pn.Column(
+            picker, heading("nt.kinds"), kinds, indicator, self._years(),
+            heading("nt.scale"), scale, heading("nt.mode"), mode,
+            trend, targets, sizing_mode="stretch_width")

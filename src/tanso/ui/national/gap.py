@@ -1,0 +1,114 @@
+"""The Gap tab: every stated target of the selected entities (and a custom one) against the data.
+
+The table shows the numbers a reader came for (latest, target, required vs recent rate, status, the
+year the target is reached) and keeps the rest one click away ("All columns"); the custom-target form
+sits beside it and shows each error at its field.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import panel as pn
+
+from tanso.emissions.indicators import BY_KEY
+from tanso.emissions.national_format import GAP_COLUMNS, gap_caveats, gap_display
+from tanso.emissions.targets import METRICS as TARGET_METRICS
+from tanso.server_metrics import observe_callback
+from tanso.ui import safe
+from tanso.ui.national.downloads import csv_download, gap_csv
+from tanso.ui.national.options import entity_options
+from tanso.ui.national.translate import caveat_text, target_name
+from tanso.ui.view import TabView
+
+MAIN_COLUMNS = GAP_COLUMNS[:9]  # country … year reached: readable without scrolling
+NUMERIC_COLUMNS = ("latest", "target_level", "required_rate", "recent_rate", "margin_mt", "margin_pct", "gap_now",
+                   "slope", "projected", "projected_trend")
+HEADER_WRAP = ".tabulator-col-title {white-space: normal !important; max-width: 9em;}"
+STATUS_COLOURS = {"on_track": "#15803d", "off_track": "#b91c1c"}
+
+
+class GapView(TabView):
+    tab = "gap"
+    depends = ("selection.countries", "gap.*", "lang")
+
+    def _field_error(self):
+        return safe.Markdown("", visible=False, margin=(0, 10), styles={"color": "#b91c1c", "font-size": "0.85em"})
+
+    def _form(self):
+        s, g = self.store, self.store.gap
+        options = {self.t("nt.custom.first_shown"): ""} | entity_options(s.data, s.lang, ("country", "world", "region"))
+        country = pn.widgets.Select.from_param(g.param.custom_country, name=self.t("nt.custom.country"),
+                                               options=options, sizing_mode="stretch_width")
+        metric = pn.widgets.Select.from_param(g.param.custom_metric, name=self.t("nt.custom.metric"),
+                                              options={BY_KEY[m].label(s.lang): m for m in TARGET_METRICS},
+                                              sizing_mode="stretch_width")
+        base = pn.widgets.IntInput.from_param(g.param.custom_base_year, name=self.t("nt.custom.base_year"), width=120)
+        year = pn.widgets.IntInput.from_param(g.param.custom_target_year, name=self.t("nt.custom.target_year"),
+                                              width=120)
+        pct = pn.widgets.FloatInput.from_param(g.param.custom_reduction_pct, name=self.t("nt.custom.pct"),
+                                               placeholder=self.t("nt.custom.pct_placeholder"), width=120)
+        clear = pn.widgets.Button(name=self.t("nt.custom.clear"), button_type="light", align="end")
+        clear.on_click(lambda _: setattr(g, "custom_reduction_pct", None))
+        window = pn.widgets.IntInput.from_param(g.param.window, name=self.t("nt.window"), width=120)
+        self._errors = {"custom_reduction_pct": self._field_error(), "custom_target_year": self._field_error()}
+        return pn.Card(
+            safe.Markdown(self.md("nt.custom.help"), margin=(0, 10)),
+            country, metric, pn.Row(base, year, margin=0), self._errors["custom_target_year"],
+            pn.Row(pct, clear, margin=0), self._errors["custom_reduction_pct"],
+            safe.Markdown(self.md("nt.window_help"), margin=(10, 10, 0, 10),
+                          styles={"color": "#555", "font-size": "0.85em"}), window,
+            title=self.t("nt.custom.title"), collapsible=False, width=330, margin=(10, 10))
+
+    def body(self):
+        s = self.store
+        self._message = safe.Alert("", visible=False, margin=(5, 10), sizing_mode="stretch_width")
+        self._all = pn.widgets.Toggle(name=self.t("nt.gap.all_columns"), button_type="light", width=160)
+        self._all.param.watch(lambda _: self.refresh(), "value")
+        self._table = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_table",
+                                           sizing_mode="stretch_width", max_height=460, visible=False,
+                                           stylesheets=[HEADER_WRAP])
+        self._source = safe.Markdown("", styles={"color": "#555", "font-size": "0.85em"}, sizing_mode="stretch_width")
+        self._caveats = safe.Markdown("", sizing_mode="stretch_width")
+        download = csv_download(s, gap_csv, self.t("nt.download_csv"))
+        table = pn.Column(self._message, pn.Row(self._all, pn.HSpacer(), download, sizing_mode="stretch_width"),
+                          self._table, self._source, self._caveats, sizing_mode="stretch_width",
+                          styles={"flex": "1 1 880px", "min-width": "0"})  # the form wraps below on laptops
+        return pn.Column(safe.Markdown(self.md("nt.gap.intro"), sizing_mode="stretch_width"),
+                         pn.FlexBox(table, self._form(), sizing_mode="stretch_width", flex_wrap="wrap"),
+                         sizing_mode="stretch_width")
+
+    @observe_callback("national_trends")
+    def refresh(self) -> None:
+        s, lang = self.store, self.store.lang
+        errors = s.custom_target_errors()
+        for field, pane in self._errors.items():
+            pane.param.update(object=errors.get(field, ""), visible=field in errors)
+        if not s.selection.countries:
+            self._message.param.update(object=self.t("nt.empty"), alert_type="info", visible=True)
+            self._table.visible = False
+            return
+        frame = s.gaps()
+        if frame.empty:
+            self._message.param.update(object=self.t("nt.gap.none"), alert_type="info", visible=True)
+            self._table.visible = False
+            self._caveats.object = ""
+            return
+        self._message.visible = False
+        shown, _ = gap_display(frame, s.data, lang, name=s.label, target=lambda text: target_name(text, lang))
+        columns = list(GAP_COLUMNS if self._all.value else MAIN_COLUMNS)
+        titles = {c: self.t(f"nt.col.{c}") for c in GAP_COLUMNS}
+        status = {self.t("nt.on_track"): STATUS_COLOURS["on_track"], self.t("nt.off_track"): STATUS_COLOURS["off_track"]}
+        table = shown[columns].rename(columns=titles)
+        self._table.param.update(
+            value=table, visible=True, frozen_columns=[titles["country"]],
+            text_align={titles[c]: "right" for c in columns if c in NUMERIC_COLUMNS})
+        self._table.style.map(lambda v: f"color: {status[v]}; font-weight: 600" if v in status else "",
+                              subset=[titles["status"]])
+        self._source.object = self.md("nt.gap.source", source=s.source(), window=s.gap.window)
+        caveats = gap_caveats(frame)
+        lines = [safe.markdown("#### {title}", title=self.t("nt.gap.caveats"))] + [
+            safe.markdown("- **{country} — {target}**: {text}", country=s.label(code), target=target_name(target, lang),
+                          text=caveat_text(text, lang))
+            for code, target, text in caveats]
+        self._caveats.object = safe.join("\n", lines) if caveats else ""
+

@@ -1,0 +1,49 @@
+"""The Ranking tab: the top N entities for the indicator in one year, as sorted bars."""
+
+from __future__ import annotations
+
+import panel as pn
+
+from tanso.emissions.national_view import ENTITY_KINDS
+from tanso.server_metrics import observe_callback
+from tanso.ui import safe
+from tanso.ui.national.charts import RankingFigure
+from tanso.ui.national.downloads import csv_download, ranking_csv
+from tanso.ui.view import TabView
+
+
+class RankingView(TabView):
+    tab = "ranking"
+    depends = ("ranking.*", "selection.indicator", "selection.countries")
+
+    def body(self):
+        s, r = self.store, self.store.ranking
+        first, last = r.param.year.bounds
+        year = pn.widgets.IntSlider.from_param(r.param.year, name=self.t("nt.rank.year"), start=first, end=last,
+                                               width=320)
+        year_input = pn.widgets.IntInput.from_param(r.param.year, name="", width=100, align="end")
+        top = pn.widgets.IntInput.from_param(r.param.top, name=self.t("nt.rank.top"), width=110)
+        kind = pn.widgets.Select.from_param(r.param.kind, name=self.t("nt.rank.kind"), width=200,
+                                            options={self.t(f"kind.{k}"): k for k in ENTITY_KINDS})
+        self._empty = safe.Alert("", alert_type="warning", visible=False, margin=(5, 10), sizing_mode="stretch_width")
+        self._chart = RankingFigure(source=s.source())
+        self._pane = pn.pane.Bokeh(self._chart.figure, sizing_mode="stretch_width")
+        download = csv_download(s, ranking_csv, self.t("nt.download_csv"))
+        return pn.Column(safe.Markdown(self.md("nt.rank.intro"), sizing_mode="stretch_width"),
+                         pn.FlexBox(year, year_input, top, kind), self._empty, self._pane,
+                         pn.Row(pn.HSpacer(), download), sizing_mode="stretch_width")
+
+    @observe_callback("national_trends")
+    def refresh(self) -> None:
+        s, r = self.store, self.store.ranking
+        ind = s.ind
+        frame = s.ranking_frame()
+        if frame.empty:
+            self._empty.param.update(object=self.t("nt.rank.empty", indicator=ind.label(self.lang), year=r.year),
+                                     visible=True)
+            self._pane.visible = False
+            return
+        self._empty.visible = False
+        self._pane.visible = True
+        title = self.t("nt.rank.title", n=len(frame), indicator=ind.label(self.lang), year=r.year)
+        self._chart.update(frame, unit=ind.unit, title=title, source=s.source(), highlight=set(s.codes))
