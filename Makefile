@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: env up test test-fast lint bench clean
+.PHONY: env up test test-fast lint bench clean i18n
 
 # --compile-bytecode: with PYTHONDONTWRITEBYTECODE set (as on these machines) nothing is cached at import, and
 # every process (a report kernel, a pipeline step, a test run) would compile pandas, Panel, Bokeh… again.
@@ -38,6 +38,9 @@ bench: env              ## performance figures (printed, not asserted)
 	$(BIN)/python benchmarks/vcm_search.py
 	$(BIN)/python benchmarks/served_app.py
 	$(BIN)/python benchmarks/report_build.py
+
+i18n: env              ## add the message keys used in the code to both catalogs (empty = to translate)
+	$(BIN)/python -m tanso.ui.i18n
 
 clean:
 	-$(BIN)/tanso db stop

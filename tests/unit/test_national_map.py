@@ -8,8 +8,9 @@ import pytest
 
 from tanso.emissions.national_view import NationalData
 from tanso.geo.boundaries import map_shapes
-from tanso.ui import national_map
-from tanso.ui.national_trends import NationalTrendsApp, NationalTrendsStore
+from tanso.ui.national import map as national_map
+from tanso.ui.national.app import NationalTrendsApp
+from tanso.ui.national.store import NationalStore
 
 
 def _frame() -> pd.DataFrame:
@@ -32,7 +33,9 @@ def store(monkeypatch):
     monkeypatch.setattr(national_map, "world_map_shapes", lambda engine, version: shapes)
     monkeypatch.setattr(national_map, "get_engine", lambda **kw: None)
     data = NationalData(_frame(), (), {"owid_co2": "2025-05", "naturalearth": "2.0.2"})
-    return NationalTrendsStore(data=data, countries=["KOR"], tab="map")
+    store = NationalStore(data=data, tab="map")
+    store.selection.countries = ["KOR"]
+    return store
 
 
 def test_year_values_keep_countries_with_data_only():
@@ -45,30 +48,33 @@ def test_year_values_keep_countries_with_data_only():
 
 def test_map_shows_the_latest_year_with_data_then_the_chosen_year(store):
     view = national_map.MapView(store=store)
-    view.__panel__().get_root()
+    view.__panel__()
+    view._body.get_root()
     chart = view._map
     assert chart.title == "Total GHG (incl. land use), 2023"
     assert list(chart._source.data["value"]) == [600.0 + 5, 1100.0 + 5, pytest.approx(float("nan"), nan_ok=True)]
-    store.map_year = 2019
+    store.map.year = 2019
     assert chart.title.endswith("2019") and view._slider.value == view._input.value == 2019
     view._input.value = 2021  # the exact-year input drives the store (and so the URL)
-    assert store.map_year == 2021 and chart._source.data["value"][0] == 603.0
-    store.indicator = "co2"
+    assert store.map.year == 2021 and chart._source.data["value"][0] == 603.0
+    store.selection.indicator = "co2"
     assert chart.title.endswith("2021") and chart._source.data["value"][0] == 600.0
 
 
 def test_a_click_adds_a_country_to_the_comparison_and_a_second_removes_it(store):
     view = national_map.MapView(store=store)
+    view.__panel__()
     view._map.clicked = "JPN"
-    assert store.countries == ["KOR", "JPN"] and view._map.highlight == ["KOR", "JPN"]
+    assert store.selection.countries == ["KOR", "JPN"] and view._map.highlight == ["KOR", "JPN"]
     view._map._source.selected.indices = [1]  # JPN again, as the browser's tap sends it
-    assert store.countries == ["KOR"]
+    assert store.selection.countries == ["KOR"]
 
 
 def test_a_hidden_map_redraws_when_shown(store):
     view = national_map.MapView(store=store)
+    view.__panel__()
     store.tab = "trends"
-    store.map_year = 2018
+    store.map.year = 2018
     assert not view._map.title.endswith("2018")
     store.tab = "map"
     assert view._map.title.endswith("2018")

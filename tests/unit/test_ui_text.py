@@ -3,13 +3,19 @@ import logging
 
 from tanso.logs import JsonFormatter, run_id_var
 from tanso.serve import ServeOptions, panel_serve_argv, server_env
-from tanso.ui.i18n import LANGUAGES, messages, normalise, t
+from tanso.ui.i18n import LANGUAGES, _joined, keys_in_code, messages, normalise, t
 
 
 def test_every_message_has_english_and_korean():
     for key, entry in messages().items():
         assert set(LANGUAGES) <= set(entry), key
         assert all(entry[lang].strip() for lang in LANGUAGES), key
+
+
+def test_every_key_used_in_the_code_is_in_both_catalogs():
+    known = messages()
+    missing = sorted(k for k in keys_in_code() if k not in known and not _joined(k, set(known)))
+    assert missing == [], "run `make i18n` and translate: " + ", ".join(missing)
 
 
 def test_lookup_falls_back_to_english_then_the_key():

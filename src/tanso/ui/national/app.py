@@ -8,13 +8,14 @@ from tanso.ui import safe
 from tanso.ui.app import AppContext, Page
 from tanso.ui.national.controls import Controls
 from tanso.ui.national.gap import GapView
+from tanso.ui.national.map import MapView
 from tanso.ui.national.ranking import RankingView
 from tanso.ui.national.scenario import ScenarioView
 from tanso.ui.national.store import TABS, URL_PARAMETERS, NationalStore
 from tanso.ui.national.trends import TrendView
 from tanso.ui.view import View
 
-VIEWS = {"trends": TrendView, "gap": GapView, "scenario": ScenarioView, "ranking": RankingView}
+VIEWS = {"trends": TrendView, "map": MapView, "gap": GapView, "scenario": ScenarioView, "ranking": RankingView}
 
 
 class Notices(View):

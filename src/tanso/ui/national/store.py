@@ -2,7 +2,8 @@
 
 `NationalStore` holds the data (`NationalData`, read once per process and dataset version), the
 language, the active tab and the link problems; each tab's own settings live in a sub-state
-(`selection` — the sidebar, shared by Trends, Gap and Ranking —, `gap`, `scenario`, `ranking`).
+(`selection` — the sidebar, shared by Trends, Map, Gap and Ranking —, `map`, `gap`, `scenario`,
+`ranking`).
 Every parameter that belongs in a share link is in `URL_KEYS`. Derived data (frames for the charts,
 gap rows, the scenario) are methods over the domain functions of `tanso.emissions.national_view`.
 """
@@ -32,7 +33,7 @@ from tanso.emissions.targets import Target
 from tanso.ui.i18n import t
 from tanso.ui.national.names import entity_name
 
-TABS = ("trends", "gap", "scenario", "ranking")
+TABS = ("trends", "map", "gap", "scenario", "ranking")
 
 
 class CodeList(param.List):
@@ -105,6 +106,13 @@ class ScenarioState(param.Parameterized):
     net_zero_year = param.Integer(default=2050, bounds=(2025, 2100), doc="End of the straight line")
 
 
+class MapState(param.Parameterized):
+    """The world-map tab: which year (the sidebar's indicator is mapped)."""
+
+    year = param.Integer(default=None, allow_None=True, bounds=(1750, 2100),
+                         doc="Year of the world map (None = the latest with data for the indicator)")
+
+
 class RankingState(param.Parameterized):
     """The ranking tab: which year, how many, which kind of entity."""
 
@@ -122,6 +130,7 @@ URL_PARAMETERS: dict[str, dict[str, str]] = {
             "custom_base_year": "ct_base", "custom_target_year": "ct_year", "custom_reduction_pct": "ct_pct"},
     "scenario": {"country": "sc_country", "metric": "sc_metric", "rates": "sc_rates",
                  "net_zero_year": "net_zero"},
+    "map": {"year": "map_year"},
     "ranking": {"year": "rank_year", "top": "top", "kind": "rank_kind"},
 }
 URL_KEYS: tuple[str, ...] = tuple(key for mapping in URL_PARAMETERS.values() for key in mapping.values())
@@ -134,14 +143,15 @@ class NationalStore(param.Parameterized):
     lang = param.Selector(default="en", objects=["en", "ko"], doc="Language of labels")
     tab = param.Selector(default="trends", objects=list(TABS), doc="Active tab")
     selection = param.ClassSelector(class_=Selection, doc="Sidebar state")
+    map = param.ClassSelector(class_=MapState, doc="World map tab state")
     gap = param.ClassSelector(class_=GapState, doc="Gap tab state")
     scenario = param.ClassSelector(class_=ScenarioState, doc="Scenario tab state")
     ranking = param.ClassSelector(class_=RankingState, doc="Ranking tab state")
     url_problems = param.List(default=[], doc="Link values that could not be applied (shown as text)")
 
     def __init__(self, **params):
-        for name, kind in (("selection", Selection), ("gap", GapState), ("scenario", ScenarioState),
-                           ("ranking", RankingState)):
+        for name, kind in (("selection", Selection), ("map", MapState), ("gap", GapState),
+                           ("scenario", ScenarioState), ("ranking", RankingState)):
             params.setdefault(name, kind())
         super().__init__(**params)
         first, last = self.data.year_range
@@ -169,7 +179,7 @@ class NationalStore(param.Parameterized):
                     value = f"{value:g}"  # the URL parser turned "150" into a number
                 try:
                     part.param.update(**{parameter: value})
-                except Exception:  # noqa: BLE001 - any rejected value is reported the same way
+                except Exception:
                     bad.append(f"{keys.get(parameter, parameter)}={self.url_text(part, parameter, value)}")
             new = [item for item in bad if item not in self.url_problems]
             if new:
