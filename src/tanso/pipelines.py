@@ -9,12 +9,14 @@ so the data loaded before stays in place.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from graphlib import CycleError, TopologicalSorter
@@ -25,9 +27,10 @@ import sqlalchemy as sa
 import yaml
 
 from tanso.config import settings
-from tanso.errors import UserError, read_yaml_mapping
+from tanso.errors import Interrupted, UserError, read_yaml_mapping
 from tanso.kernels import papermill_options
 from tanso.logs import run_id_var
+from tanso.run_control import interrupts_raise, pipeline_lock
 
 log = logging.getLogger(__name__)
 
@@ -217,6 +220,7 @@ class StepRun:
     error: str | None = None
     output_path: Path | None = None
     seconds: float = 0.0
+    row_id: int | None = None    # its row in ops.pipeline_runs once started
 
 
 @dataclass
@@ -293,62 +297,122 @@ class RunRecorder:
                     values | {"id": row_id})
 
 
+Progress = Callable[[str, StepRun, int, int], None]  # (event "start"|"finish", step, i, n)
+
+
 def run_pipeline(pipeline: Pipeline, overrides: dict[str, Any], engine: sa.Engine, *,
-                 force: bool = False) -> PipelineRun:
+                 force: bool = False, wait: bool = False,
+                 progress: Progress | None = None) -> PipelineRun:
+    """Run every step in order under the pipeline's lock; see the module docstring.
+
+    Raises PipelineBusy when another run holds the lock (unless `wait`), and Interrupted after
+    recording what was kept when Ctrl-C or SIGTERM arrives.
+    """
     parameters = step_parameters(pipeline, overrides)
     run = PipelineRun(new_run_id(), pipeline)
     token = run_id_var.set(run.run_id)
-    out_dir = settings().runs_dir / pipeline.name / run.run_id
-    out_dir.mkdir(parents=True, exist_ok=True)
     # the kernels inherit this environment: same home and checkout as the runner
     os.environ.setdefault("TANSO_HOME", str(settings().home))
     os.environ.setdefault("TANSO_PROJECT_ROOT", str(settings().project_root))
-    recorder = RunRecorder(engine, run)
-    blocked: set[str] = set()
     started = time.monotonic()
     try:
-        log.info("pipeline started", extra={"pipeline": pipeline.name})
-        for step in pipeline.ordered_steps():
-            step_run = StepRun(step.name, output_path=out_dir / f"{step.name}.ipynb")
-            run.steps.append(step_run)
-            if step.name in blocked:
-                step_run.status, step_run.output_path = "skipped", None
-                step_run.error = "not run: a step it depends on failed"
-                recorder.finish(None, step_run)
-                continue
-            if not force and (version := up_to_date_version(step, parameters[step.name], engine)):
-                step_run.status, step_run.up_to_date, step_run.output_path = "succeeded", True, None
-                step_run.rows_written, step_run.dataset_version = 0, version
-                recorder.finish(recorder.start(step_run, parameters[step.name]), step_run)
-                continue
-            result_path = out_dir / f"{step.name}.result.json"
-            params = parameters[step.name] | {"run_id": run.run_id,
-                                              "step_result_path": str(result_path)}
-            row_id = recorder.start(step_run, parameters[step.name])
-            t0 = time.monotonic()
-            try:
-                _execute(step, params, step_run.output_path)
-                result = json.loads(result_path.read_text()) if result_path.exists() else {}
-                step_run.status = "succeeded"
-                step_run.rows_written = result.get("rows_written", 0)
-                step_run.dataset_version = result.get("dataset_version")
-            except Exception as exc:
-                step_run.status, step_run.error = "failed", _short_error(exc)
-                blocked |= pipeline.dependants(step.name)
-                log.error("step failed", extra={"step": step.name, "error": step_run.error})
-            step_run.seconds = time.monotonic() - t0
-            recorder.finish(row_id, step_run)
-            log.info("step finished", extra={"step": step.name, "status": step_run.status,
-                                             "rows_written": step_run.rows_written,
-                                             "seconds": round(step_run.seconds, 2)})
+        with pipeline_lock(engine, pipeline.name, wait=wait), interrupts_raise():
+            _run_steps(run, parameters, engine, force=force, progress=progress or _no_progress)
     finally:
         run.seconds = time.monotonic() - started
         run_id_var.reset(token)
     return run
 
 
+def _no_progress(event: str, step: StepRun, index: int, total: int) -> None:
+    pass
+
+
+def _run_steps(run: PipelineRun, parameters: dict, engine: sa.Engine, *, force: bool,
+               progress: Progress) -> None:
+    pipeline = run.pipeline
+    out_dir = settings().runs_dir / pipeline.name / run.run_id
+    out_dir.mkdir(parents=True, exist_ok=True)
+    recorder = RunRecorder(engine, run)
+    blocked: set[str] = set()
+    order = pipeline.ordered_steps()
+    log.info("pipeline started", extra={"pipeline": pipeline.name, "steps": len(order)})
+    for index, step in enumerate(order, start=1):
+        step_run = StepRun(step.name, output_path=out_dir / f"{step.name}.ipynb")
+        run.steps.append(step_run)
+        progress("start", step_run, index, len(order))
+        log.info("step started", extra={"step": step.name, "index": index, "total": len(order),
+                                        "notebook": str(step.notebook)})
+        if step.name in blocked:
+            step_run.status, step_run.output_path = "skipped", None
+            step_run.error = "not run: a step it depends on failed"
+            recorder.finish(None, step_run)
+        elif not force and (version := up_to_date_version(step, parameters[step.name], engine)):
+            step_run.status, step_run.up_to_date, step_run.output_path = "succeeded", True, None
+            step_run.rows_written, step_run.dataset_version = 0, version
+            recorder.finish(recorder.start(step_run, parameters[step.name]), step_run)
+        else:
+            try:
+                _run_step(step, step_run, parameters[step.name], recorder, out_dir)
+            except (Interrupted, KeyboardInterrupt) as exc:
+                raise _interrupted(run, step_run, exc, recorder) from None
+            if step_run.status == "failed":
+                blocked |= pipeline.dependants(step.name)
+        progress("finish", step_run, index, len(order))
+        log.info("step finished", extra={"step": step.name, "index": index, "total": len(order),
+                                         "status": step_run.status,
+                                         "rows_written": step_run.rows_written,
+                                         "seconds": round(step_run.seconds, 2)})
+
+
+def _run_step(step: Step, step_run: StepRun, parameters: dict, recorder: RunRecorder,
+              out_dir: Path) -> None:
+    result_path = out_dir / f"{step.name}.result.json"
+    params = parameters | {"run_id": recorder.run.run_id, "step_result_path": str(result_path)}
+    row_id = recorder.start(step_run, parameters)
+    step_run.row_id = row_id
+    t0 = time.monotonic()
+    try:
+        _execute(step, params, step_run.output_path)
+        result = json.loads(result_path.read_text()) if result_path.exists() else {}
+        step_run.status = "succeeded"
+        step_run.rows_written = result.get("rows_written", 0)
+        step_run.dataset_version = result.get("dataset_version")
+    except Interrupted:
+        raise  # not the step's failure: the run stops and says what it kept
+    except Exception as exc:
+        step_run.status, step_run.error = "failed", _short_error(exc)
+        log.error("step failed", extra={"step": step.name, "error": step_run.error})
+    finally:
+        step_run.seconds = time.monotonic() - t0
+    recorder.finish(row_id, step_run)
+
+
+def _interrupted(run: PipelineRun, step_run: StepRun, exc: BaseException,
+                 recorder: RunRecorder) -> Interrupted:
+    """Record the interrupted step; an Interrupted saying what was kept and what was not."""
+    signal_name = exc.signal_name if isinstance(exc, Interrupted) else "SIGINT"
+    exit_code = exc.exit_code if isinstance(exc, Interrupted) else 130
+    step_run.status = "interrupted"
+    step_run.error = f"interrupted by {signal_name}; its load was rolled back"
+    with contextlib.suppress(Exception):  # the database may be what went away
+        recorder.finish(step_run.row_id, step_run)
+    done = [s.step for s in run.steps if s.status == "succeeded"]
+    not_run = [s.name for s in run.pipeline.ordered_steps()
+               if s.name not in {r.step for r in run.steps}]
+    kept = (f"steps {', '.join(done)} finished and their data is kept" if done
+            else "no step had finished")
+    message = (f"run {run.run_id} interrupted by {signal_name} during step {step_run.step!r}: "
+               f"{kept}; {step_run.step}'s load was rolled back, so the data it would replace is "
+               f"unchanged" + (f"; not run: {', '.join(not_run)}" if not_run else "")
+               + f". Rerun `tanso pipeline run {run.pipeline.name}` to finish.")
+    log.warning("pipeline interrupted", extra={"step": step_run.step, "signal": signal_name})
+    return Interrupted(signal_name, exit_code, message)
+
+
 def history(engine: sa.Engine, pipeline: str | None = None, limit: int = 50) -> list[dict]:
-    query = sa.text("SELECT run_id, pipeline, step, dataset_version, status, started_at, "
+    query = sa.text("SELECT run_id, pipeline, step, dataset_version, "
+                    "ops.run_status(status, pipeline) AS status, started_at, "
                     "finished_at, rows_written, error FROM ops.pipeline_runs "
                     "WHERE CAST(:p AS text) IS NULL OR pipeline = :p "
                     "ORDER BY started_at DESC, id DESC LIMIT :n")

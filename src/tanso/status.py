@@ -39,7 +39,8 @@ def datasets_to_load(engine: sa.Engine) -> list[str]:
 
 def runs_frame(engine: sa.Engine, limit: int = 50) -> pd.DataFrame:
     query = sa.text(
-        "SELECT run_id, pipeline, step, status, dataset_version, started_at, "
+        "SELECT run_id, pipeline, step, ops.run_status(status, pipeline) AS status, "
+        "dataset_version, started_at, "
         "extract(epoch FROM finished_at - started_at) AS seconds, rows_written, "
         "split_part(error, E'\\n', 1) AS error "
         "FROM ops.pipeline_runs ORDER BY started_at DESC, id DESC LIMIT :n")

@@ -138,3 +138,35 @@ def test_db_url_and_errors_hide_every_form_of_password(project, capsys, monkeypa
     assert err.startswith(f"cannot connect to {shown}: ") and "s3cret" not in err and "ss@" not in err
     code, out, _ = tanso(capsys, "db", "url", "--show-password")
     assert "s3cret" in out or "p%40ss" in out
+
+
+def test_an_unknown_file_in_data_raw_fails_verify(project, capsys):
+    (project / "data").unlink()
+    shutil.copytree(ROOT / "data", project / "data")
+    code, _, err = tanso(capsys, "catalog", "verify")
+    assert code == 0, err
+    (project / "data" / "raw" / "owid_co2" / "2025-05" / "extra.csv").write_text("a,b\n1,2\n")
+    code, _, err = tanso(capsys, "catalog", "verify")
+    assert code == 1
+    assert "data/raw/owid_co2/2025-05/extra.csv: not pinned in the catalog" in err
+
+
+def test_a_database_that_goes_away_mid_command_is_one_line(project, capsys, monkeypatch):
+    import sqlalchemy as sa
+
+    from tanso.errors import database_fault
+
+    engine = sa.create_engine("postgresql+psycopg://u@127.0.0.1:1/db",
+                              connect_args={"connect_timeout": 2})
+    with pytest.raises(sa.exc.OperationalError) as lost:
+        engine.connect()
+    assert database_fault(lost.value).startswith("lost the database connection (connection failed")
+    assert database_fault(ValueError("x")) is None
+
+    def stopped(*_args, **_kw):
+        raise lost.value
+
+    monkeypatch.setattr("tanso.catalog.datasets", stopped)  # any step of a command
+    message = error_of(capsys, "catalog", "list")
+    assert message.startswith("lost the database connection (connection failed")
+    assert message.endswith("what was committed before is kept, the unfinished work was rolled back")

@@ -1,5 +1,4 @@
 import pandas as pd
-import pandera.errors
 import pytest
 
 from tanso.emissions import national
@@ -50,15 +49,16 @@ def test_a_missing_column_is_named():
 
 def test_an_out_of_range_value_fails_the_schema_with_column_and_row():
     rows = owid_rows(co2=[600.0, -5.0, 37791.6, 15000.0])
-    with pytest.raises(pandera.errors.SchemaErrors) as err:
+    with pytest.raises(DataError) as err:
         national.tidy_owid(rows, national.build_countries(rows))
-    assert "co2" in str(err.value) and "-5.0" in str(err.value)
+    assert str(err.value) == "owid_co2, row 1, column co2: value -5.0 fails greater_than_or_equal_to(0)"
 
 
 def test_duplicate_country_years_fail():
     rows = owid_rows(year=[2023, 2023, 2023, 2023])
-    with pytest.raises(pandera.errors.SchemaErrors, match="country_code"):
+    with pytest.raises(DataError) as err:
         national.tidy_owid(rows, national.build_countries(rows))
+    assert str(err.value) == "owid_co2, rows 0, 1: duplicate key country_code='KOR', year=2023"
 
 
 def test_gcb_tonnes_become_megatonnes_keyed_by_code():

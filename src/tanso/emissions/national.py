@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tanso.db.load import TableLoad
-from tanso.errors import narrowed
+from tanso.errors import narrowed, validated
 
 # OWID entities without an ISO 3166 code (regions, income groups, EU, World, Kosovo…):
 # their stable code and kind. A new aggregate in a future release must be added here.
@@ -65,7 +65,7 @@ def tidy_owid(owid: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
     frame["year"] = narrowed(frame["year"], "int16", source="owid_co2")
     indicators = [c for c in frame.columns if c not in ("country_code", "year")]
     frame[indicators] = frame[indicators].astype("float64")
-    return national_schema(indicators).validate(frame, lazy=True)
+    return validated(national_schema(indicators), frame, source="owid_co2")
 
 
 def tidy_gcb(gcb: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
@@ -82,7 +82,7 @@ def tidy_gcb(gcb: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
             "co2_mt": pd.to_numeric(gcb["Emissions"], errors="raise") / 1e6,
         }
     )
-    return GCB_SCHEMA.validate(frame, lazy=True)
+    return validated(GCB_SCHEMA, frame, source="gcb_co2")
 
 
 COUNTRIES_SCHEMA = pa.DataFrameSchema(
