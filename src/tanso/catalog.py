@@ -187,10 +187,19 @@ def dataset(name: str, path: Path | None = None) -> Dataset:
 
 def read(name: str, path: Path | None = None):
     """Read a dataset through the catalog; raises ChecksumMismatch for changed bytes."""
+    import pandas as pd
+
     catalog = open_catalog(path)
     if name not in catalog.entries:
         dataset(name, path)  # raises with the list of known names
-    return catalog[name].read()
+    try:
+        data = catalog[name].read()
+    except pd.errors.EmptyDataError:
+        raise CatalogError(f"dataset {name!r}: {dataset(name, path).path} is empty") from None
+    if isinstance(data, pd.DataFrame) and data.empty:
+        raise CatalogError(f"dataset {name!r}: {dataset(name, path).path} has no rows"
+                           + (" (only a header)" if len(data.columns) else ""))
+    return data
 
 
 def verified_path(name: str, path: Path | None = None) -> Path:

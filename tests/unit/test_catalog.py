@@ -1,3 +1,4 @@
+import re
 import shutil
 from pathlib import Path
 
@@ -76,3 +77,14 @@ def test_reading_through_the_catalog_gives_the_owid_frame():
     assert frame.shape == (50191, 79)
     assert frame["country"].nunique() == 255
     assert (frame["year"].min(), frame["year"].max()) == (1750, 2023)
+
+
+@pytest.mark.parametrize(("content", "problem"), [(b"", "is empty"),
+                                                   (b"Entity,Code,Year,Emissions\n", "has no rows (only a header)")])
+def test_an_empty_or_header_only_file_is_named(catalog_copy, content, problem):
+    gcb = catalog.dataset("gcb_co2", catalog_copy)
+    gcb.path.write_bytes(content)
+    text = catalog_copy.read_text().replace(gcb.sha256, catalog.sha256_of(gcb.path))
+    catalog_copy.write_text(text)  # pinned as a new version would be
+    with pytest.raises(catalog.CatalogError, match=re.escape(f"dataset 'gcb_co2': {gcb.path} {problem}")):
+        catalog.read("gcb_co2", catalog_copy)
