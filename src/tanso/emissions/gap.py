@@ -40,8 +40,9 @@ LOW_R2 = 0.5
 _NOT_LEVEL = "{name} is a {kind} target: not comparable as an absolute level."
 
 
-class GapInputError(AnalysisInputError):
-    """The series or the target cannot support a gap analysis; the message says which and why."""
+# The series or the target cannot support a gap analysis; the message says which and why.
+# One class with the input checks (tanso.emissions.inputs), so callers catch one error.
+GapInputError = AnalysisInputError
 
 
 @dataclass(frozen=True)
