@@ -19,7 +19,7 @@ pipeline_runs = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("output_path", sa.Text),
     sa.Column("parameters", JSONB),
-    # interrupted: Ctrl-C/SIGTERM recorded by the run; abandoned: its process died (migration 0007)
+    # interrupted: Ctrl-C/SIGTERM recorded by the run; abandoned: its process died (migration 0009)
     sa.CheckConstraint("status IN ('running', 'succeeded', 'failed', 'skipped', 'interrupted', "
                        "'abandoned')", name="status_known"),
     sa.Index("pipeline_runs_by_pipeline", "pipeline", "started_at"),

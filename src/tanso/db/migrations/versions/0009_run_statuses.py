@@ -1,14 +1,14 @@
 """Pipeline run statuses `interrupted` (Ctrl-C or SIGTERM, recorded by the run itself) and
 `abandoned` (the process stopped without recording an end: killed, or its connection lost).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 """
 
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0009"
+down_revision = "0008"
 
 STATUSES = ("running", "succeeded", "failed", "skipped", "interrupted", "abandoned")
 
