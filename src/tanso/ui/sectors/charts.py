@@ -15,7 +15,7 @@ import pandas as pd
 from bokeh.models import ColumnDataSource, HoverTool, Legend, NumeralTickFormatter, Span, Title
 from bokeh.plotting import figure
 
-from tanso.ui.national_charts import PALETTE
+from tanso.ui.national.charts import PALETTE
 
 UP, DOWN, TOTAL = "#c2410c", "#0f766e", "#64748b"
 HEIGHT = 430
