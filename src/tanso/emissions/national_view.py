@@ -97,24 +97,34 @@ def targets_from_mart(frame: pd.DataFrame) -> tuple[Target, ...]:
     )
 
 
-def load_national_data(engine) -> NationalData:
+def load_national_data(engine, *, countries: list[str] | None = None) -> NationalData:
     """mart.national and mart.targets, read once per database and set of loaded versions.
 
     One cheap query (ops.loaded_datasets) per call; the full read (~3 s) only when the versions
-    change, e.g. after `tanso pipeline run etl` loaded a new release.
+    change, e.g. after `tanso pipeline run etl` loaded a new release. With `countries`, only those
+    entities' rows are read (a report on one country: ~0.01 s instead of ~1 s CPU), not cached.
     """
-    from tanso.emissions.queries import loaded_versions, national
+    from tanso.emissions.queries import loaded_versions
 
     versions = loaded_versions(engine)
+    if countries is not None:
+        return _read_national(engine, versions, countries)
     key = (str(engine.url), tuple(sorted(versions.items())))
     with _LOCK:
         if key not in _CACHE:
-            frame = national(engine).sort_values(["country_code", "year"], ignore_index=True)
-            with engine.connect() as conn:
-                targets = pd.read_sql("SELECT * FROM mart.targets ORDER BY country_code, target_year", conn)
+            data = _read_national(engine, versions)
             _CACHE.clear()  # one dataset version in memory at a time
-            _CACHE[key] = NationalData(frame, targets_from_mart(targets), versions)
+            _CACHE[key] = data
         return _CACHE[key]
+
+
+def _read_national(engine, versions: dict[str, str], countries: list[str] | None = None) -> NationalData:
+    from tanso.emissions.queries import national
+
+    frame = national(engine, countries=countries).sort_values(["country_code", "year"], ignore_index=True)
+    with engine.connect() as conn:
+        targets = pd.read_sql("SELECT * FROM mart.targets ORDER BY country_code, target_year", conn)
+    return NationalData(frame, targets_from_mart(targets), versions)
 
 
 # ---------------------------------------------------------------- derived frames
