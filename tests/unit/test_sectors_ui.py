@@ -91,10 +91,16 @@ def test_stacked_area_puts_negative_parts_below_zero():
                            "value_mt": [80.0, -10.0, 70.0, -12.0]})
     fig = charts.stacked_area(levels, value="value_mt", order=[("energy", "Energy"), ("lulucf", "LULUCF")],
                               title="t", y_label="Mt", source="Source: test")
-    energy, sink = [{k: list(r.data_source.data[getattr(r.glyph, k)]) for k in ("y1", "y2")}
-                    for r in fig.renderers if type(r.glyph).__name__ == "VArea"]
-    assert energy == {"y1": [0, 0], "y2": [80, 70]}
-    assert sink == {"y1": [-10, -12], "y2": [0, 0]}
+    data = {r.name: r.data_source.data for r in fig.renderers if r.name}
+    assert list(data["energy"]["up_lo"]) == [0, 0] and list(data["energy"]["up_hi"]) == [80, 70]
+    assert list(data["lulucf"]["dn_lo"]) == [-10, -12] and list(data["lulucf"]["dn_hi"]) == [0, 0]
+    assert list(data["lulucf"]["up_hi"]) == list(data["lulucf"]["up_lo"])  # nothing of the sink above zero
+    # redrawn for another country: the same figure, new data
+    again = charts.stacked_area(levels.assign(value_mt=levels["value_mt"] * 2), value="value_mt",
+                                order=[("energy", "Energy"), ("lulucf", "LULUCF")], title="t2",
+                                y_label="Mt", source="Source: test", fig=fig)
+    assert again is fig and fig.title.text == "t2"
+    assert list(fig.select_one({"name": "energy"}).data_source.data["up_hi"]) == [160, 140]
     assert any(getattr(t, "text", "") == "Source: test" for t in fig.below)
 
 

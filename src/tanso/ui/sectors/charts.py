@@ -43,44 +43,71 @@ def _figure(*, title: str, source: str, y_label: str = "", x_range=None, y_range
     return fig
 
 
-def stacked_area(levels: pd.DataFrame, *, value: str, order: list[tuple[str, str]], title: str,
-                 y_label: str, source: str):
-    """Stacked areas by sector over years; positive parts above zero, negative parts below.
-
-    levels: year, sector, <value>; order: (sector, label) bottom to top.
-    """
+def _stack_columns(levels: pd.DataFrame, *, value: str, order: list[tuple[str, str]]) -> dict[str, dict]:
+    """Per sector: the bounds of its positive part (stacked up from 0) and negative part (down from 0)."""
     wide = levels.pivot_table(index="year", columns="sector", values=value, aggfunc="sum").sort_index()
     years = wide.index.to_numpy()
-    fig = _figure(title=title, source=source, y_label=y_label)
     up, down = np.zeros(len(years)), np.zeros(len(years))
+    columns = {}
+    for sector, label in order:
+        values = wide[sector].fillna(0.0).to_numpy() if sector in wide else np.zeros(len(years))
+        pos, neg = np.clip(values, 0, None), np.clip(values, None, 0)
+        columns[sector] = {"year": years, "up_lo": up, "up_hi": up + pos, "dn_lo": down + neg, "dn_hi": down,
+                           "y": np.where(values >= 0, up + pos, down + neg), "value": values,
+                           "sector": [label] * len(years)}
+        up, down = up + pos, down + neg
+    return columns
+
+
+def _relabel(fig, *, title: str, source: str, y_label: str) -> None:
+    fig.title.text = title
+    fig.yaxis.axis_label = y_label
+    for caption in fig.below:
+        if getattr(caption, "name", "") == "tanso-source":
+            caption.text = source
+
+
+def stacked_area(levels: pd.DataFrame, *, value: str, order: list[tuple[str, str]], title: str,
+                 y_label: str, source: str, fig=None):
+    """Stacked areas by sector over years; positive parts above zero, negative parts below.
+
+    levels: year, sector, <value>; order: (sector, label) bottom to top. Given the figure this
+    function drew before for the same sectors, only its data and labels change (no new models:
+    building Bokeh models is what makes a redraw slow).
+    """
+    columns = _stack_columns(levels, value=value, order=order)
+    if fig is not None and getattr(fig, "tags", None) == [("stack", tuple(order))]:
+        for renderer in fig.renderers:
+            if renderer.name in columns:
+                renderer.data_source.data = columns[renderer.name]
+        _relabel(fig, title=title, source=source, y_label=y_label)
+        return fig
+    fig = _figure(title=title, source=source, y_label=y_label)
+    fig.tags = [("stack", tuple(order))]
     palette = colours([s for s, _ in order])
     legend_items = []
     for sector, label in order:
-        if sector not in wide:
-            continue
-        values = wide[sector].fillna(0.0).to_numpy()
-        pos, neg = np.clip(values, 0, None), np.clip(values, None, 0)
-        renderers = []
-        if pos.any():
-            renderers.append(fig.varea(x=years, y1=up, y2=up + pos, fill_color=palette[sector], fill_alpha=0.85))
-            up = up + pos
-        if neg.any():
-            renderers.append(fig.varea(x=years, y1=down + neg, y2=down, fill_color=palette[sector],
-                                       fill_alpha=0.85, hatch_pattern="/", hatch_alpha=0.25))
-            down = down + neg
-        points = ColumnDataSource({"year": years, "y": np.where(values >= 0, up, down),
-                                   "value": values, "sector": [label] * len(years)})
-        renderers.append(fig.scatter("year", "y", source=points, size=6, alpha=0))
+        data = ColumnDataSource(columns[sector])
+        colour = palette[sector]
+        renderers = [
+            fig.varea(x="year", y1="up_lo", y2="up_hi", source=data, fill_color=colour, fill_alpha=0.85),
+            fig.varea(x="year", y1="dn_lo", y2="dn_hi", source=data, fill_color=colour, fill_alpha=0.85,
+                      hatch_pattern="/", hatch_alpha=0.25),
+            fig.scatter("year", "y", source=data, size=6, alpha=0, name=sector),
+        ]
         legend_items.append((label, renderers))
-    fig.add_tools(HoverTool(tooltips=[("", "@sector"), ("year", "@year"), (y_label, "@value{0,0.0}")]))
+    fig.add_tools(HoverTool(tooltips=[("", "@sector"), ("year", "@year"), ("", "@value{0,0.0}")]))
     fig.add_layout(Span(location=0, dimension="width", line_color="#111827", line_width=1))
     fig.add_layout(Legend(items=legend_items, click_policy="hide", label_text_font_size="9pt"), "right")
     return fig
 
 
 def waterfall(contrib: pd.DataFrame, *, total_from: float, total_to: float, start_label: str,
-              end_label: str, title: str, source: str, y_label: str):
-    """Total at the start, each counted sector's change as a floating bar, total at the end."""
+              end_label: str, title: str, source: str, y_label: str, fig=None):
+    """Total at the start, each counted sector's change as a floating bar, total at the end.
+
+    Given its previous figure, only the data, factors and labels change.
+    """
     counted = contrib[contrib["in_total"]]
     labels = [start_label, *counted["label"], end_label]
     bottoms, tops, colours_, values = [0.0], [total_from], [TOTAL], [total_from]
@@ -95,14 +122,22 @@ def waterfall(contrib: pd.DataFrame, *, total_from: float, total_to: float, star
     tops.append(total_to)
     colours_.append(TOTAL)
     values.append(total_to)
-    data = ColumnDataSource({"x": labels, "bottom": bottoms, "top": tops, "colour": colours_,
-                             "value": values})
-    fig = _figure(title=title, source=source, y_label=y_label, x_range=labels)
-    fig.vbar(x="x", bottom="bottom", top="top", width=0.7, fill_color="colour", line_color="colour", source=data)
-    fig.add_tools(HoverTool(tooltips=[("", "@x"), (y_label, "@value{+0,0.0}")]))
-    fig.xaxis.major_label_orientation = math.pi / 5
+    data = {"x": labels, "bottom": bottoms, "top": tops, "colour": colours_, "value": values}
     low = min([*bottoms[1:-1], total_from, total_to])
-    fig.y_range.start = max(0.0, low - (max(tops) - low) * 0.15) if low > 0 else None
+    start = max(0.0, low - (max(tops) - low) * 0.15) if low > 0 else min(bottoms) * 1.05
+    if fig is not None and getattr(fig, "tags", None) == ["waterfall"]:
+        fig.x_range.factors = labels
+        fig.renderers[0].data_source.data = data
+        fig.y_range.start, fig.y_range.end = start, max(tops) * 1.01
+        _relabel(fig, title=title, source=source, y_label=y_label)
+        return fig
+    fig = _figure(title=title, source=source, y_label=y_label, x_range=labels)
+    fig.tags = ["waterfall"]
+    fig.vbar(x="x", bottom="bottom", top="top", width=0.7, fill_color="colour", line_color="colour",
+             source=ColumnDataSource(data))
+    fig.add_tools(HoverTool(tooltips=[("", "@x"), ("", "@value{+0,0.0}")]))
+    fig.xaxis.major_label_orientation = math.pi / 5
+    fig.y_range.start, fig.y_range.end = start, max(tops) * 1.01
     return fig
 
 

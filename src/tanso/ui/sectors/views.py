@@ -89,16 +89,25 @@ class LevelsView(ChartTab):
     tab = "levels"
     depends = (*SELECTION, "mode")
 
+    def body(self):
+        self._figures = {}
+        return super().body()
+
     def draw(self):
         s = self.store
         share = s.mode == "share"
         order = list(s.sectors()[["sector", "label"]].itertuples(index=False, name=None))
         order = [o for o in order if o[0] != "bunker_fuels"]
-        self._panes[0].object = charts.stacked_area(
-            s.levels(), value="share_pct" if share else "value_mt", order=order,
+        # one figure per sector list, kept: switching country or view only swaps its data
+        cached = self._figures.get(tuple(order))
+        figure = charts.stacked_area(
+            s.levels(), value="share_pct" if share else "value_mt", order=order, fig=cached,
             title=self.t("sc.levels.title_share" if share else "sc.levels.title",
                          country=s.data.countries("climatewatch").get(s.code, s.code)),
             y_label=self.t("sc.unit.pct" if share else "sc.unit.mt"), source=s.source_caption("sectors"))
+        self._figures[tuple(order)] = figure
+        if figure is not self._panes[0].object:
+            self._panes[0].object = figure
 
     def csv(self):
         return self.store.levels()
@@ -112,18 +121,25 @@ class WaterfallView(ChartTab):
         s = self.store
         result = s.contributions()
         table = s.contributions_frame()
-        self._panes[0].object = charts.waterfall(
+        figure = charts.waterfall(
             table, total_from=result.total_from, total_to=result.total_to, start_label=str(s.year_from),
             end_label=str(s.year_to), title=self.t("sc.waterfall.title", start=s.year_from, end=s.year_to,
                                                     change=f"{result.total_change:+,.1f}"),
-            source=s.source_caption("sectors"), y_label=self.t("sc.unit.mt"))
+            source=s.source_caption("sectors"), y_label=self.t("sc.unit.mt"), fig=self._panes[0].object)
+        if figure is not self._panes[0].object:
+            self._panes[0].object = figure
         shown = table.assign(in_total=table["in_total"].map({True: self.t("sc.yes"), False: self.t("sc.no")}))
         shown = shown.drop(columns="sector").rename(columns={
             "label": self.t("sc.col.sector"), "value_from": str(s.year_from), "value_to": str(s.year_to),
             "change": self.t("sc.col.change"), "share_of_change_pct": self.t("sc.col.share_change"),
             "in_total": self.t("sc.col.in_total")})
-        self._extra.objects = [pn.widgets.Tabulator(shown.round(2), disabled=True, show_index=False,
-                                                    sizing_mode="stretch_width", layout="fit_data_stretch")]
+        shown = shown.round(2)
+        table_widget = self._extra.objects[0] if self._extra.objects else None
+        if table_widget is not None and list(table_widget.value.columns) == list(shown.columns):
+            table_widget.value = shown
+        else:
+            self._extra.objects = [pn.widgets.Tabulator(shown, disabled=True, show_index=False,
+                                                        sizing_mode="stretch_width", layout="fit_data_stretch")]
 
     def csv(self):
         return self.store.contributions_frame()
