@@ -14,7 +14,8 @@
 # attainment and equivalents, under the operator's own model and — for comparison — US EPA WARM's
 # process factors (catalog entries `recycling_operator`, `epa_ef_hub`). Exported by
 # `tanso report notebooks/analysis/recycling_campaign.py -p name="Otter campaign" -p reuse=120
-# -p upcycle=264 -p recycle=96 -o otter.html`.
+# -p upcycle=264 -p recycle=96 -o otter.html`, or for a saved campaign (all its entries, any material)
+# `tanso report notebooks/analysis/recycling_campaign.py -p campaign_id=3 -o campaign-3.html`.
 
 # %% tags=["parameters"]
 name = "Campaign"
@@ -25,6 +26,7 @@ reuse = 0.0           # kg
 upcycle = 0.0         # kg
 recycle = 0.0         # kg
 factors = "operator"  # factor set NAME[@VERSION]
+campaign_id = 0       # a saved campaign (app.campaigns.id): its name, period, entries and factor set
 output_html = None    # set by `tanso report`
 
 # %% [markdown]
@@ -38,10 +40,23 @@ import panel as pn
 from tanso.recycling import kpi_attainment, load_factor_set, summarise_campaign
 from tanso.reports import save_html
 
+if int(campaign_id):
+    from tanso.db import campaigns as saved
+    from tanso.db.engine import get_engine
+
+    engine = get_engine()
+    listed = saved.list_campaigns(engine)
+    if int(campaign_id) not in set(listed["id"]):
+        raise ValueError(f"no campaign with id {campaign_id}")
+    campaign = listed.set_index("id").loc[int(campaign_id)]
+    name, organisation, factors = campaign["name"], campaign["organisation"], campaign["factor_set"]
+    period = f"{campaign['period_start']} – {campaign['period_end']}"
+    entries = saved.entries_frame(engine, campaign_id=int(campaign_id))[["material", "pathway", "kg"]]
+else:
+    entries = pd.DataFrame({"material": material, "pathway": ["reuse", "upcycle", "recycle"],
+                            "kg": [float(reuse), float(upcycle), float(recycle)]})
 chosen = load_factor_set(factors)
 comparison = load_factor_set("epa_warm" if chosen.name != "epa_warm" else "operator")
-entries = pd.DataFrame({"material": material, "pathway": ["reuse", "upcycle", "recycle"],
-                        "kg": [float(reuse), float(upcycle), float(recycle)]})
 if entries["kg"].sum() <= 0:
     raise ValueError("nothing collected: set reuse, upcycle or recycle (kg)")
 
@@ -50,7 +65,7 @@ if entries["kg"].sum() <= 0:
 
 # %%
 result = summarise_campaign(entries, factors=chosen)
-result_material = next(iter(result.by_material), material)
+result_material = ", ".join(result.by_material) or material
 other = summarise_campaign(entries, factors=comparison)
 kpi = kpi_attainment(result.reduction_t, period="monthly", factors=chosen)
 by_pathway = pd.DataFrame({"pathway": list(result.by_pathway), "kg CO2e": list(result.by_pathway.values()),

@@ -20,3 +20,20 @@ def test_campaign_report_with_nothing_collected_fails_clearly(embedded_backend, 
     result = embedded_backend.cli("report", "notebooks/analysis/recycling_campaign.py", "-p", "name=Empty",
                                   "-o", str(tmp_path / "x.html"), check=False)
     assert result.returncode == 1 and "nothing collected" in result.stderr
+
+
+def test_report_of_a_saved_campaign(embedded_backend, tmp_path):
+    import datetime as dt
+
+    from tanso.db import campaigns as db
+
+    engine = embedded_backend.engine
+    otter = db.create_campaign(engine, organisation="Report org", name="Saved otter", period_start=dt.date(2025, 3, 1),
+                               period_end=dt.date(2025, 3, 31), user_id=101)
+    for pathway, kg in (("reuse", 310), ("upcycle", 682), ("recycle", 248)):
+        db.add_entry(engine, otter, material="mixed", pathway=pathway, kg=kg, user_id=101)
+    out = tmp_path / "saved.html"
+    embedded_backend.cli("report", "notebooks/analysis/recycling_campaign.py", "-p", f"campaign_id={otter}",
+                         "-o", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert "Saved otter" in html and "7,928.2 kg CO2e" in html    # the seed's Q1 example, saved
