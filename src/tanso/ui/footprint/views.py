@@ -105,8 +105,8 @@ class DayView(TabView):
     def refresh(self):
         fp, t = self.fp, self.t
         self._notice.object = fp.notice
-        self._problems.object = (safe.markdown("**{h}**  \n", h=t("footprint.problems"))
-                                 + safe.join("  \n", [f"{f}: {m}" for f, m in fp.problems])) if fp.problems else ""
+        self._problems.object = safe.Markup(safe.markdown("**{h}**  \n", h=t("footprint.problems"))
+                                            + safe.join("  \n", [f"{f}: {m}" for f, m in fp.problems])) if fp.problems else ""
         result = fp.result
         if result is None:
             return  # keep the last good figures on screen while an entry is being fixed
@@ -121,8 +121,10 @@ class DayView(TabView):
         self._summary.object = result.summary.text
         tips = [t("footprint.suggestion", text=s.text_ko if self.lang == "ko" else s.text, kg=f"{s.saving_kg:.2f}")
                 for s in result.suggestions]
-        self._suggestions.object = (safe.markdown("**{h}**\n\n", h=t("footprint.suggestions"))
-                                    + safe.join("\n", [f"1. {tip}" for tip in tips])) if tips else ""
+        items = [safe.markdown("1. {tip}", tip=tip) for tip in tips]
+        # Markup + Markup is a plain str again: wrap the joined, already escaped parts once more.
+        self._suggestions.object = safe.Markup(safe.markdown("**{h}**\n\n", h=t("footprint.suggestions"))
+                                               + "\n".join(items)) if tips else ""
         cols = {k: t(f"footprint.col.{k}") for k in ("category", "item", "quantity", "unit", "factor", "kg", "source")}
         self._lines.value = pd.DataFrame([{
             cols["category"]: line.category, cols["item"]: line.item, cols["quantity"]: round(line.quantity, 3),

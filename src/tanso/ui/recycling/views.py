@@ -81,8 +81,8 @@ class ResultBlock(View):
         sentences = promo_sentences(result, material=material, lang=self.lang)
         self._equivalents.object = safe.markdown("**{title}**\n\n- {a}\n- {b}\n- {c}", title=self.t("recycling.equivalents"),
                                                  a=sentences[0], b=sentences[1], c=sentences[2])
-        self._note.object = self.md("recycling.equivalents_source") + safe.Markup("\n\n") + self.md(
-            "recycling.assumption", factor_id=factors.id, assumption=factors.assumption)
+        self._note.object = safe.Markup(self.md("recycling.equivalents_source") + "\n\n" + self.md(
+            "recycling.assumption", factor_id=factors.id, assumption=factors.assumption))
         from tanso.recycling import kpi_attainment
 
         self._csv = results_csv(result, kpi=kpi_attainment(result.reduction_t, period="monthly", factors=factors),
