@@ -20,6 +20,7 @@ from tanso.ui.national.charts import y_bounds
 from tanso.ui.national.downloads import FILENAMES, gap_csv, ranking_csv, scenario_csv, trend_csv
 from tanso.ui.national.store import CodeList, NationalStore, YearRange
 from tanso.ui.national.translate import caveat_text, target_name
+from tests.visible import visible_text
 
 
 def _frame() -> pd.DataFrame:
@@ -213,8 +214,8 @@ def test_messages_for_empty_selection_log_scale_and_bad_rates(store):
     app = NationalTrendsApp(store=store)
     root = pn.Row(*app.sidebar(), app).get_root()
 
-    def texts() -> str:
-        return " ".join(str(getattr(m, "text", "") or getattr(m, "object", "")) for m in root.references())
+    def texts() -> str:  # what the user sees, not hidden panes
+        return visible_text(root)
 
     store.selection.countries = []
     assert "Select at least one country" in texts()
@@ -223,6 +224,7 @@ def test_messages_for_empty_selection_log_scale_and_bad_rates(store):
     store.tab = "scenario"
     store.scenario.rates = "150"
     assert "between 0 and 100" in texts()
+    assert "Log scale" not in texts()  # the trends tab's note is no longer on screen
 
 
 def test_build_sets_sub_states(data):
