@@ -1,6 +1,7 @@
 """Pipelines: YAML specs of notebook steps, run in dependency order through papermill.
 
-Each step is a jupytext notebook executed in its own kernel; the executed notebook is kept
+Each step is a jupytext notebook executed by papermill in the run's one kernel (a fresh
+namespace per step, a new kernel after a failure: see WarmKernel); the executed notebook is kept
 under $TANSO_HOME/runs/<pipeline>/<run_id>/ and every step is recorded in ops.pipeline_runs.
 A step reports what it wrote by calling `record_step_result` with the `step_result_path`
 parameter the runner injects. A failed step stops its dependants; loads are transactional,
@@ -249,15 +250,61 @@ def _short_error(exc: BaseException, lines: int = 6) -> str:
     return "\n".join(text.strip().splitlines()[:lines])
 
 
-def _execute(step: Step, parameters: dict, output: Path) -> None:
-    import jupytext
-    import papermill
+# First cell of every step in the run's shared kernel: the previous step's variables go,
+# the imported modules (most of a step's start-up) stay.
+RESET_CELL = "# tanso: a fresh namespace in the pipeline run's kernel\n%reset -f"
+
+
+class _SharedKernelClientNoise(logging.Filter):
+    # papermill makes a kernel client per notebook; dropping one while the shared kernel
+    # lives on makes jupyter_client warn that it "could not destroy zmq context": harmless,
+    # and nothing a user can act on.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Could not destroy zmq context" not in record.getMessage()
+
+
+logging.getLogger("traitlets").addFilter(_SharedKernelClientNoise())
+
+
+class WarmKernel:
+    """One kernel for the steps of a pipeline run, so each step does not pay a kernel start
+    and the imports again. Every step starts with an empty namespace; a step that fails in
+    any way (cell error, timeout, dead kernel) takes the kernel down with it, so the next
+    step gets a new one and no half-finished state."""
+
+    def __init__(self) -> None:
+        self.km = None
+
+    def execute(self, step: Step, parameters: dict, output: Path) -> None:
+        import jupytext
+        import nbformat
+        import papermill
+        from jupyter_client.manager import KernelManager
+
+        options = papermill_options()
+        notebook = jupytext.read(step.notebook)
+        notebook.cells.insert(0, nbformat.v4.new_code_cell(RESET_CELL))
+        if self.km is None:
+            self.km = KernelManager(kernel_name=options["kernel_name"], config=options["config"])
+        try:
+            papermill.execute_notebook(notebook, str(output), parameters=parameters,
+                                       km=self.km, **options)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.km is not None and self.km.has_kernel:
+            self.km.shutdown_kernel(now=True)
+        self.km = None
+
+
+def _execute(kernel: WarmKernel, step: Step, parameters: dict, output: Path) -> None:
     from nbclient.exceptions import DeadKernelError
 
     for attempt in range(DEAD_KERNEL_RETRIES + 1):
         try:
-            papermill.execute_notebook(jupytext.read(step.notebook), str(output),
-                                       parameters=parameters, **papermill_options())
+            kernel.execute(step, parameters, output)
             return
         except DeadKernelError:
             if attempt == DEAD_KERNEL_RETRIES:
@@ -334,9 +381,20 @@ def _run_steps(run: PipelineRun, parameters: dict, engine: sa.Engine, *, force: 
     out_dir = settings().runs_dir / pipeline.name / run.run_id
     out_dir.mkdir(parents=True, exist_ok=True)
     recorder = RunRecorder(engine, run)
-    blocked: set[str] = set()
     order = pipeline.ordered_steps()
     log.info("pipeline started", extra={"pipeline": pipeline.name, "steps": len(order)})
+    kernel = WarmKernel()
+    try:
+        _run_ordered(run, order, parameters, engine, recorder, kernel, out_dir, force=force,
+                     progress=progress)
+    finally:
+        kernel.close()
+
+
+def _run_ordered(run: PipelineRun, order: list[Step], parameters: dict, engine: sa.Engine,
+                 recorder: RunRecorder, kernel: WarmKernel, out_dir: Path, *, force: bool,
+                 progress: Progress) -> None:
+    pipeline, blocked = run.pipeline, set[str]()
     for index, step in enumerate(order, start=1):
         step_run = StepRun(step.name, output_path=out_dir / f"{step.name}.ipynb")
         run.steps.append(step_run)
@@ -353,7 +411,7 @@ def _run_steps(run: PipelineRun, parameters: dict, engine: sa.Engine, *, force: 
             recorder.finish(recorder.start(step_run, parameters[step.name]), step_run)
         else:
             try:
-                _run_step(step, step_run, parameters[step.name], recorder, out_dir)
+                _run_step(kernel, step, step_run, parameters[step.name], recorder, out_dir)
             except (Interrupted, KeyboardInterrupt) as exc:
                 raise _interrupted(run, step_run, exc, recorder) from None
             if step_run.status == "failed":
@@ -365,15 +423,15 @@ def _run_steps(run: PipelineRun, parameters: dict, engine: sa.Engine, *, force: 
                                          "seconds": round(step_run.seconds, 2)})
 
 
-def _run_step(step: Step, step_run: StepRun, parameters: dict, recorder: RunRecorder,
-              out_dir: Path) -> None:
+def _run_step(kernel: WarmKernel, step: Step, step_run: StepRun, parameters: dict,
+              recorder: RunRecorder, out_dir: Path) -> None:
     result_path = out_dir / f"{step.name}.result.json"
     params = parameters | {"run_id": recorder.run.run_id, "step_result_path": str(result_path)}
     row_id = recorder.start(step_run, parameters)
     step_run.row_id = row_id
     t0 = time.monotonic()
     try:
-        _execute(step, params, step_run.output_path)
+        _execute(kernel, step, params, step_run.output_path)
         result = json.loads(result_path.read_text()) if result_path.exists() else {}
         step_run.status = "succeeded"
         step_run.rows_written = result.get("rows_written", 0)

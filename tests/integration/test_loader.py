@@ -1,10 +1,12 @@
 """The COPY loader: exact round trip, atomic swap, nothing lost on failure or kill."""
 
+import datetime as dt
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -126,3 +128,43 @@ def test_a_partitioned_table_is_swapped_whole_and_its_views_follow(partitioned):
         load_dataset(partitioned.engine, [TableLoad("ops.facts", dup, key=("k", "year"))],
                      dataset="facts", version="v3", sha256="3" * 64)
     assert loaded_version(partitioned.engine, "facts").version == "v2"
+
+
+@pytest.fixture
+def typed(backend):
+    with backend.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS ops.typed"))
+        conn.execute(sa.text("CREATE TABLE ops.typed (k text PRIMARY KEY, day date, "
+                             "at timestamptz, amount numeric(12, 4), detail jsonb, y smallint)"))
+    yield backend
+    with backend.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE ops.typed"))
+        conn.execute(sa.text("DELETE FROM ops.loaded_datasets WHERE dataset = 'typed'"))
+
+
+def test_dates_timestamps_numerics_and_json_round_trip(typed):
+    frame = pd.DataFrame({
+        "k": ["a", "b"],
+        "day": [dt.date(2024, 2, 29), None],
+        "at": pd.to_datetime(["2024-02-29T12:34:56.789012Z", None], utc=True),
+        "amount": [Decimal("12345678.1234"), None],
+        "detail": [{"serial": "S-1", "blocks": [1, 2]}, None],
+        "y": [2024, 1999],
+    })
+    load_dataset(typed.engine, [TableLoad("ops.typed", frame, key=("k",))],
+                 dataset="typed", version="v1", sha256="1" * 64)
+    with typed.engine.connect() as conn:
+        got = conn.execute(sa.text("SELECT * FROM ops.typed ORDER BY k")).all()
+    assert got == [
+        ("a", dt.date(2024, 2, 29), dt.datetime(2024, 2, 29, 12, 34, 56, 789012, tzinfo=dt.UTC),
+         Decimal("12345678.1234"), {"serial": "S-1", "blocks": [1, 2]}, 2024),
+        ("b", None, None, None, None, 1999),
+    ]
+
+
+def test_a_value_too_big_for_its_column_is_refused_naming_it(scratch):
+    frame = pd.DataFrame({"k": ["c"], "x": [3.0], "n": [2**40]})  # n is an integer column
+    with pytest.raises(ValueError, match=r"ops\.scratch\.n: cannot load as int4"):
+        load_dataset(scratch.engine, [TableLoad("ops.scratch", frame, key=("k",))],
+                     dataset="scratch", version="v5", sha256="5" * 64)
+    assert rows(scratch) == [("a", 1.5, 1), ("b", None, 2)]

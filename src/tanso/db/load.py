@@ -3,8 +3,10 @@
 A load either commits every table of a dataset together with its version in
 ops.loaded_datasets, or changes nothing; a failed or killed load leaves the previous data.
 
-1. Stage: each frame is COPY'd (binary) into a fresh staging table. The live tables are not
-   touched or locked, so apps keep reading them however long this takes.
+1. Stage: each frame becomes an Arrow table typed as its target columns (tanso.db.arrow)
+   and is COPY'd in binary by ADBC's PostgreSQL driver (adbc_ingest, in C) into a fresh
+   staging table. The live tables are not touched or locked, so apps keep reading them
+   however long this takes.
 2. Swap, in the same transaction, briefly:
    - a big fact table is partitioned with a single partition: the staging table (indexed
      after the COPY, which is faster than indexing row by row) replaces that partition by
@@ -18,11 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import adbc_driver_postgresql.dbapi as adbc
 import pandas as pd
 import sqlalchemy as sa
 from psycopg import sql
 
-from tanso.db import pgbinary
+from tanso.db import arrow
 
 
 @dataclass(frozen=True)
@@ -53,34 +56,38 @@ def is_loaded(engine: sa.Engine, dataset: str, version: str, sha256: str) -> boo
     return loaded_version(engine, dataset) == LoadedVersion(dataset, version, sha256)
 
 
-def ident(qualified: str) -> sql.Identifier:
-    """`schema.table` (or a bare name) as a quoted identifier — names never enter SQL as text."""
-    return sql.Identifier(*qualified.split("."))
+def connect(engine: sa.Engine) -> adbc.Connection:
+    """An ADBC connection (libpq) to the engine's database; not in autocommit."""
+    url = engine.url.set(drivername="postgresql")
+    return adbc.connect(url.render_as_string(hide_password=False))
 
 
-def idents(names) -> sql.Composed:
-    return sql.SQL(", ").join(sql.Identifier(n) for n in names)
+def _q(statement: str, **identifiers) -> str:
+    """`statement` with {name} placeholders filled by quoted identifiers ("schema.table" ok)."""
+    parts = {k: sql.Identifier(*v.split(".")) if isinstance(v, str) else
+             sql.SQL(", ").join(sql.Identifier(c) for c in v) for k, v in identifiers.items()}
+    return sql.SQL(statement).format(**parts).as_string(None)
 
 
-def column_types(cursor, table: str, columns: list[str]) -> list[str]:
-    """PostgreSQL type names of `columns` of `table`, in that order."""
+def column_types(cursor, table: str, columns: list[str]) -> list[tuple[str, int]]:
+    """PostgreSQL (type name, typmod) of `columns` of `table`, in that order."""
     cursor.execute(
-        "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped", (table,))
-    types = dict(cursor.fetchall())
+        "SELECT a.attname, t.typname, a.atttypmod FROM pg_attribute a "
+        "JOIN pg_type t ON t.oid = a.atttypid "
+        "WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped", (table,))
+    types = {name: (typname, typmod) for name, typname, typmod in cursor.fetchall()}
     if missing := [c for c in columns if c not in types]:
         raise ValueError(f"{table} has no column(s) {', '.join(missing)}")
     return [types[c] for c in columns]
 
 
-def copy_frame(cursor, table: str, frame: pd.DataFrame) -> None:
-    """COPY a frame into `table` (columns by name) in binary format."""
-    columns = list(frame.columns)
-    types = column_types(cursor, table, columns)
-    with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)")
-                     .format(ident(table), idents(columns))) as copy:
-        for chunk in pgbinary.encode_chunks(frame, types):
-            copy.write(chunk)
+def copy_frame(cursor, table: str, frame: pd.DataFrame, *, staging: str,
+               temporary: bool = False) -> None:
+    """Binary COPY of a frame (columns by name) into `staging`, typed as `table`'s columns."""
+    types = column_types(cursor, table, list(frame.columns))
+    schema, _, name = staging.rpartition(".")
+    cursor.adbc_ingest(name, arrow.table_for(frame, types, table=table), mode="append",
+                       **({"temporary": True} if temporary else {"db_schema_name": schema}))
 
 
 @dataclass(frozen=True)
@@ -92,11 +99,11 @@ class _Staged:
 
 def _single_partition(cursor, table: str) -> str | None:
     """The one partition of a partitioned `table`; None for a plain table."""
-    cursor.execute("SELECT relkind FROM pg_class WHERE oid = %s::regclass", (table,))
+    cursor.execute("SELECT relkind FROM pg_class WHERE oid = $1::regclass", (table,))
     if cursor.fetchone()[0] != "p":
         return None
     cursor.execute("SELECT inhrelid::regclass::text FROM pg_inherits "
-                   "WHERE inhparent = %s::regclass", (table,))
+                   "WHERE inhparent = $1::regclass", (table,))
     partitions = [r[0] for r in cursor.fetchall()]
     if len(partitions) != 1:
         raise RuntimeError(f"{table} must have exactly one partition, has {len(partitions)}")
@@ -107,45 +114,46 @@ def _stage(cursor, load: TableLoad) -> _Staged:
     partition = _single_partition(cursor, load.table) if load.mode == "replace" else None
     if partition:
         staging = f"{load.table}_staging"
-        cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(ident(staging)))
-        cursor.execute(sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING DEFAULTS)")
-                       .format(ident(staging), ident(load.table)))
+        cursor.execute(_q("DROP TABLE IF EXISTS {s}", s=staging))
+        cursor.execute(_q("CREATE TABLE {s} (LIKE {t} INCLUDING DEFAULTS)",
+                          s=staging, t=load.table))
     else:
         staging = "staging_" + load.table.replace(".", "_")
-        cursor.execute(sql.SQL("CREATE TEMP TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP")
-                       .format(ident(staging), ident(load.table)))
-    copy_frame(cursor, staging, load.frame)
+        cursor.execute(_q("CREATE TEMP TABLE {s} (LIKE {t} INCLUDING DEFAULTS) ON COMMIT DROP",
+                          s=staging, t=load.table))
+    copy_frame(cursor, load.table, load.frame, staging=staging, temporary=not partition)
     if partition:  # the index ATTACH needs, built once over all rows
-        cursor.execute(sql.SQL("CREATE UNIQUE INDEX ON {} ({})")
-                       .format(ident(staging), idents(load.key)))
+        cursor.execute(_q("CREATE UNIQUE INDEX ON {s} ({k})", s=staging, k=load.key))
     return _Staged(load, staging, partition)
 
 
 def _swap(cursor, staged: _Staged) -> int:
-    load, columns = staged.load, idents(staged.load.frame.columns)
-    table, staging = ident(load.table), ident(staged.staging)
+    load, columns = staged.load, list(staged.load.frame.columns)
     if staged.partition:
         cursor.execute("SELECT pg_get_expr(relpartbound, oid) FROM pg_class "
-                       "WHERE oid = %s::regclass", (staged.partition,))
-        bounds = sql.SQL(cursor.fetchone()[0])  # PostgreSQL's own rendering of the bound
-        partition = ident(staged.partition)
-        cursor.execute(sql.SQL("ALTER TABLE {} DETACH PARTITION {}").format(table, partition))
-        cursor.execute(sql.SQL("ALTER TABLE {} ATTACH PARTITION {} {}")
-                       .format(table, staging, bounds))
-        cursor.execute(sql.SQL("DROP TABLE {}").format(partition))
-        cursor.execute(sql.SQL("ALTER TABLE {} RENAME TO {}")
-                       .format(staging, sql.Identifier(staged.partition.split(".")[-1])))
+                       "WHERE oid = $1::regclass", (staged.partition,))
+        bounds = cursor.fetchone()[0]  # e.g. FOR VALUES FROM (MINVALUE) TO (MAXVALUE)
+        cursor.execute(_q("ALTER TABLE {t} DETACH PARTITION {p}",
+                          t=load.table, p=staged.partition))
+        cursor.execute(_q("ALTER TABLE {t} ATTACH PARTITION {s} ", t=load.table,
+                          s=staged.staging) + bounds)
+        cursor.execute(_q("DROP TABLE {p}", p=staged.partition))
+        cursor.execute(_q("ALTER TABLE {s} RENAME TO {name}", s=staged.staging,
+                          name=staged.partition.rpartition(".")[2]))
     elif load.mode == "replace":
-        cursor.execute(sql.SQL("DELETE FROM {}").format(table))
-        cursor.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}")
-                       .format(table, columns, columns, staging))
+        cursor.execute(_q("DELETE FROM {t}", t=load.table))
+        cursor.execute(_q("INSERT INTO {t} ({c}) SELECT {c} FROM {s}", t=load.table,
+                          c=columns, s=staged.staging))
     else:
-        updates = [c for c in load.frame.columns if c not in load.key]
-        action = (sql.SQL("UPDATE SET {}").format(sql.SQL(", ").join(
-            sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in updates))
-            if updates else sql.SQL("NOTHING"))
-        cursor.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT ({}) DO {}")
-                       .format(table, columns, columns, staging, idents(load.key), action))
+        updates = [sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(c))
+                   for c in columns if c not in load.key]
+        action = (sql.SQL("UPDATE SET ") + sql.SQL(", ").join(updates) if updates
+                  else sql.SQL("NOTHING"))
+        cursor.execute(sql.SQL("INSERT INTO {t} ({c}) SELECT {c} FROM {s} "
+                               "ON CONFLICT ({k}) DO {action}").format(
+            t=sql.Identifier(*load.table.split(".")), s=sql.Identifier(staged.staging),
+            c=sql.SQL(", ").join(map(sql.Identifier, columns)),
+            k=sql.SQL(", ").join(map(sql.Identifier, load.key)), action=action).as_string(None))
     return len(load.frame)
 
 
@@ -159,25 +167,19 @@ def load_dataset(
     run_id: str | None = None,
 ) -> int:
     """Write all `loads` and record the dataset version in one transaction; return rows written."""
-    raw = engine.raw_connection()
-    try:
-        with raw.cursor() as cursor:
+    with connect(engine) as conn:  # closing without commit rolls back
+        with conn.cursor() as cursor:
             staged = [_stage(cursor, load) for load in loads]
             rows = sum(_swap(cursor, each) for each in staged)
             cursor.execute(
                 """
                 INSERT INTO ops.loaded_datasets (dataset, version, sha256, rows, run_id, loaded_at)
-                VALUES (%s, %s, %s, %s, %s, now())
+                VALUES ($1, $2, $3, $4, $5, now())
                 ON CONFLICT (dataset) DO UPDATE SET version = EXCLUDED.version,
                     sha256 = EXCLUDED.sha256, rows = EXCLUDED.rows, run_id = EXCLUDED.run_id,
                     loaded_at = EXCLUDED.loaded_at
                 """,
                 (dataset, version, sha256, rows, run_id),
             )
-        raw.commit()
-    except BaseException:
-        raw.rollback()
-        raise
-    finally:
-        raw.close()
+        conn.commit()
     return rows

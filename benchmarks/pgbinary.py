@@ -1,5 +1,8 @@
 """PostgreSQL binary COPY payloads built from a DataFrame with numpy, not row by row.
 
+The loader's encoder until ADBC replaced it (tanso.db.load); kept here only as the baseline
+`benchmarks/etl_load.py` measures ADBC against. float/int/bool/text only.
+
 Binary COPY is the cheapest format for the server to read, but psycopg's `write_row`
 walks every value in Python. Here every row is first laid out at a fixed width — a 2-byte
 field count, then per field a 4-byte length and the widest value of that column — in one

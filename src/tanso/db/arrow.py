@@ -1,0 +1,67 @@
+"""A DataFrame as an Arrow table typed like the PostgreSQL columns it is loaded into.
+
+ADBC's PostgreSQL driver writes each Arrow type as one PostgreSQL binary type (int16 →
+smallint, decimal128 → numeric, timestamp[UTC] → timestamptz, JSON extension → jsonb …), so
+each column is cast to the Arrow type of its target column first. Casts are checked: a
+value that does not fit (a year of 70000 into smallint, 1.5 into an integer) stops the
+load and names the column instead of wrapping round.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pyarrow as pa
+
+JSON = pa.json_(pa.string())
+
+ARROW_TYPES = {
+    "text": pa.string(), "varchar": pa.string(), "bpchar": pa.string(),
+    "int2": pa.int16(), "int4": pa.int32(), "int8": pa.int64(),
+    "float4": pa.float32(), "float8": pa.float64(), "bool": pa.bool_(),
+    "date": pa.date32(), "timestamp": pa.timestamp("us"),
+    "timestamptz": pa.timestamp("us", tz="UTC"), "json": JSON, "jsonb": JSON,
+}
+
+
+def arrow_type(pg_type: str, typmod: int = -1) -> pa.DataType:
+    """The Arrow type ADBC writes as `pg_type`; numeric(p, s) → decimal128(p, s)."""
+    if pg_type == "numeric":
+        if typmod < 4:  # unconstrained numeric: 38 digits, 9 after the point
+            return pa.decimal128(38, 9)
+        precision, scale = (typmod - 4) >> 16, (typmod - 4) & 0xFFFF
+        return pa.decimal128(precision, scale) if precision <= 38 else pa.decimal256(precision,
+                                                                                     scale)
+    if pg_type not in ARROW_TYPES:
+        raise TypeError(f"loading into PostgreSQL type {pg_type} is not supported")
+    return ARROW_TYPES[pg_type]
+
+
+def _json_text(series: pd.Series) -> pd.Series:
+    """Dicts/lists as JSON text; strings are taken as JSON already; missing stays missing."""
+    return series.map(lambda v: v if v is None or isinstance(v, str) or v is pd.NA
+                      or (isinstance(v, float) and v != v) else json.dumps(v),
+                      na_action="ignore")
+
+
+def column_array(series: pd.Series, target: pa.DataType) -> pa.Array:
+    if target == JSON:
+        storage = pa.array(_json_text(series), type=pa.string(), from_pandas=True)
+        return pa.ExtensionArray.from_storage(JSON, storage)
+    array = pa.array(series, from_pandas=True)  # NaN/NaT/None/pd.NA → NULL
+    if pa.types.is_timestamp(target) and pa.types.is_timestamp(array.type) \
+            and array.type.tz is None and target.tz is not None:
+        array = array.cast(pa.timestamp(array.type.unit, tz="UTC"))  # naive times are UTC
+    return array if array.type == target else array.cast(target, safe=True)
+
+
+def table_for(frame: pd.DataFrame, pg_types: list[tuple[str, int]], *, table: str) -> pa.Table:
+    """`frame` as an Arrow table whose columns have the Arrow types of `pg_types`."""
+    arrays = []
+    for (name, series), (pg_type, typmod) in zip(frame.items(), pg_types, strict=True):
+        try:
+            arrays.append(column_array(series, arrow_type(pg_type, typmod)))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError, ValueError) as exc:
+            raise ValueError(f"{table}.{name}: cannot load as {pg_type}: {exc}") from exc
+    return pa.Table.from_arrays(arrays, names=[str(c) for c in frame.columns])
