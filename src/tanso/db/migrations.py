@@ -81,11 +81,28 @@ def differences(engine: sa.Engine) -> list[str]:
     """What a new revision would have to change, plus stale mart views; [] when in step."""
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts=comparison_options(conn))
-        found = [repr(diff) for diff in compare_metadata(context, metadata)]
+        found = [_describe(diff) for diff in compare_metadata(context, metadata)]
         found += [f"view mart.{name} differs from tanso.db.views"
                   for name in views.stale_views(conn.connection.cursor())]
         conn.rollback()
     return found
+
+
+def _describe(diff) -> str:
+    """One Alembic difference as a short line: `remove_table ops.src`, `add_column core.x.y`."""
+    if isinstance(diff, list):  # modify_* differences of one column come grouped
+        return "; ".join(_describe(each) for each in diff)
+    kind, *args = diff
+    thing = args[0] if len(args) == 1 else None
+    if isinstance(thing, sa.Table):
+        return f"{kind} {thing.fullname}"
+    if thing is not None and getattr(thing, "name", None):  # index, constraint
+        return f"{kind} {thing.name} on {thing.table.fullname}"
+    if len(args) >= 3 and all(isinstance(a, str | None) for a in args[:2]):
+        schema, table, what = args[0], args[1], args[2]
+        name = what.name if hasattr(what, "name") else what
+        return f"{kind} {schema}.{table}.{name}"
+    return repr(diff)
 
 
 def new_revision(engine: sa.Engine, message: str) -> Path:
