@@ -18,8 +18,11 @@ JAN1, JAN31, FEB28 = dt.date(2025, 1, 1), dt.date(2025, 1, 31), dt.date(2025, 2,
 
 
 def make_user(engine, email: str) -> int:
-    """A member's id (app.users.id; the tables keep ids only, see tanso.db.tables.recycling)."""
-    return {"alice@calc.test": 101, "bob@calc.test": 102}[email]
+    with engine.begin() as conn:
+        return conn.execute(sa.text(
+            "INSERT INTO app.users (email, display_name, password_hash) VALUES (:e, :e, 'x') "
+            "ON CONFLICT (email) DO UPDATE SET display_name = excluded.display_name RETURNING id"),
+            {"e": email}).scalar_one()
 
 
 @pytest.fixture

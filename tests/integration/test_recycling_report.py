@@ -25,13 +25,18 @@ def test_campaign_report_with_nothing_collected_fails_clearly(embedded_backend, 
 def test_report_of_a_saved_campaign(embedded_backend, tmp_path):
     import datetime as dt
 
+    import sqlalchemy as sa
+
     from tanso.db import campaigns as db
 
     engine = embedded_backend.engine
+    with engine.begin() as conn:
+        user = conn.execute(sa.text("INSERT INTO app.users (email, display_name, password_hash) "
+                                    "VALUES ('report@calc.test', 'Report', 'x') RETURNING id")).scalar_one()
     otter = db.create_campaign(engine, organisation="Report org", name="Saved otter", period_start=dt.date(2025, 3, 1),
-                               period_end=dt.date(2025, 3, 31), user_id=101)
+                               period_end=dt.date(2025, 3, 31), user_id=user)
     for pathway, kg in (("reuse", 310), ("upcycle", 682), ("recycle", 248)):
-        db.add_entry(engine, otter, material="mixed", pathway=pathway, kg=kg, user_id=101)
+        db.add_entry(engine, otter, material="mixed", pathway=pathway, kg=kg, user_id=user)
     out = tmp_path / "saved.html"
     embedded_backend.cli("report", "notebooks/analysis/recycling_campaign.py", "-p", f"campaign_id={otter}",
                          "-o", str(out))

@@ -2,8 +2,7 @@
 
 Each logged line keeps the factor it was computed with (value, set and version, or Climatiq factor id and
 data version), so a later factor update never rewrites an old result. Points are a ledger of awards and
-corrections, never a running counter: a member's balance is the sum of their rows. `user_id` holds
-`app.users.id`; the foreign keys come with the revision after the accounts tables.
+corrections, never a running counter: a member's balance is the sum of their rows.
 """
 
 import sqlalchemy as sa
@@ -16,7 +15,7 @@ DOUBLE = sa.Float(precision=53)
 footprint_days = sa.Table(
     "footprint_days", metadata,
     sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
-    sa.Column("user_id", sa.BigInteger, nullable=False),      # app.users.id (see the module note)
+    sa.Column("user_id", sa.BigInteger, sa.ForeignKey("app.users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("day", sa.Date, nullable=False),
     sa.Column("factor_set", sa.Text, nullable=False),
     sa.Column("factor_version", sa.Text, nullable=False),
@@ -54,7 +53,7 @@ footprint_lines = sa.Table(
 points_ledger = sa.Table(
     "points_ledger", metadata,
     sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
-    sa.Column("user_id", sa.BigInteger, nullable=False),      # app.users.id (see the module note)
+    sa.Column("user_id", sa.BigInteger, sa.ForeignKey("app.users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("day", sa.Date, nullable=False),
     sa.Column("kind", sa.Text, nullable=False),
     sa.Column("points", sa.Integer, nullable=False),       # an award, or a correction when a day is re-logged
@@ -66,7 +65,7 @@ points_ledger = sa.Table(
 
 footprint_goals = sa.Table(
     "footprint_goals", metadata,
-    sa.Column("user_id", sa.BigInteger, primary_key=True),
+    sa.Column("user_id", sa.BigInteger, sa.ForeignKey("app.users.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("kg_per_day", DOUBLE, nullable=False),
     sa.Column("set_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.CheckConstraint("kg_per_day > 0", name="footprint_goals_positive"),

@@ -3,9 +3,6 @@
 Every entry records who made it and when; every change appends a history row (who, when, what the
 entry became), so an edited campaign can be traced. One campaign name per organisation (compared
 case-insensitively through `name_key`).
-
-The user columns hold `app.users.id`; their foreign keys come with the revision after the accounts
-tables (they landed later than these), so a guest's calculation never needs a user row.
 """
 
 import sqlalchemy as sa
@@ -24,7 +21,7 @@ campaigns = sa.Table(
     sa.Column("period_start", sa.Date, nullable=False),
     sa.Column("period_end", sa.Date, nullable=False),
     sa.Column("factor_set", sa.Text, nullable=False),      # NAME@VERSION its results are computed with
-    sa.Column("created_by", sa.BigInteger, nullable=False),    # app.users.id (see the module note)
+    sa.Column("created_by", sa.BigInteger, sa.ForeignKey("app.users.id"), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.UniqueConstraint("organisation", "name_key"),
     sa.CheckConstraint("period_end >= period_start", name="campaigns_period_ordered"),
@@ -40,9 +37,9 @@ campaign_entries = sa.Table(
     sa.Column("material", sa.Text, nullable=False),
     sa.Column("pathway", sa.Text, nullable=False),
     sa.Column("kg", sa.Numeric(14, 3), nullable=False),
-    sa.Column("entered_by", sa.BigInteger, nullable=False),
+    sa.Column("entered_by", sa.BigInteger, sa.ForeignKey("app.users.id"), nullable=False),
     sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    sa.Column("updated_by", sa.BigInteger),
+    sa.Column("updated_by", sa.BigInteger, sa.ForeignKey("app.users.id")),
     sa.Column("updated_at", sa.DateTime(timezone=True)),
     sa.CheckConstraint(f"material IN {MATERIALS_SQL}", name="campaign_entries_material_known"),
     sa.CheckConstraint(f"pathway IN {PATHWAYS_SQL}", name="campaign_entries_pathway_known"),
