@@ -93,3 +93,13 @@ def test_analyze_decompose_kaya_json(loaded):
 def test_bad_input_is_one_clear_error(loaded, args, message):
     result = loaded.cli("analyze", *args, check=False)
     assert result.returncode != 0 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_korea_sector_report_is_one_offline_html_file(loaded, tmp_path):
+    out = tmp_path / "korea_sectors.html"
+    loaded.cli("report", "notebooks/analysis/korea_sectors.py", "-p", "year_from=2018", "-p", "year_to=2022",
+               "-o", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert "Korea: which sectors drive emissions" in html  # (the title is JSON-escaped in the page)
+    assert "783.9" in html and "Source: GIR national inventory 2024" in html
+    assert "cdn.bokeh.org" not in html  # renders from file:// with no network

@@ -7,7 +7,7 @@ Everything the views draw is computed here from frames read once per session fro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import param
@@ -35,10 +35,22 @@ class SectorData:
     tree: pd.DataFrame        # mart.gir_tree
     kaya: pd.DataFrame        # mart.national: country_code, country, kind, year, Kaya inputs, totals
     versions: dict[str, str]  # dataset → loaded version
+    # derived once per process (a control change then only looks frames up)
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def countries(self, source: str) -> dict[str, str]:
-        rows = self.emissions[self.emissions["source"] == source].drop_duplicates("country_code")
-        return dict(zip(rows["country_code"], rows["country"]))
+        key = ("countries", source)
+        if key not in self._memo:
+            rows = self.emissions[self.emissions["source"] == source].drop_duplicates("country_code")
+            self._memo[key] = dict(zip(rows["country_code"], rows["country"]))
+        return self._memo[key]
+
+    def rows(self, source: str, taxonomy: str, code: str) -> pd.DataFrame:
+        """Sector rows of one source, taxonomy and country (empty when there are none)."""
+        if "groups" not in self._memo:
+            self._memo["groups"] = {key: group for key, group in
+                                    self.emissions.groupby(["source", "taxonomy", "country_code"])}
+        return self._memo["groups"].get((source, taxonomy, code), self.emissions.iloc[:0])
 
 
 _CACHE: dict[tuple, SectorData] = {}
@@ -132,9 +144,7 @@ class SectorStore(param.Parameterized):
 
     def frame(self) -> pd.DataFrame:
         """Sector values of the selection: year, sector, label, in_gross_total, value_mt."""
-        e = self.data.emissions
-        rows = e[(e["source"] == self.effective_source) & (e["taxonomy"] == self.effective_taxonomy)
-                 & (e["country_code"] == self.code)]
+        rows = self.data.rows(self.effective_source, self.effective_taxonomy, self.code)
         return rows.assign(label=rows[f"name_{self.lang}"])
 
     def year_span(self) -> tuple[int, int]:
