@@ -33,8 +33,10 @@ def run_cli(country: str, out: Path, env: dict[str, str]) -> tuple[float, float]
     """Wall and CPU seconds (this child and its kernel) of one `tanso report`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([*TANSO, "report", str(NOTEBOOK), "-p", f"country={country}", "-o", str(out)],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
+    done = subprocess.run([*TANSO, "report", str(NOTEBOOK), "-p", f"country={country}", "-o", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"tanso report failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ''}")
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
