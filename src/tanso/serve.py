@@ -70,7 +70,7 @@ def panel_serve_argv(options: ServeOptions) -> list[str]:
             "--session-ids", "signed",
             "--setup", str(Path(__file__).with_name("warmup.py")),  # shared data read once, before any visitor
             "--session-history", "200",
-            "--global-loading-spinner", "--check-unused-sessions", "5000",
+            "--check-unused-sessions", "5000",
             "--unused-session-lifetime", str(options.unused_session_lifetime_ms),
             *auth_argv()]
     for origin in options.origins():
