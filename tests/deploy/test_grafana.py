@@ -30,6 +30,7 @@ def exported_metric_names() -> set[str]:
     """Sample names of the app server's registry, the pipeline metrics, and Prometheus' `up`."""
     from prometheus_client import REGISTRY
 
+    import tanso.auth.audit  # registers the sign-in failure counter (served with auth)
     import tanso.server_metrics  # noqa: F401 - registers the app metrics
 
     suffixes = {"counter": ["_total"], "histogram": ["_bucket", "_sum", "_count"],
