@@ -50,6 +50,7 @@ def column_names(table: sa.Table) -> list[str]:
 # Every table module, imported for its tables (each registers itself in `metadata`).
 from tanso.db.tables import (  # noqa: E402 (they import metadata)
     accounts,
+    community,
     core,
     footprint,
     geo,
@@ -63,5 +64,5 @@ for _table in metadata.tables.values():  # so metadata.create_all() gives loadab
     if _table.dialect_options["postgresql"]["partition_by"]:
         sa.event.listen(_table, "after_create", single_partition(_table))
 
-__all__ = ["PARTITIONED", "SCHEMAS", "accounts", "column_names", "core", "footprint", "geo",
+__all__ = ["PARTITIONED", "SCHEMAS", "accounts", "column_names", "community", "core", "footprint", "geo",
            "metadata", "ops", "recycling", "sectors", "single_partition", "vcm"]

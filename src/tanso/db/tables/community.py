@@ -1,0 +1,118 @@
+"""`app.proposals`, their audit trail, comments, comment reports and support (VCM community,
+issue 13; the rules are in tanso.community).
+
+A comment or a support is about one project: either a registry project (its canonical id,
+as in `core.vcm_projects`; no foreign key, the registry data is reloaded) or a member's
+proposal. Exactly one of `project_id` / `proposal_id` is set (checked).
+
+Support is one row per member and project: the UNIQUE constraints make a second (or a
+concurrent) support by the same member a no-op under `INSERT ... ON CONFLICT DO NOTHING`.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+from tanso.db.tables import metadata
+
+PROPOSAL_STATUSES = ("draft", "submitted", "published", "rejected")
+DOUBLE = sa.Float(precision=53)
+ONE_TARGET = "num_nonnulls(project_id, proposal_id) = 1"
+
+proposals = sa.Table(
+    "proposals", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("owner_id", sa.BigInteger, sa.ForeignKey("app.users.id"), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("registry", sa.Text),                       # none for a project not yet listed
+    sa.Column("country", sa.Text, nullable=False, server_default=""),
+    sa.Column("project_type", sa.Text, nullable=False, server_default=""),
+    sa.Column("methodology", sa.Text, nullable=False, server_default=""),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),   # Markdown
+    sa.Column("links", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    sa.Column("expected_credits", DOUBLE),                # tCO2e over the crediting period
+    sa.Column("status", sa.Text, nullable=False, server_default="draft"),
+    sa.Column("rejection_reason", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
+              server_default=sa.func.now()),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False,
+              server_default=sa.func.now()),
+    sa.Column("submitted_at", sa.DateTime(timezone=True)),
+    sa.Column("decided_at", sa.DateTime(timezone=True)),  # published or rejected
+    sa.Column("decided_by", sa.BigInteger, sa.ForeignKey("app.users.id")),
+    sa.CheckConstraint("status IN ('draft', 'submitted', 'published', 'rejected')",
+                       name="proposals_status_known"),
+    sa.CheckConstraint("status <> 'rejected' OR rejection_reason IS NOT NULL",
+                       name="proposals_rejection_has_reason"),
+    sa.Index("proposals_by_owner", "owner_id"),
+    sa.Index("proposals_by_status", "status"),
+    schema="app",
+)
+
+# Append-only: every change of a proposal, with the fields before and after.
+proposal_events = sa.Table(
+    "proposal_events", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("proposal_id", sa.BigInteger, sa.ForeignKey("app.proposals.id"), nullable=False),
+    sa.Column("actor_id", sa.BigInteger, sa.ForeignKey("app.users.id"), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("action", sa.Text, nullable=False),   # create, edit, submit, publish, reject
+    sa.Column("before", JSONB),
+    sa.Column("after", JSONB),
+    sa.Index("proposal_events_by_proposal", "proposal_id", "at"),
+    schema="app",
+)
+
+comments = sa.Table(
+    "comments", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("author_id", sa.BigInteger, sa.ForeignKey("app.users.id"), nullable=False),
+    sa.Column("project_id", sa.Text),
+    sa.Column("proposal_id", sa.BigInteger, sa.ForeignKey("app.proposals.id")),
+    sa.Column("body", sa.Text, nullable=False),      # Markdown as written; emptied on delete
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
+              server_default=sa.func.now()),
+    sa.Column("edited_at", sa.DateTime(timezone=True)),
+    sa.Column("deleted_at", sa.DateTime(timezone=True)),
+    sa.Column("hidden_at", sa.DateTime(timezone=True)),
+    sa.Column("hidden_by", sa.BigInteger, sa.ForeignKey("app.users.id")),
+    sa.Column("hidden_reason", sa.Text),
+    sa.CheckConstraint(ONE_TARGET, name="comments_one_target"),
+    sa.Index("comments_by_project", "project_id", "created_at"),
+    sa.Index("comments_by_proposal", "proposal_id", "created_at"),
+    sa.Index("comments_by_author", "author_id", "created_at"),   # the rate limit counts these
+    schema="app",
+)
+
+# A member reports a comment once; a moderator resolves the report (the admin page's queue).
+comment_reports = sa.Table(
+    "comment_reports", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("comment_id", sa.BigInteger, sa.ForeignKey("app.comments.id"), nullable=False),
+    sa.Column("reporter_id", sa.BigInteger, sa.ForeignKey("app.users.id"), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
+              server_default=sa.func.now()),
+    sa.Column("resolved_at", sa.DateTime(timezone=True)),
+    sa.Column("resolved_by", sa.BigInteger, sa.ForeignKey("app.users.id")),
+    sa.Column("resolution", sa.Text),               # hidden, dismissed
+    sa.UniqueConstraint("comment_id", "reporter_id"),
+    sa.Index("comment_reports_open", "created_at", postgresql_where=sa.text("resolved_at IS NULL")),
+    schema="app",
+)
+
+supports = sa.Table(
+    "supports", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("user_id", sa.BigInteger, sa.ForeignKey("app.users.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("project_id", sa.Text),
+    sa.Column("proposal_id", sa.BigInteger, sa.ForeignKey("app.proposals.id")),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
+              server_default=sa.func.now()),
+    sa.CheckConstraint(ONE_TARGET, name="supports_one_target"),
+    sa.UniqueConstraint("user_id", "project_id"),
+    sa.UniqueConstraint("user_id", "proposal_id"),
+    sa.Index("supports_by_project", "project_id"),
+    sa.Index("supports_by_proposal", "proposal_id"),
+    schema="app",
+)
