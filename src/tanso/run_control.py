@@ -8,7 +8,7 @@ ends (exit, SIGKILL, OOM, a lost network), so:
   (or waits for it with `--wait`);
 - a row still `running` while nobody holds its pipeline's lock belongs to a process that is
   gone: the next run marks it `abandoned`, and the SQL function `ops.run_status(status,
-  pipeline)` (migration 0009) shows it so at once wherever runs are listed.
+  pipeline)` (tanso.db.tables.ops) shows it so at once wherever runs are listed.
 """
 
 from __future__ import annotations

@@ -1,10 +1,15 @@
 """Migrations, connection handling and the CLI's messages against real PostgreSQL."""
 
+import uuid
+
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.script import ScriptDirectory
 
-from tanso.db import migrations
+from tanso.db import migrations, views
 from tanso.db.engine import DatabaseUnavailable, check_connection
+from tanso.errors import UserError
 from tests.conftest import base_env, run_cli
 
 pytestmark = pytest.mark.integration
@@ -51,6 +56,59 @@ def test_upgrade_recreates_a_view_that_differs_from_tanso_db_views(backend):
         "view mart.targets differs from tanso.db.views"]
     backend.cli("db", "upgrade")
     assert migrations.differences(backend.engine) == []
+
+
+@pytest.fixture
+def empty_database(backend):
+    """A database of its own on the backend's server, dropped afterwards."""
+    name = f"tanso_scratch_{uuid.uuid4().hex[:12]}"
+    server = sa.create_engine(backend.url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with server.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    engine = sa.create_engine(sa.make_url(backend.url).set(database=name), poolclass=sa.pool.NullPool)
+    yield engine
+    engine.dispose()
+    with server.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def test_an_empty_database_is_built_at_head_from_the_table_definitions(empty_database):
+    assert migrations.current_revision(empty_database) is None
+    migrations.upgrade(empty_database)
+    assert migrations.current_revision(empty_database) == migrations.head_revision()
+    assert migrations.differences(empty_database) == []
+    with empty_database.connect() as conn:  # what the metadata builds beyond tables
+        assert conn.execute(sa.text("SELECT ops.run_status('running', 'etl')")).scalar_one() == "abandoned"
+        assert conn.execute(sa.text("SELECT similarity('cookstove', 'cookstoves') > 0.5")).scalar_one()
+        partitions = conn.execute(sa.text(
+            "SELECT oid::regclass::text FROM pg_class WHERE relispartition AND relkind = 'r' ORDER BY 1")).scalars().all()
+    assert partitions == ["core.gcb_co2_current", "core.national_indicators_current"]
+
+
+def test_an_empty_database_is_not_built_at_an_older_revision(empty_database):
+    with pytest.raises(UserError, match="only be built at head"):
+        migrations.upgrade(empty_database, "0001")
+    assert migrations.current_revision(empty_database) is None
+
+
+def test_no_revision_is_written_from_an_empty_database(empty_database):
+    """It would be built from the edited tables and show no change: say so instead."""
+    with pytest.raises(UserError, match="cannot show what changed"):
+        migrations.new_revision(empty_database, "anything")
+
+
+def test_revisions_after_the_baseline_take_a_database_down_and_up_again(empty_database):
+    """Each revision after the baseline changes databases that existed before it: down to the
+    baseline and up again must give the tables as defined (with no revision yet, both are no-ops)."""
+    migrations.upgrade(empty_database)
+    baseline = ScriptDirectory(str(migrations.SCRIPT_LOCATION)).get_base()
+    with empty_database.begin() as conn:
+        views.drop_views(conn.connection.cursor())  # a revision may drop what a view reads
+    command.downgrade(migrations._config(empty_database), baseline)
+    assert migrations.current_revision(empty_database) == baseline
+    migrations.upgrade(empty_database)
+    assert migrations.current_revision(empty_database) == migrations.head_revision()
+    assert migrations.differences(empty_database) == []
 
 
 def test_status_reports_schema_and_datasets(backend):

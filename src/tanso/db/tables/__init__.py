@@ -60,7 +60,13 @@ from tanso.db.tables import (  # noqa: E402 (they import metadata)
     vcm,
 )
 
-for _table in metadata.tables.values():  # so metadata.create_all() gives loadable tables
+# metadata.create_all() builds the whole schema (an empty database is built so, see
+# tanso.db.migrations): the schemas and extensions first, each partitioned table's partition.
+for _schema in SCHEMAS:
+    sa.event.listen(metadata, "before_create", sa.DDL(f"CREATE SCHEMA IF NOT EXISTS {_schema}"))
+# pg_trgm: the trigram indexes and similarity() of VCM search (tanso.vcm).
+sa.event.listen(metadata, "before_create", sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+for _table in metadata.tables.values():
     if _table.dialect_options["postgresql"]["partition_by"]:
         sa.event.listen(_table, "after_create", single_partition(_table))
 

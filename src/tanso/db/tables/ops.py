@@ -19,7 +19,7 @@ pipeline_runs = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("output_path", sa.Text),
     sa.Column("parameters", JSONB),
-    # interrupted: Ctrl-C/SIGTERM recorded by the run; abandoned: its process died (migration 0009)
+    # interrupted: Ctrl-C/SIGTERM recorded by the run; abandoned: its process died (tanso.run_control)
     sa.CheckConstraint("status IN ('running', 'succeeded', 'failed', 'skipped', 'interrupted', "
                        "'abandoned')", name="status_known"),
     sa.Index("pipeline_runs_by_pipeline", "pipeline", "started_at"),
@@ -37,3 +37,23 @@ loaded_datasets = sa.Table(
               server_default=sa.func.now()),
     schema="ops",
 )
+
+# The advisory lock a run holds (tanso.run_control), and a status that reads `abandoned` for a
+# row still `running` whose pipeline nobody holds the lock of: its process is gone.
+PIPELINE_LOCK_KEY = """
+CREATE FUNCTION ops.pipeline_lock_key(pipeline text) RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $$ SELECT hashtextextended('tanso.pipeline:' || pipeline, 0) $$
+"""
+RUN_STATUS = """
+CREATE FUNCTION ops.run_status(status text, pipeline text) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN status = 'running' AND NOT EXISTS (
+    SELECT 1 FROM pg_locks l
+    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+      AND l.classid = ((ops.pipeline_lock_key(pipeline) >> 32) & 4294967295)::oid
+      AND l.objid = (ops.pipeline_lock_key(pipeline) & 4294967295)::oid)
+  THEN 'abandoned' ELSE status END
+$$
+"""
+for _function in (PIPELINE_LOCK_KEY, RUN_STATUS):
+    sa.event.listen(pipeline_runs, "after_create", sa.DDL(_function))

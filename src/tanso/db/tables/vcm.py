@@ -20,9 +20,14 @@ QUANTITY_FIELDS = ("issued", "retired", "retired_year_unknown", "remaining",
                    "buffer_released")
 
 
+def _required_text(*names: str) -> list[sa.Column]:
+    """The NOT NULL text columns most tables here start with (project id, source, kind…)."""
+    return [sa.Column(name, sa.Text, nullable=False) for name in names]
+
+
 def _project_columns() -> list[sa.Column]:
     return [
-        sa.Column("registry", sa.Text, nullable=False),
+        *_required_text("registry"),
         *[sa.Column(f, sa.Text) for f in TEXT_FIELDS],
         sa.Column("corsia", sa.Boolean),
         sa.Column("ccb", sa.Boolean),
@@ -33,7 +38,7 @@ def _project_columns() -> list[sa.Column]:
 
 # Ranked search: the name and id weigh most, then who runs the project, then what and where,
 # then the free-text description. 'english' stems (cookstoves ~ cookstove); the id and name
-# are also in trigram indexes for partial and misspelt ids (extension pg_trgm, revision 0004).
+# are also in trigram indexes for partial and misspelt ids (extension pg_trgm, tanso.db.tables).
 SEARCH_VECTOR = """
     setweight(to_tsvector('english', coalesce(project_id, '') || ' ' || coalesce(name, '')), 'A')
     || setweight(to_tsvector('english', coalesce(developer, '') || ' ' || coalesce(proponent, '')), 'B')
@@ -45,9 +50,7 @@ SEARCH_VECTOR = """
 
 source_projects = sa.Table(
     "vcm_source_projects", metadata,
-    sa.Column("project_id", sa.Text, nullable=False),
-    sa.Column("source", sa.Text, nullable=False),
-    sa.Column("source_id", sa.Text, nullable=False),
+    *_required_text("project_id", "source", "source_id"),
     *_project_columns(),
     sa.PrimaryKeyConstraint("source", "project_id"),
     sa.Index("vcm_source_projects_project_id_idx", "project_id"),
@@ -73,10 +76,9 @@ projects = sa.Table(
 
 credit_years = sa.Table(
     "vcm_credit_years", metadata,
-    sa.Column("project_id", sa.Text, nullable=False),
-    sa.Column("source", sa.Text, nullable=False),
+    *_required_text("project_id", "source"),
     sa.Column("year", sa.SmallInteger, nullable=False),
-    sa.Column("kind", sa.Text, nullable=False),
+    *_required_text("kind"),
     sa.Column("quantity", DOUBLE, nullable=False),
     sa.PrimaryKeyConstraint("project_id", "source", "year", "kind"),
     sa.CheckConstraint("kind IN ('issued_by_vintage', 'retired_by_year', "
@@ -87,12 +89,9 @@ credit_years = sa.Table(
 
 transactions = sa.Table(
     "vcm_transactions", metadata,
-    sa.Column("project_id", sa.Text, nullable=False),
-    sa.Column("source", sa.Text, nullable=False),
-    sa.Column("source_file", sa.Text, nullable=False),
+    *_required_text("project_id", "source", "source_file"),
     sa.Column("source_row", sa.BigInteger, nullable=False),
-    sa.Column("registry", sa.Text, nullable=False),
-    sa.Column("kind", sa.Text, nullable=False),
+    *_required_text("registry", "kind"),
     sa.Column("quantity", DOUBLE, nullable=False),
     sa.Column("vintage", sa.SmallInteger),
     sa.Column("transaction_date", sa.Text),
@@ -109,11 +108,9 @@ transactions = sa.Table(
 
 disagreements = sa.Table(
     "vcm_disagreements", metadata,
-    sa.Column("project_id", sa.Text, nullable=False),
-    sa.Column("field", sa.Text, nullable=False),
-    sa.Column("source_a", sa.Text, nullable=False),
+    *_required_text("project_id", "field", "source_a"),
     sa.Column("value_a", sa.Text),
-    sa.Column("source_b", sa.Text, nullable=False),
+    *_required_text("source_b"),
     sa.Column("value_b", sa.Text),
     sa.PrimaryKeyConstraint("project_id", "field", "source_a", "source_b"),
     schema="core",
@@ -121,8 +118,7 @@ disagreements = sa.Table(
 
 flags = sa.Table(
     "vcm_flags", metadata,
-    sa.Column("project_id", sa.Text, nullable=False),
-    sa.Column("flag", sa.Text, nullable=False),
+    *_required_text("project_id", "flag"),
     sa.Column("detail", sa.Text),
     sa.PrimaryKeyConstraint("project_id", "flag"),
     schema="core",
