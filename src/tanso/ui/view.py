@@ -71,6 +71,7 @@ class TabView(View):
     def __init__(self, **params):
         super().__init__(**params)
         self._body = None
+        self._holder = None
         self._stale = True
         for owner, names in self._watched().items():
             owner.param.watch(self._changed, names)
@@ -100,7 +101,12 @@ class TabView(View):
             self._stale = True
 
     def _tab_changed(self, event):
-        if event.new == self.tab and self._body is not None and self._stale:
+        if event.new != self.tab:
+            return
+        if self._body is None:
+            if self._holder is not None:  # first shown: build it now, under the document lock
+                pn.state.execute(self._build)
+        elif self._stale:
             self._run_refresh()
 
     def _run_refresh(self):
@@ -114,9 +120,18 @@ class TabView(View):
     def refresh(self) -> None:
         """Update the body in place for the current store state."""
 
-    def __panel__(self):
+    def _build(self):
         if self._body is None:
             self._body = self.body()
             self._stale = False
             self.refresh()
-        return self._body
+            self._holder.objects = [self._body]
+
+    def __panel__(self):
+        # pn.Tabs turns every tab into its panel when it is made, so building the body here would build
+        # every tab on load: hand it an empty holder and fill it when the tab is first shown.
+        if self._holder is None:
+            self._holder = pn.Column(sizing_mode="stretch_width", margin=0)
+            if self.visible:
+                self._build()
+        return self._holder
