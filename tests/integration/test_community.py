@@ -365,3 +365,23 @@ def test_nul_in_a_comment_is_a_field_message_not_a_database_error(engine, people
         comments.add(conn, people.owner, Target.project(PROJECT), "hello\x00world")
     assert problems.value.fields() == {
         "body": "body: remove control characters (invisible characters such as NUL)."}
+
+
+def test_explorer_sorts_by_support(engine, people):
+    from tanso.vcm import queries
+
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO core.vcm_projects (project_id, registry, name, sources, in_vrod, "
+            "in_offsetsdb, in_registry_export, issued) VALUES ('VCS990002', 'verra', "
+            "'Community test project two', 'vrod', true, false, false, 5) "
+            "ON CONFLICT DO NOTHING"))
+        for member in (people.owner, people.other):
+            support.set_supported(conn, member, Target.project("VCS990002"), True)
+        support.set_supported(conn, people.owner, Target.project(PROJECT), True)
+    result = queries.search(engine, queries.Filters(query="VCS99000", sort="support"))
+    assert list(result.rows["project_id"]) == ["VCS990002", PROJECT]
+    assert list(result.rows["supporters"]) == [2, 1]
+    ascending = queries.search(engine, queries.Filters(query="VCS99000", sort="support",
+                                                       descending=False), facets=False)
+    assert list(ascending.rows["project_id"]) == [PROJECT, "VCS990002"]

@@ -26,13 +26,13 @@ from tanso.vcm import ids
 
 FACETS = ("registry", "country", "category", "project_type", "methodology", "status",
           "reduction_removal", "corsia", "ccb", "vintage", "issued_range")
-SORTS = ("relevance", "issued", "retired", "name", "project_id", "first_vintage")
+SORTS = ("relevance", "issued", "retired", "name", "project_id", "first_vintage", "support")
 MAX_PER_PAGE = 200
 MAX_QUERY_CHARS = 200
 # Issued-credit ranges of the `issued_range` facet (lower bounds, tCO2e)
 ISSUED_BUCKETS = (0, 1, 10_000, 100_000, 1_000_000, 10_000_000)
 RESULT_COLUMNS = ("project_id", "name", "registry", "country", "category", "project_type",
-                  "status", "issued", "retired", "first_vintage", "flags", "rank")
+                  "status", "issued", "retired", "first_vintage", "flags", "supporters", "rank")
 EXPORT_COLUMNS = ("project_id", "name", "registry", "country", "region", "category",
                   "project_type", "reduction_removal", "methodology", "status", "developer",
                   "proponent", "corsia", "ccb", "first_vintage", "issued", "retired",
@@ -153,7 +153,7 @@ _MATCH = {
 
 _BASE = """
     WITH base AS (
-        SELECT {columns}, {rank} AS rank,
+        SELECT {columns}, coalesce(s.supporters, 0) AS supporters, {rank} AS rank,
                CASE WHEN p.issued IS NULL THEN 'unknown'
                     WHEN p.issued < 1 THEN '0'
                     WHEN p.issued < 10000 THEN '1-10k'
@@ -180,13 +180,17 @@ _BASE = """
                ((CAST(:issued_min AS float8) IS NULL OR p.issued >= :issued_min)
                 AND (CAST(:issued_max AS float8) IS NULL OR p.issued <= :issued_max))
                    AS ok_issued_range
-        FROM mart.vcm_projects p WHERE {condition}
+        FROM mart.vcm_projects p
+        LEFT JOIN (SELECT project_id, count(*) AS supporters FROM app.supports
+                   WHERE project_id IS NOT NULL GROUP BY project_id) s  -- members' support
+               ON s.project_id = p.project_id
+        WHERE {condition}
     )
 """
 _ALL_OK = " AND ".join(f"ok_{f}" for f in FACETS)
 # Only what pages, exports and facets read: the search vector and descriptions are wide
 _COLUMNS = ", ".join(f"p.{c}" for c in dict.fromkeys(
-    [*RESULT_COLUMNS[:-1], *EXPORT_COLUMNS, "methodology", "status"]))
+    [*RESULT_COLUMNS, *EXPORT_COLUMNS, "methodology", "status"]) if c not in ("supporters", "rank"))
 
 
 _FACET_VALUE = {f: {"corsia": "coalesce(corsia, false)::text",
@@ -224,6 +228,9 @@ _ORDER = """
       CASE WHEN :sort = 'name' AND NOT :desc THEN name END ASC NULLS LAST,
       CASE WHEN :sort = 'first_vintage' AND :desc THEN first_vintage END DESC NULLS LAST,
       CASE WHEN :sort = 'first_vintage' AND NOT :desc THEN first_vintage END ASC NULLS LAST,
+      CASE WHEN :sort = 'support' AND :desc THEN supporters END DESC,
+      CASE WHEN :sort = 'support' AND NOT :desc THEN supporters END ASC,
+      CASE WHEN :sort = 'support' THEN issued END DESC NULLS LAST,
       CASE WHEN :sort = 'project_id' AND :desc THEN project_id END DESC,
       project_id
 """

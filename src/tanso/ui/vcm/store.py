@@ -9,6 +9,7 @@ import io
 import pandas as pd
 import param
 
+from tanso.auth import GUEST
 from tanso.ui.i18n import t
 from tanso.vcm import queries
 
@@ -20,12 +21,14 @@ URL = {"tab": "tab", "query": "q", "registry": "registry", "country": "country",
        "category": "category", "project_type": "type", "methodology": "methodology",
        "status": "status", "reduction_removal": "removal", "corsia": "corsia", "ccb": "ccb",
        "vintage_min": "vintage_min", "vintage_max": "vintage_max", "issued_min": "issued_min",
-       "issued_max": "issued_max", "sort": "sort", "page": "page", "project": "project"}
+       "issued_max": "issued_max", "sort": "sort", "page": "page", "project": "project",
+       "proposal": "proposal"}
 
 
 class VcmStore(param.Parameterized):
     lang = param.String(default="en", doc="UI language")
-    tab = param.Selector(default="search", objects=["search", "project", "stats", "reconcile"],
+    tab = param.Selector(default="search",
+                         objects=["search", "project", "proposals", "stats", "reconcile"],
                          doc="Active tab")
     query = param.String(default="", doc="Search text (words, \"phrase\", -word, a project id)")
     registry = param.List(default=[], item_type=str, doc="Registries (any of)")
@@ -44,6 +47,8 @@ class VcmStore(param.Parameterized):
     sort = param.Selector(default="relevance", objects=list(queries.SORTS))
     page = param.Integer(default=1, bounds=(1, None))
     project = param.String(default="", doc="Open project id")
+    proposal = param.Integer(default=0, bounds=(0, None), doc="Open proposal id (0: none)")
+    user = param.Parameter(default=GUEST, doc="Who is signed in (tanso.auth.User)")
 
     result = param.Parameter(default=None, doc="SearchResult of the current filters")
     problems = param.List(default=[], doc="URL values that could not be applied (plain text)")

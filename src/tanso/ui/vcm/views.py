@@ -10,7 +10,9 @@ import panel as pn
 from bokeh.models import ColumnDataSource, NumeralTickFormatter
 from bokeh.plotting import figure
 
+from tanso.community.targets import Target
 from tanso.ui import safe
+from tanso.ui.vcm.community import CommunityPanel, ProposalsView
 from tanso.ui.vcm.store import LIST_FILTERS, URL, VcmStore, chart_csv
 from tanso.ui.view import TabView, View
 from tanso.vcm import queries
@@ -155,10 +157,11 @@ class ProjectView(TabView):
         self._disagreements = pn.widgets.Tabulator(pd.DataFrame(), **TABLE)
         back = pn.widgets.Button(name=self.t("vcm.back"), width=160)
         back.on_click(lambda _: setattr(self.store, "tab", "search"))
+        self._community = CommunityPanel(store=self.store)
         return pn.Column(back, self._head, self._link, self._flags, self._disagreements,
                          self._fields, pn.pane.Bokeh(self._fig, sizing_mode="stretch_width"),
                          self._years, safe.Markdown(self.md("vcm.project.transactions")),
-                         self._transactions, sizing_mode="stretch_width")
+                         self._transactions, self._community, sizing_mode="stretch_width")
 
     def refresh(self):
         page = queries.project(self.store.engine, self.store.project) \
@@ -170,8 +173,10 @@ class ProjectView(TabView):
                 table.value = pd.DataFrame()
             self._link.object = ""
             self._years_data.data = {"year": [], "issued": [], "retired": []}
+            self._community.show(None)
             return
         project = page.project
+        self._community.show(Target(project_id=project["project_id"]))
         self._head.object = self.md("vcm.project.head", name=project.get("name") or "",
                                     project_id=project["project_id"],
                                     sources=project.get("sources") or "")
@@ -256,7 +261,8 @@ class VcmApp(View):
 
     def __panel__(self):
         views = [SearchView(store=self.store), ProjectView(store=self.store),
-                 StatsView(store=self.store), ReconcileView(store=self.store)]
+                 ProposalsView(store=self.store), StatsView(store=self.store),
+                 ReconcileView(store=self.store)]
         names = [v.tab for v in views]
         tabs = pn.Tabs(*[(self.t(f"vcm.tab.{v.tab}"), v) for v in views], dynamic=True,
                        sizing_mode="stretch_width")
@@ -267,8 +273,9 @@ class VcmApp(View):
 
 
 def build(ctx):
+    from tanso.auth import current_user
     from tanso.ui.app import Page
 
-    store = VcmStore(ctx.engine, lang=ctx.lang)
+    store = VcmStore(ctx.engine, lang=ctx.lang, user=current_user())
     ctx.sync_url(store, URL, on_error=store.apply_url_problems)
     return Page(main=[VcmApp(store=store)], sidebar=[FacetsView(store=store)])
