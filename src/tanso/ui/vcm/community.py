@@ -118,8 +118,10 @@ class CommunityPanel(View):
                                pn.Row(self._choice, self._reason),
                                pn.Row(*self._actions.values()),
                                visible=not user.is_guest, sizing_mode="stretch_width")
-        self._layout = pn.Column(pn.Row(self._support, self._guest_note), self._title,
-                                 self._thread, self._message, self._form,
+        # the support bar can sit apart from the thread (under a project's title)
+        self.support_bar = pn.Row(self._support, self._guest_note, visible=False,
+                                  sizing_mode="stretch_width")
+        self._layout = pn.Column(self._title, self._thread, self._message, self._form,
                                  sizing_mode="stretch_width", visible=False)
 
     @property
@@ -135,7 +137,7 @@ class CommunityPanel(View):
             self._stop_editing()
             self._message.visible = False
         self.target = target
-        self._layout.visible = target is not None
+        self._layout.visible = self.support_bar.visible = target is not None
         if target is not None:
             self.refresh()
 
@@ -290,8 +292,9 @@ class ProposalsView(TabView):
                                              sizing_mode="stretch_width", visible=False)
         self._community = CommunityPanel(store=self.store)
         return pn.Column(intro, new, self._list, self._message, self._head, self._form,
-                         self._details, self._description, self._moderation, self._history,
-                         self._community, sizing_mode="stretch_width")
+                         self._community.support_bar, self._details, self._description,
+                         self._moderation, self._history, self._community,
+                         sizing_mode="stretch_width")
 
     # --- list and selection ---
 

@@ -158,8 +158,8 @@ class ProjectView(TabView):
         back = pn.widgets.Button(name=self.t("vcm.back"), width=160)
         back.on_click(lambda _: setattr(self.store, "tab", "search"))
         self._community = CommunityPanel(store=self.store)
-        return pn.Column(back, self._head, self._link, self._flags, self._disagreements,
-                         self._fields, pn.pane.Bokeh(self._fig, sizing_mode="stretch_width"),
+        return pn.Column(back, self._head, self._community.support_bar, self._link, self._flags,
+                         self._disagreements, self._fields, pn.pane.Bokeh(self._fig, sizing_mode="stretch_width"),
                          self._years, safe.Markdown(self.md("vcm.project.transactions")),
                          self._transactions, self._community, sizing_mode="stretch_width")
 
