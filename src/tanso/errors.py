@@ -61,37 +61,66 @@ def finite_number(value: float | None, *, option: str) -> float | None:
     return value
 
 
-def pandera_lines(exc: Exception, *, source: str, limit: int = 20) -> list[str]:
-    """One line per problem of a pandera SchemaErrors: file, row, column, value, rule."""
+def pandera_lines(exc: Exception, *, source: str, limit: int = 20, frame=None,
+                  key: tuple[str, ...] = ()) -> list[str]:
+    """One line per problem of a pandera SchemaErrors: file, row, column, value, rule.
+
+    With `frame` and `key` (columns that name a row, e.g. ("source_file", "source_row")), a
+    row is named by its key values: the frame's row number means nothing to the reader when
+    the frame was reshaped, sorted or built from several files.
+    """
     cases = getattr(exc, "failure_cases", None)
     if cases is None:
         return [f"{source}: {str(exc).splitlines()[0]}"]
     unique = cases["check"].astype(str) == "multiple_fields_uniqueness"
-    lines = _duplicate_lines(cases[unique], source=source)
+    lines = _duplicate_lines(cases[unique], source=source, frame=frame, key=key)
     cases = cases[~unique]
-    for case in cases.head(limit).itertuples(index=False):
+    # A check of whole rows fails once per column of the row: one line per row and check.
+    wide = (cases["schema_context"] == "DataFrameSchema") & cases["index"].notna()
+    for (row, check), fields in cases[wide].groupby(["index", "check"], sort=False):
+        values = ", ".join(f"{column}={_plain(value)!r}" for column, value
+                           in zip(fields["column"], fields["failure_case"], strict=True)
+                           if column not in key)
+        lines.append(f"{source}, {_row(row, frame, key)}: {values} fails {check}")
+    for case in cases[~wide].itertuples(index=False):
         column = getattr(case, "column", None)
         row = getattr(case, "index", None)
-        where = f"{source}" + ("" if row is None or _missing(row) else f", row {row}")
+        where = source + ("" if row is None or _missing(row) else f", {_row(row, frame, key)}")
         where += "" if column is None or _missing(column) else f", column {column}"
-        lines.append(f"{where}: value {case.failure_case!r} fails {case.check}")
-    if len(cases) > limit:
-        lines.append(f"{source}: … and {len(cases) - limit} more problems")
+        lines.append(f"{where}: value {_plain(case.failure_case)!r} fails {case.check}")
+    if len(lines) > limit:
+        lines[limit:] = [f"{source}: … and {len(lines) - limit} more problems"]
     return lines
 
 
-def _duplicate_lines(cases, *, source: str) -> list[str]:
-    """Rows sharing a key, one line per key: its value and every row holding it."""
+def _row(row, frame, key: tuple[str, ...]) -> str:
+    """`row 3`, or the row's key values when given (`source_file='a.csv' source_row=7`)."""
+    if frame is None or not key or row not in frame.index:
+        return f"row {row}"
+    values = frame.loc[row, list(key)]
+    return " ".join(f"{column}={_plain(values[column])!r}" for column in key)
+
+
+def _plain(value):
+    """numpy/pandas scalars as plain Python values, so a repr reads 7 and 'KOR'."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _duplicate_lines(cases, *, source: str, frame=None, key: tuple[str, ...] = ()) -> list[str]:
+    """Rows sharing a unique key, one line per key: its value and every row holding it."""
     rows: dict = {}
     for case in cases.itertuples(index=False):
         rows.setdefault(case.index, {})[case.column] = case.failure_case
     by_key: dict = {}
     for row, fields in rows.items():
-        key = tuple(sorted(fields.items()))
-        by_key.setdefault(key, []).append(row)
-    return [f"{source}, rows {', '.join(str(r) for r in sorted(found))}: duplicate key "
-            + ", ".join(f"{column}={value!r}" for column, value in key)
-            for key, found in by_key.items()]
+        by_key.setdefault(tuple(sorted(fields.items())), []).append(row)
+    if frame is None or not key:
+        return [f"{source}, rows {', '.join(str(r) for r in sorted(found))}: duplicate key "
+                + ", ".join(f"{column}={_plain(value)!r}" for column, value in unique)
+                for unique, found in by_key.items()]
+    return [f"{source}: duplicate key " + ", ".join(f"{column}={_plain(value)!r}" for column, value in unique)
+            + " in rows " + "; ".join(_row(row, frame, key) for row in sorted(found))
+            for unique, found in by_key.items()]
 
 
 def _missing(value) -> bool:
@@ -136,18 +165,18 @@ def narrowed(series, dtype: str, *, source: str):
                             | (numbers % 1 != 0))
     if bad.any():
         row = bad.idxmax()
-        value = series[row].item() if hasattr(series[row], "item") else series[row]
+        value = _plain(series[row])
         raise DataError(f"{source}: column {series.name}, row {row}: value {value!r} is not "
                         f"a whole number within {info.min}–{info.max} ({int(bad.sum())} such rows)")
     return numbers.astype(dtype)
 
 
-def validated(schema, frame, *, source: str):
+def validated(schema, frame, *, source: str, key: tuple[str, ...] = ()):
     """`schema.validate(frame, lazy=True)`, failures raised as DataError: one line per problem
-    (file, row, column, value, rule) instead of pandera's JSON report."""
+    (file, row — or the row's `key` values —, column, value, rule) instead of pandera's JSON report."""
     import pandera.errors
 
     try:
         return schema.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
-        raise DataError("\n".join(pandera_lines(exc, source=source))) from None
+        raise DataError("\n".join(pandera_lines(exc, source=source, frame=frame, key=key))) from None

@@ -11,7 +11,7 @@ import pandera.pandas as pa
 
 from tanso.db.load import TableLoad
 from tanso.emissions.national import InputError, require_columns
-from tanso.errors import narrowed
+from tanso.errors import narrowed, validated
 from tanso.sectors.taxonomy import sector_table, sectors_load
 
 SOURCE = "climatewatch_sectors"
@@ -38,8 +38,8 @@ def tidy_climatewatch(frame: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFr
         "sector": long["sector"].astype("string").to_numpy(),
         "value_mt": pd.to_numeric(long["value_t"], errors="raise").to_numpy() / 1e6,
     })
-    return SCHEMA.validate(tidy.sort_values(["country_code", "sector", "year"]).reset_index(drop=True),
-                           lazy=True)
+    return validated(SCHEMA, tidy.sort_values(["country_code", "sector", "year"]).reset_index(drop=True),
+                     source=SOURCE, key=("country_code", "year", "sector"))
 
 
 SCHEMA = pa.DataFrameSchema(

@@ -17,7 +17,7 @@ import pandera.pandas as pa
 
 from tanso.db.load import TableLoad
 from tanso.emissions.national import InputError
-from tanso.errors import narrowed
+from tanso.errors import narrowed, validated
 from tanso.sectors.taxonomy import sectors_load
 
 CATEGORIES_CSV = Path(__file__).with_name("gir_categories.csv")
@@ -54,7 +54,7 @@ def read_categories(path: Path = CATEGORIES_CSV) -> pd.DataFrame:
     tree["note"] = tree["note"].replace("", pd.NA)
     for column in ("code", "parent_code", "source_column", "name_ko", "name_en", "note"):
         tree[column] = tree[column].astype("string")
-    return CATEGORIES_SCHEMA.validate(tree)
+    return validated(CATEGORIES_SCHEMA, tree, source=path.name)
 
 
 def read_inventory(data: bytes | str | Path) -> pd.DataFrame:
@@ -94,7 +94,8 @@ def tidy_inventory(raw: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
     long = numbers.melt(id_vars="year", var_name="code", value_name="value_kt")
     long = long[long["code"] != MEMO]  # a heading row of the source: never a value
     long = long.astype({"code": "string", "value_kt": "float64"})[["code", "year", "value_kt"]]
-    return EMISSIONS_SCHEMA.validate(long.sort_values(["code", "year"]).reset_index(drop=True))
+    return validated(EMISSIONS_SCHEMA, long.sort_values(["code", "year"]).reset_index(drop=True),
+                     source="gir_inventory", key=("code", "year"))
 
 
 def sum_mismatches(categories: pd.DataFrame, emissions: pd.DataFrame) -> pd.DataFrame:
@@ -153,7 +154,8 @@ EMISSIONS_SCHEMA = pa.DataFrameSchema(
         "code": pa.Column("string"),
         "year": pa.Column("int16", pa.Check.in_range(1990, 2100)),
         "value_kt": pa.Column("float64", nullable=True,
-                              checks=pa.Check(lambda s: s.abs() < 5e6, element_wise=False)),
+                              checks=pa.Check(lambda s: s.abs() < 5e6, element_wise=False,
+                                              name="below 5 Gt (larger is a unit error)")),
     },
     unique=["code", "year"],
     strict=True,

@@ -13,6 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tanso.emissions.national import InputError, require_columns
+from tanso.errors import validated
 from tanso.sectors import gir
 from tanso.sectors.taxonomy import sector_table
 
@@ -27,7 +28,7 @@ def read_mapping(path: Path) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype="string", keep_default_na=False)
     require_columns(frame, ("gir_code", "climatewatch_sector", "note"), source=SOURCE)
     frame["note"] = frame["note"].replace("", pd.NA)
-    return SCHEMA.validate(frame)
+    return validated(SCHEMA, frame, source=path.name)
 
 
 def check_mapping(categories: pd.DataFrame, mapping: pd.DataFrame, emissions: pd.DataFrame) -> None:

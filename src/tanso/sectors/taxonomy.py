@@ -13,6 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tanso.db.load import TableLoad
+from tanso.errors import validated
 
 SECTORS_CSV = Path(__file__).with_name("sectors.csv")
 TAXONOMIES = ("gir", "climatewatch")
@@ -23,7 +24,7 @@ def sectors() -> pd.DataFrame:
     frame = pd.read_csv(SECTORS_CSV, dtype={"source_column": "string"})
     frame = frame.astype({"taxonomy": "string", "sector": "string", "name_en": "string",
                           "name_ko": "string", "position": "int16"})
-    return SECTORS_SCHEMA.validate(frame)
+    return validated(SECTORS_SCHEMA, frame, source=SECTORS_CSV.name)
 
 
 def sector_table(taxonomy: str) -> pd.DataFrame:

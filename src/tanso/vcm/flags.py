@@ -8,6 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from tanso.errors import validated
+
 FLAGS = {
     "retired_exceeds_issued": "a source reports more credits retired than issued",
     "negative_remaining": "a source reports negative remaining credits",
@@ -103,4 +105,4 @@ def build_flags(*, source_projects: pd.DataFrame, merged: pd.DataFrame,
     # A project flagged twice for one reason (two sources) keeps one row with both details
     flags["detail"] = flags["detail"].fillna("")
     flags = flags.groupby(["project_id", "flag"], as_index=False)["detail"].agg("; ".join)
-    return SCHEMA.validate(flags.astype("string"), lazy=True)
+    return validated(SCHEMA, flags.astype("string"), source="vcm flags", key=("project_id", "flag"))

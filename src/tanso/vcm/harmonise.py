@@ -92,10 +92,9 @@ def build_tables(*, vrod_raw: pd.DataFrame, offsetsdb_types: pd.DataFrame,
             projects.append(export_projects)
             transactions.append(export_transactions)
         transactions += [vrod_tabs.parse_tab(raw, tab=tab) for tab, raw in vrod_2021_tabs.items()]
-    source_projects = schema.PROJECTS.validate(
-        pd.concat([p for p in projects if len(p)], ignore_index=True), lazy=True)
-    transactions = schema.TRANSACTIONS.validate(
-        pd.concat([t for t in transactions if len(t)], ignore_index=True), lazy=True)
+    source_projects = schema.check_projects(pd.concat([p for p in projects if len(p)], ignore_index=True))
+    transactions = schema.check_transactions(pd.concat([t for t in transactions if len(t)],
+                                                       ignore_index=True))
     credit_years = vrod.parse_credit_years(vrod_raw)
     merged = reconcile.merge_projects(source_projects)
     disagreements = reconcile.find_disagreements(source_projects, tolerance=tolerance)

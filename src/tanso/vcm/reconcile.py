@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
+from tanso.errors import validated
 from tanso.vcm import offsetsdb
 from tanso.vcm.checks import read_mapping
 from tanso.vcm.schema import PROJECT_COLUMNS, QUANTITY_FIELDS, TEXT_FIELDS
@@ -79,7 +80,7 @@ def merge_projects(source_projects: pd.DataFrame) -> pd.DataFrame:
     merged["category"] = merged["category"].fillna(offsetsdb.category_of(
         project_type=merged["project_type"], methodology=merged["methodology"]))
     merged = merged.join(presence(source_projects).set_index("project_id"))
-    return MERGED.validate(merged.reset_index(), lazy=True)
+    return validated(MERGED, merged.reset_index(), source="vcm merged projects", key=("project_id",))
 
 
 MERGED = pa.DataFrameSchema(

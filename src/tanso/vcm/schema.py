@@ -14,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tanso.db.tables.vcm import QUANTITY_FIELDS, TEXT_FIELDS
+from tanso.errors import validated
 from tanso.vcm.ids import REGISTRIES
 
 SOURCES = ("vrod", "offsetsdb", "verra", "gold-standard", "american-carbon-registry",
@@ -110,8 +111,18 @@ def deferred_checks():
         _DEFERRED.reset(token)
 
 
-def _validate(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
-    return frame if _DEFERRED.get() else schema.validate(frame, lazy=True)
+def check_projects(frame: pd.DataFrame) -> pd.DataFrame:
+    """PROJECTS; a failure names each row by its source and the id there (tanso.errors.validated)."""
+    return validated(PROJECTS, frame, source="vcm projects", key=("source", "source_id"))
+
+
+def check_transactions(frame: pd.DataFrame) -> pd.DataFrame:
+    """TRANSACTIONS; a failure names each row by its file and row there."""
+    return validated(TRANSACTIONS, frame, source="vcm transactions", key=("source_file", "source_row"))
+
+
+def _check_unless_deferred(check, frame: pd.DataFrame) -> pd.DataFrame:
+    return frame if _DEFERRED.get() else check(frame)
 
 
 def empty_projects() -> pd.DataFrame:
@@ -134,7 +145,7 @@ def conform_projects(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = values.astype("Int16")
         else:
             out[column] = values.astype("string")
-    return _validate(PROJECTS, out.reset_index(drop=True))
+    return _check_unless_deferred(check_projects, out.reset_index(drop=True))
 
 
 def conform_transactions(frame: pd.DataFrame) -> pd.DataFrame:
@@ -144,4 +155,4 @@ def conform_transactions(frame: pd.DataFrame) -> pd.DataFrame:
                   else pd.Series(None, index=frame.index, dtype="object"))
         out[column] = values.astype({"quantity": "float64", "source_row": "int64",
                                      "vintage": "Int16"}.get(column, "string"))
-    return _validate(TRANSACTIONS, out.reset_index(drop=True))
+    return _check_unless_deferred(check_transactions, out.reset_index(drop=True))

@@ -14,6 +14,7 @@ import re
 
 import pandas as pd
 
+from tanso.errors import validated
 from tanso.vcm import ids
 from tanso.vcm.checks import (
     InputError,
@@ -116,4 +117,4 @@ def parse_credit_years(raw: pd.DataFrame, *, file: str = SOURCE) -> pd.DataFrame
     years = pd.concat(parts, ignore_index=True)[list(CREDIT_YEAR_COLUMNS)]
     years["source"] = years["source"].astype("string")
     years["kind"] = years["kind"].astype("string")
-    return CREDIT_YEARS.validate(years, lazy=True)
+    return validated(CREDIT_YEARS, years, source=file, key=("project_id", "year", "kind"))
