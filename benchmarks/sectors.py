@@ -65,33 +65,60 @@ def main() -> None:
 
 
 def view_changes(runs: int) -> None:
-    """p95 of a control change + redraw of the visible tab, per tab (store and views in-process)."""
-    import itertools
+    """p95 of a control change + redraw of the visible tab, per tab (store and views in-process).
 
-    import panel as pn
-
+    Three figures per tab, in one run: "warm" (what a user sees going back and forth: derived frames
+    cached per process, figures updated in place), "cold" (the process cache emptied before every
+    change: the frames recomputed, figures still updated in place), and the baseline "rebuild" (a new
+    tab with new figures for each change — what a redraw cost before figures were updated in place).
+    """
     from tanso.db.engine import get_engine
     from tanso.ui.sectors.store import SectorStore, load_sector_data
-    from tanso.ui.sectors.views import VIEWS
 
     store = SectorStore(data=load_sector_data(get_engine()), lang="en")
     store.compare = ["KOR", "JPN", "DEU", "USA", "CHN", "GBR"]
     changes = {
-        "levels": itertools.cycle([{"country": "DEU"}, {"country": "KOR"}, {"mode": "share"},
-                                   {"mode": "stacked"}, {"taxonomy": "climatewatch"}, {"taxonomy": "own"}]),
-        "waterfall": itertools.cycle([{"year_from": 2010}, {"year_from": 2018}, {"country": "JPN"},
-                                      {"country": "KOR"}]),
-        "categories": itertools.cycle([{"tree_year": 2000}, {"tree_year": 2022}]),
-        "decompose": itertools.cycle([{"year_from": 2000}, {"year_from": 2010}]),
-        "compare": itertools.cycle([{"year_to": 2020}, {"year_to": 2022}]),
+        "levels": [{"country": "DEU"}, {"country": "KOR"}, {"mode": "share"}, {"mode": "stacked"},
+                   {"taxonomy": "climatewatch"}, {"taxonomy": "own"}],
+        "waterfall": [{"year_from": 2010}, {"year_from": 2018}, {"country": "JPN"}, {"country": "KOR"}],
+        "categories": [{"tree_year": 2000}, {"tree_year": 2022}],
+        "decompose": [{"year_from": 2000}, {"year_from": 2010}],
+        "compare": [{"year_to": 2020}, {"year_to": 2022}, {"compare": ["KOR", "JPN", "DEU"]},
+                    {"compare": ["KOR", "JPN", "DEU", "USA", "CHN", "GBR"]}],
     }
-    print("view change → redraw of the visible tab, server side "
-          f"(target p95 ≤ {VIEW_TARGET_MS} ms):")
-    for tab, cycle in changes.items():
-        store.param.update(tab=tab, country="KOR", year_from=2018, year_to=2022)
-        pn.panel(VIEWS[tab](store=store)).get_root()  # built and drawn once, as when the tab is opened
-        median, p95 = timed(lambda cycle=cycle: store.param.update(**next(cycle)), runs)
-        print(f"  {tab:<11} median {median:.1f} ms, p95 {p95:.1f} ms")
+    print(f"view change → redraw of the visible tab, server side (target p95 ≤ {VIEW_TARGET_MS} ms); "
+          "median / p95 in ms:")
+    print(f"  {'tab':<11} {'warm':>15} {'cold':>15} {'rebuild (baseline)':>20}")
+    for tab, steps in changes.items():
+        warm, cold, base = time_tab(store, tab, steps, runs)
+        print(f"  {tab:<11} {warm[0]:6.1f} / {warm[1]:6.1f} {cold[0]:6.1f} / {cold[1]:6.1f} "
+              f"{base[0]:9.1f} / {base[1]:6.1f}   (p95 ratio warm/baseline {warm[1] / base[1]:.2f})")
+
+
+def time_tab(store, tab: str, steps: list[dict], runs: int):
+    """(median, p95) of the warm, cold and rebuild redraws of one tab over a cycle of changes."""
+    import itertools
+
+    import panel as pn
+
+    from tanso.ui.sectors.store import SectorStore
+    from tanso.ui.sectors.views import VIEWS
+
+    store.param.update(tab=tab, country="KOR", year_from=2018, year_to=2022)
+    pn.panel(VIEWS[tab](store=store)).get_root()  # built and drawn once, as when the tab is opened
+    cycle = itertools.cycle(steps)
+    warm = timed(lambda: store.param.update(**next(cycle)), runs)
+
+    def cold():
+        store.data._derived.clear()
+        store.param.update(**next(cycle))
+
+    def rebuild():  # a new store (so no view is left watching the shared one) and a new tab
+        store.data._derived.clear()
+        fresh = SectorStore(**(store.param.values() | next(cycle)))
+        pn.panel(VIEWS[tab](store=fresh)).get_root()
+
+    return warm, timed(cold, runs), timed(rebuild, max(5, runs // 5))
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ print(headline)
 
 # %%
 order = [o for o in store.sectors()[["sector", "label"]].itertuples(index=False, name=None)]
-levels = charts.stacked_area(store.levels(), value="value_mt", order=order,
+levels = charts.stacked_area(charts.stack_columns(store.levels(), value="value_mt", order=order), order=order,
                              title=t("sc.levels.title", lang, country="South Korea"),
                              y_label=t("sc.unit.mt", lang), source=store.source_caption("sectors"))
 waterfall = charts.waterfall(table, total_from=contributions.total_from, total_to=contributions.total_to,
@@ -88,7 +88,7 @@ waterfall = charts.waterfall(table, total_from=contributions.total_from, total_t
                                      change=f"{contributions.total_change:+,.1f}"),
                              source=store.source_caption("sectors"), y_label=t("sc.unit.mt", lang))
 store.tree_year = year_to
-sunburst = charts.sunburst(store.tree(), title=t("sc.categories.title", lang, year=year_to),
+sunburst = charts.sunburst(charts.sunburst_wedges(store.tree()), title=t("sc.categories.title", lang, year=year_to),
                            source=store.source_caption("tree"), unit=t("sc.unit.mt", lang))
 labels = {k: t(f"sc.factor.{k}", lang) for k in (*KAYA_FACTORS, "co2")}
 effects = charts.effect_bars(decomposition.effects, labels=labels, total_label=t("sc.total_change", lang),

@@ -1,10 +1,13 @@
 """The sector app's store and charts without a browser: derived frames, refusals, negative stacking."""
 
+import math
+
 import pandas as pd
 import panel as pn
 import pytest
 
 from tanso.ui.sectors import charts, views
+from tanso.ui.sectors import store as store_module
 from tanso.ui.sectors.store import SectorData, SectorStore
 
 
@@ -89,15 +92,16 @@ def test_captions_name_source_and_version(store):
 def test_stacked_area_puts_negative_parts_below_zero():
     levels = pd.DataFrame({"year": [2018, 2018, 2022, 2022], "sector": ["energy", "lulucf"] * 2,
                            "value_mt": [80.0, -10.0, 70.0, -12.0]})
-    fig = charts.stacked_area(levels, value="value_mt", order=[("energy", "Energy"), ("lulucf", "LULUCF")],
+    order = [("energy", "Energy"), ("lulucf", "LULUCF")]
+    fig = charts.stacked_area(charts.stack_columns(levels, value="value_mt", order=order), order=order,
                               title="t", y_label="Mt", source="Source: test")
     data = {r.name: r.data_source.data for r in fig.renderers if r.name}
     assert list(data["energy"]["up_lo"]) == [0, 0] and list(data["energy"]["up_hi"]) == [80, 70]
     assert list(data["lulucf"]["dn_lo"]) == [-10, -12] and list(data["lulucf"]["dn_hi"]) == [0, 0]
     assert list(data["lulucf"]["up_hi"]) == list(data["lulucf"]["up_lo"])  # nothing of the sink above zero
     # redrawn for another country: the same figure, new data
-    again = charts.stacked_area(levels.assign(value_mt=levels["value_mt"] * 2), value="value_mt",
-                                order=[("energy", "Energy"), ("lulucf", "LULUCF")], title="t2",
+    doubled = charts.stack_columns(levels.assign(value_mt=levels["value_mt"] * 2), value="value_mt", order=order)
+    again = charts.stacked_area(doubled, order=order, title="t2",
                                 y_label="Mt", source="Source: test", fig=fig)
     assert again is fig and fig.title.text == "t2"
     assert list(fig.select_one({"name": "energy"}).data_source.data["up_hi"]) == [160, 140]
@@ -126,3 +130,88 @@ def test_every_tab_renders(store):
     broken = views.LevelsView(store=store)
     pn.panel(broken).get_root()
     assert broken._alert.visible and "XXX" in broken._alert.object
+
+
+def test_sunburst_wedges_span_the_values_and_redraw_in_place(store):
+    wedges = charts.sunburst_wedges(store.tree())
+    assert wedges.attrs["total"] == 95.0
+    by_code = wedges.set_index("code")
+    assert by_code.loc["1", "start"] == pytest.approx(math.pi / 2)
+    assert by_code.loc["1", "end"] - by_code.loc["1", "start"] == pytest.approx(2 * math.pi * 70 / 95)
+    assert by_code.loc["1.A", "start"] == by_code.loc["1", "start"]  # the only child fills its parent
+    assert by_code.loc["1.A", "end"] == by_code.loc["1", "end"]
+    assert by_code.loc["5", "share"] == pytest.approx(25 / 95 * 100)
+    fig = charts.sunburst(wedges, title="2022", source="s", unit="Mt")
+    half = wedges.assign(value=wedges["value"] / 2)
+    half.attrs["total"] = 47.5
+    assert charts.sunburst(half, title="2000", source="s", unit="Mt", fig=fig) is fig
+    assert fig.title.text == "2000" and list(fig.renderers[1].data_source.data["text"]) == ["48"]
+
+
+def test_effect_bars_and_share_bars_redraw_in_place():
+    labels = {"population": "Population", "affluence": "GDP per person"}
+    fig = charts.effect_bars({"population": 4.0, "affluence": -1.0}, labels=labels, total_label="Total",
+                             title="a", source="s", y_label="Mt")
+    assert list(fig.renderers[0].data_source.data["value"]) == [4.0, -1.0, 3.0]
+    again = charts.effect_bars({"population": 1.0, "affluence": 2.0}, labels=labels, total_label="Total",
+                               title="b", source="s", y_label="Mt", fig=fig)
+    assert again is fig and list(fig.renderers[0].data_source.data["value"]) == [1.0, 2.0, 3.0]
+    shares = pd.DataFrame({"country_code": ["KOR", "KOR", "DEU"], "sector": ["energy", "lulucf", "energy"],
+                           "share_pct": [110.0, -10.0, 100.0]})
+    order = [("energy", "Energy"), ("lulucf", "LULUCF")]
+    countries = [("KOR", "Korea"), ("DEU", "Germany")]
+    fig = charts.share_bars(charts.share_columns(shares, order=order, countries=countries), order=order,
+                            countries=countries, title="t", source="s", x_label="%")
+    lulucf = fig.select_one({"name": "lulucf"}).data_source.data
+    assert list(lulucf["y"]) == ["Germany", "Korea"]  # the first country on top
+    assert (lulucf["left"][1], lulucf["right"][1]) == (-10, 0)  # Korea's sink left of zero
+    assert lulucf["left"][0] == lulucf["right"][0]  # Germany has none: no width
+    one = [("DEU", "Germany")]
+    assert charts.share_bars(charts.share_columns(shares, order=order, countries=one), order=order,
+                             countries=one, title="t", source="s", x_label="%", fig=fig) is fig
+    assert list(fig.y_range.factors) == ["Germany"]
+
+
+def test_tabs_update_their_figures_and_switch_panes_by_shape(store):
+    store.compare = ["KOR", "DEU"]
+    store.tab = "compare"
+    compare = views.CompareView(store=store)
+    pn.panel(compare).get_root()
+    (first,) = compare._slots[0].panes.values()
+    store.compare = ["DEU"]
+    assert list(compare._slots[0].panes.values()) == [first]
+    assert list(first.object.y_range.factors) == ["Germany"]
+
+    store.tab = "levels"
+    levels = views.LevelsView(store=store)
+    pn.panel(levels).get_root()
+    slot = levels._slots[0]
+    (korea_shape, korea), = slot.panes.items()
+    store.country = "DEU"  # other sectors: a second pane, the first hidden, not rebuilt
+    assert len(slot.panes) == 2 and not slot.shown(korea_shape)
+    figure = korea.object
+    store.country = "KOR"
+    assert slot.shown(korea_shape) and korea.object is figure
+
+
+def test_waterfall_table_is_escaped_text_and_follows_the_years(store):
+    assert "&lt;script&gt;" in views.html_table(["<b>x</b>"], [("<script>",)])
+    assert "<b>" not in views.html_table(["<b>x</b>"], [("<script>",)])
+    store.tab = "waterfall"
+    view = views.WaterfallView(store=store)
+    pn.panel(view).get_root()
+    table = view._table.object
+    assert '<th align="right">2018</th>' in table and '<td align="right">+5.00</td>' in table  # waste 20 → 25
+    assert '<td align="right">200.00</td>' in table  # energy: −10 of the total −5
+
+
+def test_derived_frames_are_cached_per_selection_and_bounded(store, monkeypatch):
+    first = store.contributions()
+    assert store.contributions() is first
+    store.year_from = 2010
+    store.year_from = 2018
+    assert store.contributions() is first  # back to a period already seen
+    monkeypatch.setattr(store_module, "DERIVED_KEPT", 2)
+    for key in range(5):
+        store.data.cached(("test", key), lambda: object())
+    assert len(store.data._derived) == 2

@@ -43,7 +43,7 @@ def _figure(*, title: str, source: str, y_label: str = "", x_range=None, y_range
     return fig
 
 
-def _stack_columns(levels: pd.DataFrame, *, value: str, order: list[tuple[str, str]]) -> dict[str, dict]:
+def stack_columns(levels: pd.DataFrame, *, value: str, order: list[tuple[str, str]]) -> dict[str, dict]:
     """Per sector: the bounds of its positive part (stacked up from 0) and negative part (down from 0)."""
     wide = levels.pivot_table(index="year", columns="sector", values=value, aggfunc="sum").sort_index()
     years = wide.index.to_numpy()
@@ -60,22 +60,28 @@ def _stack_columns(levels: pd.DataFrame, *, value: str, order: list[tuple[str, s
 
 
 def _relabel(fig, *, title: str, source: str, y_label: str) -> None:
-    fig.title.text = title
-    fig.yaxis.axis_label = y_label
+    """New titles on a kept figure; only what changed is set (each set is a message to the browser)."""
+    _set(fig.title, "text", title)
+    for axis in fig.yaxis:
+        _set(axis, "axis_label", y_label)
     for caption in fig.below:
         if getattr(caption, "name", "") == "tanso-source":
-            caption.text = source
+            _set(caption, "text", source)
 
 
-def stacked_area(levels: pd.DataFrame, *, value: str, order: list[tuple[str, str]], title: str,
+def _set(model, name: str, value) -> None:
+    if getattr(model, name) != value:
+        setattr(model, name, value)
+
+
+def stacked_area(columns: dict[str, dict], *, order: list[tuple[str, str]], title: str,
                  y_label: str, source: str, fig=None):
     """Stacked areas by sector over years; positive parts above zero, negative parts below.
 
-    levels: year, sector, <value>; order: (sector, label) bottom to top. Given the figure this
-    function drew before for the same sectors, only its data and labels change (no new models:
+    columns: `stack_columns` of the levels; order: (sector, label) bottom to top. Given the figure
+    this function drew before for the same sectors, only its data and labels change (no new models:
     building Bokeh models is what makes a redraw slow).
     """
-    columns = _stack_columns(levels, value=value, order=order)
     if fig is not None and getattr(fig, "tags", None) == [("stack", tuple(order))]:
         for renderer in fig.renderers:
             if renderer.name in columns:
@@ -141,114 +147,177 @@ def waterfall(contrib: pd.DataFrame, *, total_from: float, total_to: float, star
     return fig
 
 
-def sunburst(tree: pd.DataFrame, *, title: str, source: str, unit: str, max_level: int = 4):
-    """Rings of the GIR tree (field inside, items outside), angles by value; sinks left out.
+def sunburst_wedges(tree: pd.DataFrame, *, max_level: int = 4) -> pd.DataFrame:
+    """The rings of the GIR tree as wedges (field inside, items outside), angles by value; sinks left out.
 
-    tree: code, parent_code, level, label, field, value_mt for one year.
+    tree: code, parent_code, level, label, field, value_mt for one year. Returns code, label, level,
+    start, end, inner, outer, colour, alpha, value, share (of the drawn total), one row per wedge.
     """
     rows = tree[(tree["level"].between(1, max_level)) & tree["field"].notna() & (tree["field"] != "lulucf")]
-    value = rows.set_index("code")["value_mt"].clip(lower=0).fillna(0.0)
-    children = rows.groupby("parent_code")["code"].apply(list).to_dict()
+    value = dict(zip(rows["code"], rows["value_mt"].clip(lower=0).fillna(0.0), strict=True))
+    field = dict(zip(rows["code"], rows["field"], strict=True))
+    label = dict(zip(rows["code"], rows["label"], strict=True))
+    children: dict = {}
+    for code, parent in zip(rows["code"], rows["parent_code"], strict=True):
+        children.setdefault(parent, []).append(code)
     field_colour = colours(["energy", "ippu", "agriculture", "waste"])
     wedges = []
 
     def place(code: str, start: float, span: float, level: int) -> None:
-        field = rows.set_index("code").at[code, "field"]
-        wedges.append({"code": code, "start": start, "end": start + span, "level": level,
-                       "colour": field_colour.get(field, TOTAL),
-                       "alpha": max(0.35, 1.0 - 0.18 * (level - 1)),
-                       "label": rows.set_index("code").at[code, "label"], "value": value[code]})
-        kids = [k for k in children.get(code, []) if value.get(k, 0) > 0]
-        total = sum(value[k] for k in kids)
+        wedges.append((code, label[code], level, start, start + span, field_colour.get(field[code], TOTAL),
+                       max(0.35, 1.0 - 0.18 * (level - 1)), value[code]))
+        kids = [k for k in children.get(code, []) if value[k] > 0]
+        total = math.fsum(value[k] for k in kids)
         offset = start
         for kid in kids:
             share = span * value[kid] / total if total else 0
             place(kid, offset, share, level + 1)
             offset += share
 
-    fields = [c for c in rows.loc[rows["level"] == 1, "code"] if value.get(c, 0) > 0]
-    grand = sum(value[c] for c in fields)
+    fields = [c for c in rows.loc[rows["level"] == 1, "code"] if value[c] > 0]
+    grand = math.fsum(value[c] for c in fields)
     angle = math.pi / 2
     for code in fields:
         span = 2 * math.pi * value[code] / grand
         place(code, angle, span, 1)
         angle += span
-    frame = pd.DataFrame(wedges)
+    frame = pd.DataFrame(wedges, columns=["code", "label", "level", "start", "end", "colour", "alpha", "value"])
     frame["inner"] = 0.25 + 0.2 * (frame["level"] - 1)
     frame["outer"] = frame["inner"] + 0.19
-    frame["share"] = frame["value"] / grand * 100
+    frame["share"] = frame["value"] / grand * 100 if grand else 0.0
+    frame.attrs["total"] = grand
+    return frame
+
+
+def sunburst(wedges: pd.DataFrame, *, title: str, source: str, unit: str, fig=None):
+    """The wedges of `sunburst_wedges` as rings, their drawn total in the middle.
+
+    Given its previous figure, only the wedges, the total and the labels change.
+    """
+    total = [f"{wedges.attrs.get('total', 0.0):,.0f}"]
+    if fig is not None and getattr(fig, "tags", None) == ["sunburst"]:
+        wedge, centre = fig.renderers
+        wedge.data_source.data = dict(ColumnDataSource.from_df(wedges))
+        centre.data_source.data = {"text": total}
+        _relabel(fig, title=title, source=source, y_label="")
+        return fig
     fig = _figure(title=title, source=source, x_range=(-1.05, 1.05), y_range=(-1.05, 1.05), height=640,
                   square=True)
+    fig.tags = ["sunburst"]
     fig.axis.visible = False
     fig.grid.visible = False
-    data = ColumnDataSource(frame)
     fig.annular_wedge(x=0, y=0, inner_radius="inner", outer_radius="outer", start_angle="start",
                       end_angle="end", fill_color="colour", fill_alpha="alpha", line_color="white",
-                      source=data)
+                      source=ColumnDataSource(wedges))
     fig.add_tools(HoverTool(tooltips=[("", "@code @label"), (unit, "@value{0,0.00}"),
                                       ("%", "@share{0.0}")]))
-    fig.text(x=0, y=0, text=[f"{grand:,.0f}"], text_align="center", text_baseline="middle",
-             text_font_size="14pt")
+    fig.text(x=0, y=0, text="text", text_align="center", text_baseline="middle", text_font_size="14pt",
+             source=ColumnDataSource({"text": total}))
     return fig
 
 
 def effect_bars(effects: dict[str, str | float], *, labels: dict[str, str], total_label: str,
-                title: str, source: str, y_label: str):
-    """One bar per effect and one for the total change (their sum)."""
+                title: str, source: str, y_label: str, fig=None):
+    """One bar per effect and one for the total change (their sum).
+
+    Given its previous figure, only the bars' values, colours and labels change.
+    """
     keys = list(effects)
     names = [labels[k] for k in keys] + [total_label]
     values = [float(effects[k]) for k in keys]
     values.append(math.fsum(values))
-    data = ColumnDataSource({"x": names, "value": values,
-                             "colour": [UP if v > 0 else DOWN for v in values[:-1]] + [TOTAL]})
+    data = {"x": names, "value": values, "colour": [UP if v > 0 else DOWN for v in values[:-1]] + [TOTAL]}
+    if fig is not None and getattr(fig, "tags", None) == ["effects"]:
+        fig.x_range.factors = names
+        fig.renderers[0].data_source.data = data
+        _relabel(fig, title=title, source=source, y_label=y_label)
+        return fig
     fig = _figure(title=title, source=source, y_label=y_label, x_range=names, height=360)
-    fig.vbar(x="x", top="value", width=0.6, fill_color="colour", line_color="colour", source=data)
+    fig.tags = ["effects"]
+    fig.vbar(x="x", top="value", width=0.6, fill_color="colour", line_color="colour",
+             source=ColumnDataSource(data))
     fig.add_layout(Span(location=0, dimension="width", line_color="#111827", line_width=1))
     fig.add_tools(HoverTool(tooltips=[("", "@x"), (y_label, "@value{+0,0.0}")]))
     return fig
 
 
-def index_lines(trends: pd.DataFrame, *, labels: dict[str, str], title: str, source: str, y_label: str):
-    """Factor indices (start year = 100) as lines."""
+def index_lines(trends: pd.DataFrame, *, labels: dict[str, str], title: str, source: str, y_label: str,
+                fig=None):
+    """Factor indices (start year = 100) as lines, one per key of `labels`.
+
+    Given its previous figure for the same labels, only the lines' data and the titles change.
+    """
+    shape = [("lines", tuple(labels.items()))]
+    factor, year, index = (trends[c].to_numpy() for c in ("factor", "year", "index"))
+    columns = {}
+    for key, label in labels.items():
+        mask = factor == key
+        columns[key] = {"year": year[mask], "index": index[mask], "name": [label] * int(mask.sum())}
+    if fig is not None and getattr(fig, "tags", None) == shape:
+        for renderer in fig.renderers:
+            renderer.data_source.data = columns[renderer.name]
+        _relabel(fig, title=title, source=source, y_label=y_label)
+        return fig
     fig = _figure(title=title, source=source, y_label=y_label, height=330)
+    fig.tags = shape
     palette = colours(list(labels))
     items = []
     for key, label in labels.items():
-        rows = trends[trends["factor"] == key]
-        data = ColumnDataSource({"year": rows["year"], "index": rows["index"], "name": [label] * len(rows)})
         dash = "dashed" if key == "co2" else "solid"
-        items.append((label, [fig.line("year", "index", source=data, line_width=2.5, color=palette[key],
-                                       line_dash=dash)]))
+        items.append((label, [fig.line("year", "index", source=ColumnDataSource(columns[key]), line_width=2.5,
+                                       color=palette[key], line_dash=dash, name=key)]))
     fig.add_layout(Span(location=100, dimension="width", line_color="#9ca3af", line_dash="dotted"))
     fig.add_tools(HoverTool(tooltips=[("", "@name"), ("year", "@year"), (y_label, "@index{0.0}")]))
     fig.add_layout(Legend(items=items, label_text_font_size="9pt"), "right")
     return fig
 
 
-def share_bars(comparison: pd.DataFrame, *, order: list[tuple[str, str]], countries: list[tuple[str, str]],
-               title: str, source: str, x_label: str):
-    """Horizontal 100 % bars per country; negative shares (sinks) to the left of zero."""
+def share_columns(comparison: pd.DataFrame, *, order: list[tuple[str, str]],
+                  countries: list[tuple[str, str]]) -> dict[str, dict]:
+    """Per sector: left/right of its bar segment per country, positive shares rightwards from 0 and
+    negative shares (sinks) leftwards."""
     names = [name for _, name in countries][::-1]
-    fig = _figure(title=title, source=source, y_label="", y_range=names,
-                  height=max(260, 70 + 48 * len(names)))
-    fig.xaxis.axis_label = x_label
-    wide = comparison.pivot_table(index="country_code", columns="sector", values="share_pct", aggfunc="sum")
     codes = [code for code, _ in countries][::-1]
-    wide = wide.reindex(codes)
+    wide = comparison.pivot_table(index="country_code", columns="sector", values="share_pct",
+                                  aggfunc="sum").reindex(codes)
     right, left = np.zeros(len(codes)), np.zeros(len(codes))
+    columns = {}
+    for sector, label in order:
+        values = wide[sector].fillna(0.0).to_numpy() if sector in wide else np.zeros(len(codes))
+        pos, neg = np.clip(values, 0, None), np.clip(values, None, 0)
+        columns[sector] = {"y": names, "left": np.where(values >= 0, right, left + neg),
+                           "right": np.where(values >= 0, right + pos, left), "value": values,
+                           "sector": [label] * len(names)}
+        right, left = right + pos, left + neg
+    return columns
+
+
+def share_bars(columns: dict[str, dict], *, order: list[tuple[str, str]], countries: list[tuple[str, str]],
+               title: str, source: str, x_label: str, fig=None):
+    """Horizontal 100 % bars per country (`share_columns`); negative shares (sinks) left of zero.
+
+    Given its previous figure for the same sectors, only the bars, the country axis and the titles change.
+    """
+    names = [name for _, name in countries][::-1]
+    height = max(260, 70 + 48 * len(names))
+    shape = [("shares", tuple(order))]
+    if fig is not None and getattr(fig, "tags", None) == shape:
+        fig.y_range.factors = names
+        for renderer in fig.renderers:
+            renderer.data_source.data = columns[renderer.name]
+        fig.height = height
+        _relabel(fig, title=title, source=source, y_label="")
+        fig.xaxis.axis_label = x_label
+        return fig
+    fig = _figure(title=title, source=source, y_label="", y_range=names, height=height)
+    fig.tags = shape
+    fig.xaxis.axis_label = x_label
     palette = colours([s for s, _ in order])
     items = []
     for sector, label in order:
-        if sector not in wide:
-            continue
-        values = wide[sector].fillna(0.0).to_numpy()
-        pos, neg = np.clip(values, 0, None), np.clip(values, None, 0)
-        data = ColumnDataSource({"y": names, "left": np.where(values >= 0, right, left + neg),
-                                 "right": np.where(values >= 0, right + pos, left), "value": values,
-                                 "sector": [label] * len(names)})
-        items.append((label, [fig.hbar(y="y", left="left", right="right", height=0.7, source=data,
-                                       fill_color=palette[sector], line_color="white")]))
-        right, left = right + pos, left + neg
+        items.append((label, [fig.hbar(y="y", left="left", right="right", height=0.7,
+                                       source=ColumnDataSource(columns[sector]), fill_color=palette[sector],
+                                       line_color="white", name=sector)]))
     fig.add_layout(Span(location=0, dimension="height", line_color="#111827", line_width=1))
     fig.add_tools(HoverTool(tooltips=[("", "@sector"), ("", "@y"), ("%", "@value{0.0}")]))
     fig.add_layout(Legend(items=items, click_policy="hide", label_text_font_size="9pt"), "right")

@@ -7,6 +7,8 @@ Everything the views draw is computed here from frames read once per session fro
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -25,6 +27,7 @@ DEFAULT_COMPARE = ("KOR", "JPN", "DEU", "USA", "CHN", "GBR")
 URL_PARAMETERS = {"country": "country", "source": "source", "taxonomy": "taxonomy", "year_from": "from",
                   "year_to": "to", "mode": "view", "tab": "tab", "tree_year": "tree_year",
                   "compare": "compare"}
+DERIVED_KEPT = 512  # derived frames per process (a few kB each)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,22 @@ class SectorData:
     versions: dict[str, str]  # dataset → loaded version
     # derived once per process (a control change then only looks frames up)
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
+    _derived: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def cached(self, key: tuple, compute):
+        """``compute()`` once per process for ``key`` (everything the result depends on), shared by
+        the sessions of a process; the newest DERIVED_KEPT results are kept. Results are never mutated."""
+        with self._lock:
+            if key in self._derived:
+                self._derived.move_to_end(key)
+                return self._derived[key]
+        value = compute()  # outside the lock: two sessions may compute the same key once each, harmlessly
+        with self._lock:
+            self._derived[key] = value
+            while len(self._derived) > DERIVED_KEPT:
+                self._derived.popitem(last=False)
+        return value
 
     def countries(self, source: str) -> dict[str, str]:
         key = ("countries", source)
@@ -144,21 +163,33 @@ class SectorStore(param.Parameterized):
 
     def frame(self) -> pd.DataFrame:
         """Sector values of the selection: year, sector, label, in_gross_total, value_mt."""
-        rows = self.data.rows(self.effective_source, self.effective_taxonomy, self.code)
+        return self.data.cached(("frame", *self.selection, self.lang), self._frame)
+
+    def _frame(self) -> pd.DataFrame:
+        rows = self.data.rows(*self.selection)
         return rows.assign(label=rows[f"name_{self.lang}"])
 
     def year_span(self) -> tuple[int, int]:
-        years = self.frame()["year"]
+        years = self.data.rows(*self.selection)["year"]
         return (int(years.min()), int(years.max())) if len(years) else (1990, 2022)
 
     def sectors(self) -> pd.DataFrame:
         """sector, label, in_gross_total in display order."""
-        return self.frame().drop_duplicates("sector").sort_values("position")[
-            ["sector", "label", "in_gross_total"]]
+        return self.data.cached(("sectors", *self.selection, self.lang), lambda: self.frame().drop_duplicates(
+            "sector").sort_values("position")[["sector", "label", "in_gross_total"]])
 
     # ---------------------------------------------------------------- derived
+    # Each derived frame is cached per process under the selection it depends on (`SectorData.cached`),
+    # so going back to a country, period or year already seen costs a dictionary look-up.
+    @property
+    def selection(self) -> tuple:
+        return (self.effective_source, self.effective_taxonomy, self.code)
+
     def levels(self) -> pd.DataFrame:
         """year, sector, label, value_mt and share_pct of the gross total (LULUCF below zero)."""
+        return self.data.cached(("levels", *self.selection, self.lang), self._levels)
+
+    def _levels(self) -> pd.DataFrame:
         frame = self.frame()
         gross = frame[frame["in_gross_total"]].groupby("year")["value_mt"].sum()
         shown = frame[frame["sector"] != "bunker_fuels"]  # memo: outside every total
@@ -166,12 +197,20 @@ class SectorStore(param.Parameterized):
             ["year", "sector", "label", "in_gross_total", "value_mt", "share_pct"]]
 
     def contributions(self) -> Contributions:
+        return self.data.cached(("contributions", *self.selection, self.year_from, self.year_to),
+                                self._contributions)
+
+    def _contributions(self) -> Contributions:
         frame, order = self.frame(), self.sectors()
         return contributions_to_change(
             frame, year_from=self.year_from, year_to=self.year_to, sectors=order["sector"].tolist(),
             in_total=set(order.loc[order["in_gross_total"], "sector"]), what=self.code)
 
     def contributions_frame(self) -> pd.DataFrame:
+        return self.data.cached(("contributions_frame", *self.selection, self.year_from, self.year_to,
+                                 self.lang), self._contributions_frame)
+
+    def _contributions_frame(self) -> pd.DataFrame:
         result, labels = self.contributions(), dict(zip(self.sectors()["sector"], self.sectors()["label"]))
         rows = [{"sector": s.sector, "label": labels[s.sector], "value_from": s.value_from,
                  "value_to": s.value_to, "change": s.change, "share_of_change_pct": s.share_of_change_pct,
@@ -179,6 +218,9 @@ class SectorStore(param.Parameterized):
         return pd.DataFrame(rows)
 
     def tree(self) -> pd.DataFrame:
+        return self.data.cached(("tree", self.tree_year, self.lang), self._tree)
+
+    def _tree(self) -> pd.DataFrame:
         rows = self.data.tree[self.data.tree["year"] == self.tree_year]
         return rows.assign(label=rows[f"name_{self.lang}"])
 
@@ -186,6 +228,10 @@ class SectorStore(param.Parameterized):
         return self.data.kaya[self.data.kaya["country_code"] == self.code]
 
     def decomposition(self) -> Decomposition:
+        return self.data.cached(("decomposition", self.code, self.year_from, self.year_to),
+                                self._decomposition)
+
+    def _decomposition(self) -> Decomposition:
         rows = self.kaya_rows()
         if rows.empty:
             raise DecompositionError(t("sc.error.country", self.lang, code=self.country))
@@ -193,6 +239,9 @@ class SectorStore(param.Parameterized):
 
     def factor_trends(self) -> pd.DataFrame:
         """year, factor, index (year_from = 100) of the four Kaya factors and CO2."""
+        return self.data.cached(("factor_trends", self.code, self.year_from, self.year_to), self._factor_trends)
+
+    def _factor_trends(self) -> pd.DataFrame:
         rows = self.kaya_rows().set_index("year").loc[self.year_from:self.year_to].dropna(
             subset=list(KAYA_INPUTS))
         factors = pd.DataFrame({
@@ -206,9 +255,13 @@ class SectorStore(param.Parameterized):
 
     def comparison(self) -> pd.DataFrame:
         """country_code, country, sector, label, share_pct of each compared country's gross total in year_to."""
-        e = self.data.emissions
-        rows = e[(e["source"] == "climatewatch") & (e["year"] == self.year_to)
-                 & e["country_code"].isin(self.compare) & (e["sector"] != "bunker_fuels")]
+        return self.data.cached(("comparison", tuple(self.compare), self.year_to, self.lang), self._comparison)
+
+    def _comparison(self) -> pd.DataFrame:
+        codes = dict.fromkeys(self.compare)  # in order, once each
+        rows = pd.concat([self.data.rows("climatewatch", "climatewatch", code) for code in codes]
+                         or [self.data.emissions.iloc[:0]])
+        rows = rows[(rows["year"] == self.year_to) & (rows["sector"] != "bunker_fuels")]
         gross = rows[rows["in_gross_total"]].groupby("country_code")["value_mt"].sum()
         return rows.assign(label=rows[f"name_{self.lang}"],
                            share_pct=rows["value_mt"] / rows["country_code"].map(gross) * 100)[
@@ -218,6 +271,9 @@ class SectorStore(param.Parameterized):
         return [c for c in self.compare if c not in self.data.countries("climatewatch")]
 
     def bases(self) -> pd.DataFrame:
+        return self.data.cached(("bases",), self._bases)
+
+    def _bases(self) -> pd.DataFrame:
         e = self.data.emissions
         gir = e[(e["source"] == "gir") & (e["taxonomy"] == "gir")][["year", "sector", "value_mt"]]
         cw = e[(e["source"] == "climatewatch") & (e["country_code"] == queries.GIR_COUNTRY)][

@@ -7,6 +7,7 @@ exactly what it shows; any text from the link or the data reaches the page as es
 
 from __future__ import annotations
 
+import html
 import io
 
 import pandas as pd
@@ -21,6 +22,10 @@ from tanso.ui.sectors import charts
 from tanso.ui.sectors.store import TABS, SectorStore
 from tanso.ui.view import TabView, View
 
+TABLE_CSS = """
+.tanso-table { border-collapse: collapse; font-size: 0.9em; }
+.tanso-table th, .tanso-table td { padding: 3px 10px; border-bottom: 1px solid #e5e7eb; }
+"""
 SELECTION = ("country", "source", "taxonomy", "lang")
 PERIOD = (*SELECTION, "year_from", "year_to")
 
@@ -28,6 +33,7 @@ PERIOD = (*SELECTION, "year_from", "year_to")
 def csv_download(view: View, frame_fn, filename_fn, caption_kind: str) -> pn.widgets.FileDownload:
     """A CSV of what the tab shows, its first line naming the source and version."""
     def callback():
+        button.filename = filename_fn()  # named for the selection at the time of the click
         buffer = io.StringIO()
         buffer.write(f"# {view.store.source_caption(caption_kind)}\n")
         frame_fn().to_csv(buffer, index=False)
@@ -36,23 +42,63 @@ def csv_download(view: View, frame_fn, filename_fn, caption_kind: str) -> pn.wid
 
     button = pn.widgets.FileDownload(callback=callback, filename=filename_fn(), label=view.t("sc.csv"),
                                      button_type="light", width=200, embed=False, margin=(4, 10))
-    view.store.param.watch(lambda *_: setattr(button, "filename", filename_fn()), list(PERIOD))
     return button
 
 
-class ChartTab(TabView):
-    """A tab with an alert line, one or more Bokeh panes and a CSV button."""
+def html_table(header: list[str], rows: list[tuple], *, numeric=()) -> safe.Markup:
+    """An HTML table of plain-text cells, each escaped; the ``numeric`` columns right-aligned."""
+    def cell(tag, i, text):
+        align = ' align="right"' if i in numeric else ""
+        return f"<{tag}{align}>{html.escape(str(text))}</{tag}>"
+    head = "".join(cell("th", i, c) for i, c in enumerate(header))
+    body = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
+    return safe.Markup(f'<table class="tanso-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
-    panes: int = 1
+
+class Slot:
+    """Where one chart of a tab goes: one Bokeh pane per figure shape, only the current one visible.
+
+    The chart functions update a figure of the same shape (same sectors, same kind of chart) in place;
+    a new shape gets its own pane once, and going back to a shape is a visibility toggle. (Giving a
+    pane another figure makes Panel walk every model of it: ≈ 250 ms, five times the budget.)
+    """
+
+    def __init__(self):
+        self.panes: dict = {}     # shape → Bokeh pane
+        self._boxes: dict = {}    # shape → the column holding it (the Bokeh pane syncs its own `visible`
+        self.layout = pn.Column(sizing_mode="stretch_width", margin=0)  # with the figure's, so its box is
+                                                                        # what is shown or hidden)
+
+    def draw(self, shape, draw) -> None:
+        """``draw(previous figure of this shape or None)`` returns the figure to show."""
+        pane = self.panes.get(shape)
+        figure = draw(pane.object if pane is not None else None)
+        if pane is None:
+            pane = self.panes[shape] = pn.pane.Bokeh(figure, sizing_mode="stretch_width")
+            self._boxes[shape] = pn.Column(pane, sizing_mode="stretch_width", margin=0)
+            self.layout.append(self._boxes[shape])
+        elif figure is not pane.object:
+            pane.object = figure
+        for key, box in self._boxes.items():
+            box.visible = key == shape
+
+    def shown(self, shape) -> bool:
+        return self._boxes[shape].visible
+
+
+class ChartTab(TabView):
+    """A tab with an alert line, one or more chart slots and a CSV button."""
+
+    charts: int = 1
     caption_kind = "sectors"
 
     def body(self):
         self._alert = safe.Alert("", alert_type="warning", visible=False, margin=(5, 10),
                                  sizing_mode="stretch_width")
-        self._panes = [pn.pane.Bokeh(sizing_mode="stretch_width") for _ in range(self.panes)]
+        self._slots = [Slot() for _ in range(self.charts)]
         self._extra = pn.Column(sizing_mode="stretch_width", margin=0)
         download = csv_download(self, self.csv, self.filename, self.caption_kind)
-        return pn.Column(self.intro(), self._alert, *self._panes, self._extra,
+        return pn.Column(self.intro(), self._alert, *(slot.layout for slot in self._slots), self._extra,
                          pn.Row(pn.HSpacer(), download), sizing_mode="stretch_width")
 
     def intro(self):
@@ -66,8 +112,8 @@ class ChartTab(TabView):
         """Show a plain-text problem instead of the charts; True when there is one."""
         self._alert.object = message or ""
         self._alert.visible = bool(message)
-        for pane in self._panes:
-            pane.visible = not message
+        for slot in self._slots:
+            slot.layout.visible = not message
         return bool(message)
 
     def refresh(self) -> None:
@@ -89,25 +135,19 @@ class LevelsView(ChartTab):
     tab = "levels"
     depends = (*SELECTION, "mode")
 
-    def body(self):
-        self._figures = {}
-        return super().body()
-
     def draw(self):
         s = self.store
         share = s.mode == "share"
-        order = list(s.sectors()[["sector", "label"]].itertuples(index=False, name=None))
-        order = [o for o in order if o[0] != "bunker_fuels"]
-        # one figure per sector list, kept: switching country or view only swaps its data
-        cached = self._figures.get(tuple(order))
-        figure = charts.stacked_area(
-            s.levels(), value="share_pct" if share else "value_mt", order=order, fig=cached,
+        order = tuple(o for o in s.sectors()[["sector", "label"]].itertuples(index=False, name=None)
+                      if o[0] != "bunker_fuels")
+        value = "share_pct" if share else "value_mt"
+        columns = s.data.cached(("stack", *s.selection, value, s.lang), lambda: charts.stack_columns(
+            s.levels(), value=value, order=list(order)))
+        self._slots[0].draw(order, lambda fig: charts.stacked_area(
+            columns, order=list(order), fig=fig,
             title=self.t("sc.levels.title_share" if share else "sc.levels.title",
                          country=s.data.countries("climatewatch").get(s.code, s.code)),
-            y_label=self.t("sc.unit.pct" if share else "sc.unit.mt"), source=s.source_caption("sectors"))
-        self._figures[tuple(order)] = figure
-        if figure is not self._panes[0].object:
-            self._panes[0].object = figure
+            y_label=self.t("sc.unit.pct" if share else "sc.unit.mt"), source=s.source_caption("sectors")))
 
     def csv(self):
         return self.store.levels()
@@ -117,29 +157,29 @@ class WaterfallView(ChartTab):
     tab = "waterfall"
     depends = PERIOD
 
+    def body(self):
+        self._table = safe.HTML("", sizing_mode="stretch_width", margin=(0, 10), stylesheets=[TABLE_CSS])
+        column = super().body()
+        self._extra.objects = [self._table]
+        return column
+
     def draw(self):
         s = self.store
         result = s.contributions()
         table = s.contributions_frame()
-        figure = charts.waterfall(
+        self._slots[0].draw("waterfall", lambda fig: charts.waterfall(
             table, total_from=result.total_from, total_to=result.total_to, start_label=str(s.year_from),
             end_label=str(s.year_to), title=self.t("sc.waterfall.title", start=s.year_from, end=s.year_to,
                                                     change=f"{result.total_change:+,.1f}"),
-            source=s.source_caption("sectors"), y_label=self.t("sc.unit.mt"), fig=self._panes[0].object)
-        if figure is not self._panes[0].object:
-            self._panes[0].object = figure
-        shown = table.assign(in_total=table["in_total"].map({True: self.t("sc.yes"), False: self.t("sc.no")}))
-        shown = shown.drop(columns="sector").rename(columns={
-            "label": self.t("sc.col.sector"), "value_from": str(s.year_from), "value_to": str(s.year_to),
-            "change": self.t("sc.col.change"), "share_of_change_pct": self.t("sc.col.share_change"),
-            "in_total": self.t("sc.col.in_total")})
-        shown = shown.round(2)
-        table_widget = self._extra.objects[0] if self._extra.objects else None
-        if table_widget is not None and list(table_widget.value.columns) == list(shown.columns):
-            table_widget.value = shown
-        else:
-            self._extra.objects = [pn.widgets.Tabulator(shown, disabled=True, show_index=False,
-                                                        sizing_mode="stretch_width", layout="fit_data_stretch")]
+            source=s.source_caption("sectors"), y_label=self.t("sc.unit.mt"), fig=fig))
+        # an HTML table, its text replaced: a Tabulator re-creates its columns on every change (≈ 70 ms)
+        yes_no = {True: self.t("sc.yes"), False: self.t("sc.no")}
+        self._table.object = html_table(
+            [self.t("sc.col.sector"), str(s.year_from), str(s.year_to), self.t("sc.col.change"),
+             self.t("sc.col.share_change"), self.t("sc.col.in_total")],
+            [(r.label, f"{r.value_from:,.2f}", f"{r.value_to:,.2f}", f"{r.change:+,.2f}",
+              "–" if pd.isna(r.share_of_change_pct) else f"{r.share_of_change_pct:,.2f}", yes_no[r.in_total])
+             for r in table.itertuples()], numeric=(1, 2, 3, 4))
 
     def csv(self):
         return self.store.contributions_frame()
@@ -163,9 +203,10 @@ class CategoriesView(ChartTab):
         tree = s.tree()
         if self.show_problem(None if len(tree) else self.t("sc.error.tree_year", year=s.tree_year)):
             return
-        self._panes[0].object = charts.sunburst(
-            tree, title=self.t("sc.categories.title", year=s.tree_year), source=s.source_caption("tree"),
-            unit=self.t("sc.unit.mt"))
+        wedges = s.data.cached(("wedges", s.tree_year, s.lang), lambda: charts.sunburst_wedges(tree))
+        self._slots[0].draw("sunburst", lambda fig: charts.sunburst(
+            wedges, title=self.t("sc.categories.title", year=s.tree_year), source=s.source_caption("tree"),
+            unit=self.t("sc.unit.mt"), fig=fig))
 
     def filename(self):
         return f"tanso_gir_categories_{self.store.tree_year}.csv"
@@ -178,21 +219,21 @@ class CategoriesView(ChartTab):
 class DecomposeView(ChartTab):
     tab = "decompose"
     depends = ("country", "year_from", "year_to", "lang")
-    panes = 2
+    charts = 2
     caption_kind = "kaya"
 
     def draw(self):
         s = self.store
         result = s.decomposition()
         labels = {k: self.t(f"sc.factor.{k}") for k in (*KAYA_FACTORS, "co2")}
-        self._panes[0].object = charts.effect_bars(
+        self._slots[0].draw("effects", lambda fig: charts.effect_bars(
             result.effects, labels=labels, total_label=self.t("sc.total_change"),
             title=self.t("sc.decompose.title", start=s.year_from, end=s.year_to,
                          change=f"{result.change:+,.1f}"),
-            source=s.source_caption("kaya"), y_label=self.t("sc.unit.mt_co2"))
-        self._panes[1].object = charts.index_lines(
+            source=s.source_caption("kaya"), y_label=self.t("sc.unit.mt_co2"), fig=fig))
+        self._slots[1].draw("trends", lambda fig: charts.index_lines(
             s.factor_trends(), labels=labels, title=self.t("sc.decompose.trends", start=s.year_from),
-            source=s.source_caption("kaya"), y_label=self.t("sc.unit.index"))
+            source=s.source_caption("kaya"), y_label=self.t("sc.unit.index"), fig=fig))
 
     def csv(self):
         s = self.store
@@ -229,15 +270,19 @@ class CompareView(ChartTab):
         self.show_problem(None)
         if message:
             self._alert.object, self._alert.visible = message, True
+        order, countries, columns = s.data.cached(
+            ("share_bars", tuple(s.compare), s.year_to, s.lang), lambda: self._bars(frame))
+        self._slots[0].draw(tuple(order), lambda fig: charts.share_bars(
+            columns, order=order, countries=countries, title=self.t("sc.compare.title", year=s.year_to),
+            source=s.source_caption("compare"), x_label=self.t("sc.unit.pct"), fig=fig))
+
+    def _bars(self, frame: pd.DataFrame) -> tuple[list, list, dict]:
+        """Sectors (sector, label) and countries (code, name) in drawing order, and the bars' columns."""
         order = list(frame.sort_values("position").drop_duplicates("sector")[["sector", "label"]]
                      .itertuples(index=False, name=None))
-        countries = list(frame.drop_duplicates("country_code")[["country_code", "country"]]
-                         .set_index("country_code").reindex([c for c in s.compare if c in
-                                                             set(frame["country_code"])])
-                         .reset_index().itertuples(index=False, name=None))
-        self._panes[0].object = charts.share_bars(
-            frame, order=order, countries=countries, title=self.t("sc.compare.title", year=s.year_to),
-            source=s.source_caption("compare"), x_label=self.t("sc.unit.pct"))
+        names = dict(zip(frame["country_code"], frame["country"], strict=True))
+        countries = [(code, names[code]) for code in dict.fromkeys(self.store.compare) if code in names]
+        return order, countries, charts.share_columns(frame, order=order, countries=countries)
 
     def filename(self):
         return f"tanso_sector_shares_{self.store.year_to}.csv"
@@ -255,9 +300,9 @@ class BasesView(ChartTab):
         s = self.store
         bases = s.bases()
         labels = {b.key: getattr(b, f"name_{s.lang}") for b in BASES}
-        self._panes[0].object = charts.basis_lines(
+        self._slots[0].draw(s.lang, lambda fig: fig or charts.basis_lines(  # same data for a language
             bases, labels=labels, title=self.t("sc.bases.title"), source=s.source_caption("bases"),
-            y_label=self.t("sc.unit.mt"))
+            y_label=self.t("sc.unit.mt")))
         notes = pd.DataFrame({self.t("sc.col.basis"): list(labels.values()),
                               self.t("sc.col.note"): [b.note for b in BASES]})
         latest = bases[bases["year"] == bases.loc[bases["basis"] == "gir_gross", "year"].max()]
