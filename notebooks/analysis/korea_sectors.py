@@ -98,7 +98,7 @@ effects = charts.effect_bars(decomposition.effects, labels=labels, total_label=t
 basis_labels = {b.key: getattr(b, f"name_{lang}") for b in BASES}
 basis_chart = charts.basis_lines(bases, labels=basis_labels, title=t("sc.bases.title", lang),
                                  source=store.source_caption("bases"), y_label=t("sc.unit.mt", lang))
-notes = pd.DataFrame({"basis": list(basis_labels.values()), "note": [b.note for b in BASES]})
+notes = pd.DataFrame({"basis": list(basis_labels.values()), "note": [b.describe(lang) for b in BASES]})
 report = pn.Column(
     pn.pane.Markdown(f"# Korea: which sectors drive emissions, {year_from}–{year_to}\n\n{headline}",
                      sizing_mode="stretch_width"),

@@ -11,6 +11,7 @@ from tanso.sectors.lmdi import (
     decompose_kaya_countries,
     decompose_kaya_panel,
     decompose_sectors,
+    sectors_by_gdp_between,
     kaya_between,
     lmdi_additive,
     logmean,
@@ -149,3 +150,24 @@ def test_kaya_between_names_what_is_missing(year_from, year_to, message):
     with pytest.raises(DecompositionError, match=message):
         kaya_between(frame, country="AAA", year_from=year_from, year_to=year_to)
     assert kaya_between(frame, country="AAA", year_from=2000, year_to=2020).change == 4
+
+
+def test_sectors_by_gdp_hand_checked():
+    # A: 30 → 33, B: 10 → 5 Mt; GDP 100 → 110. Activity: L(33,30)·ln 1.1 + L(5,10)·ln 1.1 with
+    # L(33,30) = 3/ln 1.1 and L(5,10) = 5/ln 2, so 3 + 5·ln 1.1/ln 2 = 3.687518; intensity of A:
+    # ln((33/110)/(30/100)) = ln 1 = 0; of B: (5/ln 2)·ln((5/110)/(10/100)) = −5.687518; sum −2 = 38 − 40.
+    emissions = pd.DataFrame({"year": [2018, 2018, 2022, 2022], "sector": ["A", "B", "A", "B"],
+                              "value_mt": [30.0, 10.0, 33.0, 5.0]})
+    result = sectors_by_gdp_between(emissions, pd.Series({2018: 100.0, 2022: 110.0}), what="KOR",
+                                    year_from=2018, year_to=2022)
+    assert result.effects["activity"] == pytest.approx(3 + 5 * math.log(1.1) / math.log(2), rel=1e-12)
+    assert result.by_subcategory.loc["A", "intensity"] == pytest.approx(0.0, abs=1e-12)
+    assert result.by_subcategory.loc["B", "intensity"] == pytest.approx(
+        5 / math.log(2) * math.log(5 / 110 / 0.1), rel=1e-12)
+    assert "structure" not in result.effects and result.change == -2.0
+
+
+def test_sectors_by_gdp_names_a_missing_gdp_year():
+    emissions = pd.DataFrame({"year": [2018, 2022], "sector": ["A", "A"], "value_mt": [1.0, 2.0]})
+    with pytest.raises(DecompositionError, match=r"gdp has no value for KOR in 2022 \(gdp data for KOR covers 2018–2018\)"):
+        sectors_by_gdp_between(emissions, pd.Series({2018: 100.0}), what="KOR", year_from=2018, year_to=2022)

@@ -32,6 +32,7 @@ import pandas as pd
 from tanso.emissions.analysis import COUNTRY, YEAR, cagr_pct, fit_line
 from tanso.emissions.inputs import AnalysisInputError, check_target
 from tanso.emissions.targets import Target
+from tanso.sectors.bases import basis_caveat
 
 # Stated and data base values closer than this (relative) are treated as the same inventory.
 BASE_MISMATCH_TOLERANCE = 0.005
@@ -299,6 +300,8 @@ def _target_gap(years, values, target: Target, *, window: int) -> GapResult:
     if not target.sets_level:
         return _not_level(years, values, target, window=window)
     scope = (f"Target scope: {target.scope_note}.",) if target.scope_note else ()
+    if basis := basis_caveat(target.country_code, target.name, target.metric):  # issue 11: say the basis
+        scope += (basis,)
     return _gap(years, values, country=target.country_code, metric=target.metric,
                 base_year=target.base_year, target_year=target.target_year,
                 reduction_pct=target.reduction_pct, target_value=target.target_value, window=window,

@@ -210,6 +210,35 @@ def decompose_sectors(emissions_from: pd.Series, emissions_to: pd.Series, *,
     return lmdi_additive(*frames)
 
 
+def sectors_by_gdp_between(emissions: pd.DataFrame, gdp: pd.Series, *, what: str, year_from: int,
+                           year_to: int) -> Decomposition:
+    """Cᵢ = GDP · (Cᵢ/GDP) over sectors i between two years: an `activity` effect (GDP) and an
+    `intensity` effect whose per-sector terms are in `by_subcategory`.
+
+    emissions: year, sector, value_mt of the sectors to decompose (e.g. those of a gross total);
+    gdp: GDP by year. No structure effect: that needs each sector's own activity (value added or
+    energy use by sector), which none of the loaded sources has (see docs/design.md).
+    """
+    if year_from >= year_to:
+        raise DecompositionError(f"--from ({year_from}) must be before --to ({year_to})")
+    wide = emissions.pivot_table(index="sector", columns="year", values="value_mt", aggfunc="sum")
+    activity = []
+    for year in (year_from, year_to):
+        if year not in wide.columns:
+            raise DecompositionError(f"no sector data for {what} in {year}")
+        missing = wide.index[wide[year].isna()]
+        if len(missing):
+            raise DecompositionError(f"{', '.join(map(str, missing))} has no value for {what} in {year}")
+        value = gdp.get(year)
+        if value is None or pd.isna(value) or value <= 0:
+            known = gdp.dropna()
+            span = (f"gdp data for {what} covers {int(known.index.min())}–{int(known.index.max())}"
+                    if len(known) else f"no gdp data for {what}")
+            raise DecompositionError(f"gdp has no value for {what} in {year} ({span})")
+        activity.append(float(value))
+    return decompose_sectors(wide[year_from], wide[year_to], activity_from=activity[0], activity_to=activity[1])
+
+
 def decompose_kaya_countries(frame: pd.DataFrame, *, year_from: int, year_to: int) -> pd.DataFrame:
     """Kaya effects of every country with the four inputs in both years (rows by country_code).
 

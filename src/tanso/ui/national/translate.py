@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from tanso.sectors.bases import basis_name
 from tanso.ui.i18n import t
 
 _NUMBER = r"[-+−]?[\d,]+(?:\.\d+)?"
@@ -27,6 +28,8 @@ CAVEAT_SHAPES = (
                                     rf"\(R² = (?P<r2>{_NUMBER})\)\.")),
     ("nt.caveat.not_level", re.compile(r"(?P<name>.+) is a (?P<kind>[\w ]+) target: not comparable as an absolute "
                                        r"level\.")),
+    ("nt.caveat.basis", re.compile(r"Inventory basis: the target is stated on .+ \((?P<basis_key>\w+)\); "
+                                   r"this series is .+ \((?P<series_key>\w+)\)\.")),
     ("nt.caveat.scope", re.compile(r"Target scope: (?P<scope>.+)\.")),
 )
 # Stated target names (mart.targets) in Korean: pattern → template ({0}, {1}… are the groups).
@@ -57,6 +60,9 @@ def caveat_text(text: str, lang: str) -> str:
             values = match.groupdict()
             if "name" in values:
                 values["name"] = target_name(values["name"], lang)
+            for group in ("basis_key", "series_key"):  # inventory bases by name (tanso.sectors.bases)
+                if group in values:
+                    values[group.removesuffix("_key")] = basis_name(values[group], lang)
             if "kind" in values:
                 values["kind"] = t(f"nt.target_type.{values['kind'].replace(' ', '_')}", lang)
             return t(key, lang, **values)

@@ -18,8 +18,15 @@ import sqlalchemy as sa
 from tanso.sectors import queries
 from tanso.sectors.bases import compare_bases
 from tanso.sectors.contributions import Contributions, contributions_to_change
-from tanso.sectors.lmdi import KAYA_INPUTS, Decomposition, DecompositionError, kaya_between
+from tanso.sectors.lmdi import (
+    KAYA_INPUTS,
+    Decomposition,
+    DecompositionError,
+    kaya_between,
+    sectors_by_gdp_between,
+)
 from tanso.ui.i18n import t
+from tanso.ui.national.names import entity_name
 
 TABS = ("levels", "waterfall", "categories", "decompose", "compare", "bases")
 SOURCES = ("gir", "climatewatch")
@@ -63,6 +70,10 @@ class SectorData:
             rows = self.emissions[self.emissions["source"] == source].drop_duplicates("country_code")
             self._memo[key] = dict(zip(rows["country_code"], rows["country"]))
         return self._memo[key]
+
+    def name(self, code: str) -> str:
+        """The English (OWID) name of a country code, the code itself when unknown."""
+        return self.countries("climatewatch").get(code, code)
 
     def rows(self, source: str, taxonomy: str, code: str) -> pd.DataFrame:
         """Sector rows of one source, taxonomy and country (empty when there are none)."""
@@ -136,6 +147,16 @@ class SectorStore(param.Parameterized):
             self.url_problems = self.url_problems + bad
 
     # ---------------------------------------------------------------- selection
+    def country_name(self, code: str) -> str:
+        """A country's name in the page's language (Korean from the national app's CLDR names)."""
+        return entity_name(self.data, code, self.lang)
+
+    def country_options(self) -> dict[str, str]:
+        """"Name (CODE)" → code of every country with sector data, sorted by name in the page's language."""
+        return self.data.cached(("country_options", self.lang), lambda: dict(sorted(
+            ((f"{self.country_name(code)} ({code})", code) for code in self.data.countries("climatewatch")),
+            key=lambda kv: kv[0])))
+
     @property
     def code(self) -> str:
         return self.country.strip().upper()
@@ -237,6 +258,17 @@ class SectorStore(param.Parameterized):
             raise DecompositionError(t("sc.error.country", self.lang, code=self.country))
         return kaya_between(rows, country=self.code, year_from=self.year_from, year_to=self.year_to)
 
+    def sector_decomposition(self) -> Decomposition:
+        """The gross total's change split into GDP (activity) and each counted sector's emissions per GDP."""
+        return self.data.cached(("sector_decomposition", *self.selection, self.year_from, self.year_to),
+                                self._sector_decomposition)
+
+    def _sector_decomposition(self) -> Decomposition:
+        frame = self.frame()
+        gdp = self.kaya_rows().set_index("year")["gdp"]
+        return sectors_by_gdp_between(frame[frame["in_gross_total"]], gdp, what=self.code,
+                                      year_from=self.year_from, year_to=self.year_to)
+
     def factor_trends(self) -> pd.DataFrame:
         """year, factor, index (year_from = 100) of the four Kaya factors and CO2."""
         return self.data.cached(("factor_trends", self.code, self.year_from, self.year_to), self._factor_trends)
@@ -263,7 +295,7 @@ class SectorStore(param.Parameterized):
                          or [self.data.emissions.iloc[:0]])
         rows = rows[(rows["year"] == self.year_to) & (rows["sector"] != "bunker_fuels")]
         gross = rows[rows["in_gross_total"]].groupby("country_code")["value_mt"].sum()
-        return rows.assign(label=rows[f"name_{self.lang}"],
+        return rows.assign(label=rows[f"name_{self.lang}"], country=rows["country_code"].map(self.country_name),
                            share_pct=rows["value_mt"] / rows["country_code"].map(gross) * 100)[
             ["country_code", "country", "sector", "label", "position", "value_mt", "share_pct"]]
 
@@ -283,7 +315,7 @@ class SectorStore(param.Parameterized):
         return compare_bases(gir_fields=gir, national=national[national["year"] >= 1990], climatewatch=cw)
 
     def source_caption(self, kind: str) -> str:
-        """'Source: … (version)' for a chart of `kind` (sectors, tree, kaya, compare, bases)."""
+        """'Source: … (version)' for a chart of `kind` (sectors, sectors_gdp, tree, kaya, compare, bases)."""
         v = self.data.versions
         parts = {
             "gir": f"GIR national inventory {v.get('gir_inventory', '?')}",
@@ -291,10 +323,12 @@ class SectorStore(param.Parameterized):
             "mapping": f"Tanso sector mapping {v.get('sector_mapping', '?')}",
             "owid": f"OWID CO2 & GHG {v.get('owid_co2', '?')}",
         }
-        if kind == "sectors":
+        if kind in ("sectors", "sectors_gdp"):
             names = [parts[self.effective_source]]
             if self.effective_source == "gir" and self.effective_taxonomy == "climatewatch":
                 names.append(parts["mapping"])
+            if kind == "sectors_gdp":
+                names.append(parts["owid"])
         else:
             names = {"tree": [parts["gir"], parts["mapping"]], "kaya": [parts["owid"]],
                      "compare": [parts["climatewatch"]],

@@ -14,17 +14,19 @@ import pandas as pd
 import panel as pn
 import param
 
-from tanso.sectors.bases import BASES
+from tanso.sectors.bases import BASES, target_bases
 from tanso.sectors.contributions import ContributionError
 from tanso.sectors.lmdi import KAYA_FACTORS, DecompositionError
 from tanso.ui import safe
+from tanso.ui.national.translate import target_name
 from tanso.ui.sectors import charts
 from tanso.ui.sectors.store import TABS, SectorStore
 from tanso.ui.view import TabView, View
 
 TABLE_CSS = """
 .tanso-table { border-collapse: collapse; font-size: 0.9em; }
-.tanso-table th, .tanso-table td { padding: 3px 10px; border-bottom: 1px solid #e5e7eb; }
+.tanso-table th, .tanso-table td { padding: 3px 10px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
+.tanso-table th:not([align]) { text-align: left; }
 """
 SELECTION = ("country", "source", "taxonomy", "lang")
 PERIOD = (*SELECTION, "year_from", "year_to")
@@ -146,7 +148,7 @@ class LevelsView(ChartTab):
         self._slots[0].draw(order, lambda fig: charts.stacked_area(
             columns, order=list(order), fig=fig,
             title=self.t("sc.levels.title_share" if share else "sc.levels.title",
-                         country=s.data.countries("climatewatch").get(s.code, s.code)),
+                         country=s.country_name(s.code)),
             y_label=self.t("sc.unit.pct" if share else "sc.unit.mt"), source=s.source_caption("sectors")))
 
     def csv(self):
@@ -218,8 +220,8 @@ class CategoriesView(ChartTab):
 
 class DecomposeView(ChartTab):
     tab = "decompose"
-    depends = ("country", "year_from", "year_to", "lang")
-    charts = 2
+    depends = PERIOD
+    charts = 3
     caption_kind = "kaya"
 
     def draw(self):
@@ -234,12 +236,40 @@ class DecomposeView(ChartTab):
         self._slots[1].draw("trends", lambda fig: charts.index_lines(
             s.factor_trends(), labels=labels, title=self.t("sc.decompose.trends", start=s.year_from),
             source=s.source_caption("kaya"), y_label=self.t("sc.unit.index"), fig=fig))
+        effects, sector_labels = self._sector_effects()
+        by_sector = s.sector_decomposition()
+        self._slots[2].draw("sector_effects", lambda fig: charts.effect_bars(
+            effects, labels=sector_labels, total_label=self.t("sc.total_change"),
+            title=self.t("sc.decompose.sectors_title", start=s.year_from, end=s.year_to,
+                         change=f"{by_sector.change:+,.1f}"),
+            source=s.source_caption("sectors_gdp"), y_label=self.t("sc.unit.mt"), fig=fig))
+
+    def body(self):
+        column = super().body()
+        # the third chart's limits, said where it is drawn (no sector activity data: no structure effect)
+        column.insert(column.objects.index(self._slots[2].layout), self.note("sc.decompose.no_structure"))
+        return column
+
+    def _sector_effects(self) -> tuple[dict[str, float], dict[str, str]]:
+        """GDP's effect, then each counted sector's intensity effect in display order, with labels."""
+        s = self.store
+        terms = s.sector_decomposition().by_subcategory["intensity"]
+        order = [(r.sector, r.label) for r in s.sectors().itertuples() if r.sector in terms.index]
+        effects = {"activity": s.sector_decomposition().effects["activity"]}
+        labels = {"activity": self.t("sc.factor.gdp")}
+        for sector, label in order:
+            effects[f"sector:{sector}"] = float(terms[sector])
+            labels[f"sector:{sector}"] = self.t("sc.factor.sector_intensity", sector=label)
+        return effects, labels
 
     def csv(self):
         s = self.store
-        result = s.decomposition()
-        return pd.DataFrame({"factor": list(result.effects), "effect_mt_co2": list(result.effects.values()),
-                             "ratio": list(result.ratios.values())})
+        kaya = s.decomposition()
+        effects, _ = self._sector_effects()
+        return pd.DataFrame({
+            "decomposition": ["kaya_co2"] * len(kaya.effects) + ["gross_total_by_sector_gdp"] * len(effects),
+            "factor": [*kaya.effects, *effects], "effect_mt": [*kaya.effects.values(), *effects.values()],
+            "unit": ["Mt CO2"] * len(kaya.effects) + ["Mt CO2e"] * len(effects)})
 
 
 class CompareView(ChartTab):
@@ -249,8 +279,7 @@ class CompareView(ChartTab):
 
     def body(self):
         column = super().body()
-        options = {f"{name} ({code})": code for code, name in
-                   sorted(self.store.data.countries("climatewatch").items(), key=lambda kv: kv[1])}
+        options = self.store.country_options()
         choice = pn.widgets.MultiChoice(name=self.t("sc.compare_countries"), options=options,
                                         value=[c for c in self.store.compare if c in options.values()],
                                         sizing_mode="stretch_width")
@@ -303,15 +332,23 @@ class BasesView(ChartTab):
         self._slots[0].draw(s.lang, lambda fig: fig or charts.basis_lines(  # same data for a language
             bases, labels=labels, title=self.t("sc.bases.title"), source=s.source_caption("bases"),
             y_label=self.t("sc.unit.mt")))
-        notes = pd.DataFrame({self.t("sc.col.basis"): list(labels.values()),
-                              self.t("sc.col.note"): [b.note for b in BASES]})
-        latest = bases[bases["year"] == bases.loc[bases["basis"] == "gir_gross", "year"].max()]
-        latest = latest.assign(basis=latest["basis"].map(labels)).round(2)
-        self._extra.objects = [
-            pn.widgets.Tabulator(latest, disabled=True, show_index=False, sizing_mode="stretch_width",
-                                 layout="fit_data_stretch"),
-            pn.widgets.Tabulator(notes, disabled=True, show_index=False, sizing_mode="stretch_width",
-                                 layout="fit_columns", widths={self.t("sc.col.basis"): 220})]
+        latest_year = int(bases.loc[bases["basis"] == "gir_gross", "year"].max())
+        latest = bases[bases["year"] == latest_year]
+        targets = target_bases()
+        targets = targets[targets["country_code"] == "KOR"]
+        # plain HTML tables (escaped cells): long notes wrap, on a phone too
+        self._extra.objects = [safe.HTML(table, sizing_mode="stretch_width", margin=(5, 10),
+                                         stylesheets=[TABLE_CSS]) for table in (
+            html_table([self.t("sc.col.basis"), self.t("sc.col.value", year=latest_year),
+                        self.t("sc.col.difference_mt"), self.t("sc.col.difference_pct")],
+                       [(labels[r.basis], f"{r.value_mt:,.1f}", f"{r.difference_mt:+,.1f}",
+                         f"{r.difference_pct:+.1f}") for r in latest.itertuples()], numeric=(1, 2, 3)),
+            html_table([self.t("sc.col.target"), self.t("sc.col.basis"), self.t("sc.col.note")],
+                       [(target_name(r.target_name, s.lang), labels[r.basis], getattr(r, f"note_{s.lang}"))
+                        for r in targets.itertuples()]),
+            html_table([self.t("sc.col.basis"), self.t("sc.col.note")],
+                       [(labels[b.key], b.describe(s.lang)) for b in BASES]))]
+        self._extra.insert(1, self.note("sc.bases.targets"))
 
     def filename(self):
         return "tanso_korea_inventory_bases.csv"
@@ -338,8 +375,7 @@ class Controls(View):
 
     def __panel__(self):
         s = self.store
-        countries = s.data.countries("climatewatch")
-        options = {f"{name} ({code})": code for code, name in sorted(countries.items(), key=lambda kv: kv[1])}
+        options = dict(s.country_options())
         if s.code not in options.values():
             options[s.country] = s.country  # an unknown code from a link: shown, reported in the tab
         country = pn.widgets.Select(name=self.t("sc.country"), options=options, value=s.code if
