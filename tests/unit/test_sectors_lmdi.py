@@ -11,10 +11,10 @@ from tanso.sectors.lmdi import (
     decompose_kaya_countries,
     decompose_kaya_panel,
     decompose_sectors,
-    sectors_by_gdp_between,
     kaya_between,
     lmdi_additive,
     logmean,
+    sectors_by_gdp_between,
 )
 
 # Heun & Brockway (2019) SI §S3 as packaged in LMDIR: two sub-categories × three factors.
