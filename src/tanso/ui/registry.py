@@ -18,6 +18,7 @@ _ICONS = {
     "foot": '<ellipse cx="12" cy="14" rx="4" ry="6"/><circle cx="8" cy="5" r="1.5"/><circle cx="16" cy="5" r="1.5"/>',
     "cycle": '<path d="M4 12a8 8 0 0 1 14-5"/><polyline points="18,3 18,7 14,7"/>'
              '<path d="M20 12a8 8 0 0 1-14 5"/><polyline points="6,21 6,17 10,17"/>',
+    "news": '<rect x="3" y="4" width="18" height="16" rx="1"/><path d="M7 8h10M7 12h10M7 16h6"/>',
     "table": '<rect x="3" y="4" width="18" height="16" rx="1"/><path d="M3 10h18M3 15h18M9 4v16"/>',
 }
 
@@ -45,6 +46,7 @@ APPS = (
     AppInfo("national_trends", "trend"),
     AppInfo("sector_contribution", "factory"),
     AppInfo("vcm_explorer", "tree"),
+    AppInfo("news", "news"),
     AppInfo("footprint", "foot"),
     AppInfo("recycling_impact", "cycle"),
     AppInfo("data_runs", "table"),

@@ -54,6 +54,7 @@ from tanso.db.tables import (  # noqa: E402 (they import metadata)
     core,
     footprint,
     geo,
+    news,
     ops,
     recycling,
     sectors,
@@ -71,4 +72,4 @@ for _table in metadata.tables.values():
         sa.event.listen(_table, "after_create", single_partition(_table))
 
 __all__ = ["PARTITIONED", "SCHEMAS", "accounts", "column_names", "community", "core", "footprint", "geo",
-           "metadata", "ops", "recycling", "sectors", "single_partition", "vcm"]
+           "metadata", "news", "ops", "recycling", "sectors", "single_partition", "vcm"]

@@ -13,6 +13,7 @@ from bokeh.plotting import figure
 from tanso.community.targets import Target
 from tanso.ui import safe
 from tanso.ui.vcm.community import CommunityPanel, ProposalsView
+from tanso.ui.vcm.news import ProjectNews
 from tanso.ui.vcm.store import LIST_FILTERS, URL, VcmStore, chart_csv
 from tanso.ui.view import TabView, View
 from tanso.vcm import queries
@@ -161,7 +162,8 @@ class ProjectView(TabView):
         return pn.Column(back, self._head, self._community.support_bar, self._link, self._flags,
                          self._disagreements, self._fields, pn.pane.Bokeh(self._fig, sizing_mode="stretch_width"),
                          self._years, safe.Markdown(self.md("vcm.project.transactions")),
-                         self._transactions, self._community, sizing_mode="stretch_width")
+                         self._transactions, ProjectNews(store=self.store), self._community,
+                         sizing_mode="stretch_width")
 
     def refresh(self):
         page = queries.project(self.store.engine, self.store.project) \

@@ -1,0 +1,54 @@
+"""The news page as a reader sees it: the test feeds' items, undated items said so, failed feeds
+named, and every hostile title and summary shown as inert text (a payload that ran would open a
+dialog or throw; the test listens for both)."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+FEEDS = Path(__file__).parents[1] / "data" / "feeds" / "feeds.yaml"
+
+
+@pytest.fixture(scope="module")
+def news_url(suite_url, loaded_embedded):
+    # two of the test feeds are broken on purpose, so the step fails after loading the others
+    loaded_embedded.cli("pipeline", "run", "news", "-p", f"feeds={FEEDS}", check=False)
+    return suite_url + "/news"
+
+
+def test_news_page_shows_items_and_hostile_text_stays_text(page, news_url, artifacts):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(news_url + "?lang=en")
+    expect(page.locator(".news-item").first).to_be_visible(timeout=60000)
+    expect(page.get_by_text("Verra issues credits to VCS612 after Kasigau monitoring report")
+           .first).to_be_visible()
+    expect(page.get_by_text("Katingan & Martinsville: two reviews").first).to_be_visible()
+    expect(page.get_by_text("date not given (first seen").first).to_be_visible()
+    # hostile input: the words survive as text, the markup does not
+    expect(page.get_by_text("Hostile title VCS612").first).to_be_visible()
+    expect(page.get_by_text('CDATA title "quoted" & bold').first).to_be_visible()
+    expect(page.get_by_text("$$\\href{javascript:alert(114)}{x}$$").first).to_be_visible()
+    # failed feeds are named in the feed table
+    expect(page.get_by_text("FAILED").first).to_be_visible()
+    expect(page.get_by_text("feed 'error-page': not a readable RSS or Atom feed").first).to_be_visible()
+    page.wait_for_timeout(1500)  # let deferred handlers (onerror, onload, ontoggle) fire
+    text = " ".join(page.locator(".news-item").all_inner_texts())
+    assert "alert(101)" not in text and "alert(107)" not in text
+    assert page.locator(".news-item script, .news-item img, .news-item iframe, .news-item svg, "
+                        ".news-item [onclick], .news-item [onerror]").count() == 0
+    hrefs = page.locator(".news-item a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert hrefs and all(h.startswith(("https://", "./vcm_explorer?")) for h in hrefs), hrefs
+    page.screenshot(path=artifacts / "news.png", full_page=True)
+    assert dialogs == [], f"a payload ran: {dialogs}"
+    assert page.js_errors == []
+
+
+def test_feed_filter_shows_one_feed(page, news_url):
+    page.goto(news_url + "?lang=en&feed=registry-watch")
+    expect(page.get_by_text("Registry maintenance window").first).to_be_visible(timeout=60000)
+    expect(page.locator(".news-item")).to_have_count(4)
+    expect(page.get_by_text("Hostile title VCS612")).to_have_count(0)
