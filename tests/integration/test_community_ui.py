@@ -134,8 +134,23 @@ def test_thread_html_of_deleted_and_hidden_comments():
     from tanso.community.comments import Comment
 
     at = datetime(2026, 12, 2, 1, 2, tzinfo=UTC)
-    items = [Comment(1, 1, "<b>Ann</b>", None, at, None, True, False, None),
-             Comment(2, 1, "Bo", None, at, at, False, True, None)]
+    items = [Comment(1, 1, "<b>Ann</b>", None, None, at, None, True, False, None),
+             Comment(2, 1, "Bo", None, None, at, at, False, True, None)]
     shown = thread_html(items, lambda key, **v: key)
     assert "&lt;b&gt;Ann&lt;/b&gt;" in shown and "community.comment.deleted" in shown
     assert "community.comment.hidden" in shown and "2026-12-02 01:02 UTC" in shown
+
+
+def test_stored_html_is_cleaned_again_when_shown(engine):
+    """A body rendered under an older, looser allow-list (or written by hand) cannot run."""
+    with engine.begin() as conn:
+        member = _user(conn, "ui.owner@example.org", "member")
+        conn.execute(sa.text(
+            "INSERT INTO app.comments (author_id, project_id, body, body_html) VALUES "
+            "(:a, :p, 'old', '<p onclick=\"alert(1)\">old</p><script>alert(2)</script>'), "
+            "(:a, :p, '<i>never rendered</i> **bold**', '')"), {"a": member.id, "p": PROJECT})
+    panel = CommunityPanel(store=_store(engine, GUEST))
+    panel.show(Target.project(PROJECT))
+    shown = rendered(panel._thread)
+    assert "<p>old</p>" in shown and "onclick" not in shown and "<script" not in shown
+    assert "&lt;i&gt;never rendered&lt;/i&gt; <strong>bold</strong>" in shown   # rendered late

@@ -27,12 +27,14 @@ from tanso.db.tables.community import comment_reports, comments
 
 @dataclass(frozen=True)
 class Comment:
-    """A comment as a reader sees it: `body` is None when deleted, or hidden from this reader."""
+    """A comment as a reader sees it: `body` (Markdown) and `html` (rendered by
+    `tanso.ui.safe.user_markdown`) are None when deleted, or hidden from this reader."""
 
     id: int
     author_id: int
     author_name: str
     body: str | None
+    html: str | None
     created_at: datetime
     edited_at: datetime | None
     deleted: bool
@@ -51,7 +53,7 @@ def thread(conn: sa.Connection, viewer: User, target: Target) -> list[Comment]:
     (with the reason); deleted ones keep their place with no body."""
     moderator = viewer.has_role("moderator")
     columns = [comments.c.id, comments.c.author_id, users.c.display_name, comments.c.body,
-               comments.c.created_at, comments.c.edited_at, comments.c.deleted_at,
+               comments.c.body_html, comments.c.created_at, comments.c.edited_at, comments.c.deleted_at,
                comments.c.hidden_at, comments.c.hidden_reason]
     if moderator:
         columns.append(_OPEN_REPORTS.label("reports"))
@@ -61,13 +63,23 @@ def thread(conn: sa.Connection, viewer: User, target: Target) -> list[Comment]:
     out = []
     for row in rows:
         deleted, hidden = row.deleted_at is not None, row.hidden_at is not None
+        shown = not deleted and (moderator or not hidden)
         out.append(Comment(
             id=row.id, author_id=row.author_id, author_name=row.display_name,
-            body=None if deleted or (hidden and not moderator) else row.body,
+            body=row.body if shown else None,
+            html=(row.body_html or render(row.body)) if shown else None,
             created_at=row.created_at, edited_at=row.edited_at, deleted=deleted,
             hidden=hidden, hidden_reason=row.hidden_reason if moderator else None,
             reports=row.reports if moderator else 0))
     return out
+
+
+def render(body: str) -> str:
+    """A comment body as HTML: through the kit's one sanitiser (Markdown without raw HTML,
+    then the nh3 allow-list). Done when a comment is written; pages clean it again."""
+    from tanso.ui.safe import user_markdown  # the kit's; imported late (it loads Panel)
+
+    return str(user_markdown(body))
 
 
 def _check_rate(conn: sa.Connection, user: User, policy: CommunityPolicy) -> None:
@@ -95,7 +107,8 @@ def add(conn: sa.Connection, user: User, target: Target, body: str, *,
     text = clean_body(body)
     require_open(conn, target)
     _check_rate(conn, user, policy or community_policy())
-    return conn.execute(comments.insert().values(author_id=user.id, body=text, **target.values())
+    return conn.execute(comments.insert().values(author_id=user.id, body=text,
+                                                 body_html=render(text), **target.values())
                         .returning(comments.c.id)).scalar_one()
 
 
@@ -114,8 +127,9 @@ def edit(conn: sa.Connection, user: User, comment_id: int, body: str) -> None:
         raise Refused([Problem("gone")])
     permissions.require(permissions.can_edit_comment(user, author_id=row.author_id, gone=gone),
                         user, "edit this comment")
+    text = clean_body(body)
     conn.execute(comments.update().where(comments.c.id == row.id)
-                 .values(body=clean_body(body), edited_at=sa.func.now()))
+                 .values(body=text, body_html=render(text), edited_at=sa.func.now()))
 
 
 def delete(conn: sa.Connection, user: User, comment_id: int) -> None:
@@ -125,7 +139,7 @@ def delete(conn: sa.Connection, user: User, comment_id: int) -> None:
                                                        deleted=row.deleted_at is not None),
                         user, "delete this comment")
     conn.execute(comments.update().where(comments.c.id == row.id)
-                 .values(body="", deleted_at=sa.func.now()))
+                 .values(body="", body_html="", deleted_at=sa.func.now()))
 
 
 def hide(conn: sa.Connection, user: User, comment_id: int, reason: str) -> None:

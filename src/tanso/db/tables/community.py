@@ -69,6 +69,10 @@ comments = sa.Table(
     sa.Column("project_id", sa.Text),
     sa.Column("proposal_id", sa.BigInteger, sa.ForeignKey("app.proposals.id")),
     sa.Column("body", sa.Text, nullable=False),      # Markdown as written; emptied on delete
+    # the body rendered once when written (tanso.ui.safe.user_markdown: Markdown without raw
+    # HTML, nh3 allow-list); pages clean it again when they show it, so a stricter allow-list
+    # applies to old comments too. Rendering 500 bodies per page view would cost ~0.5 s.
+    sa.Column("body_html", sa.Text, nullable=False, server_default=""),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
               server_default=sa.func.now()),
     sa.Column("edited_at", sa.DateTime(timezone=True)),

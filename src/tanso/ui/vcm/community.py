@@ -51,8 +51,9 @@ def _when(moment) -> str:
 
 
 def thread_html(items: list[comments.Comment], t) -> safe.Markup:
-    """The thread as one HTML block: names and dates escaped, bodies through user_markdown.
-    (The pane cleans the whole block with the allow-list again.)"""
+    """The thread as one HTML block: names and dates escaped, bodies as rendered by
+    safe.user_markdown; the pane (safe.HTML) cleans the whole block with the allow-list again,
+    one nh3 pass per view."""
     parts = []
     for c in items:
         head = (f"<strong>{html.escape(c.author_name)}</strong> · #{c.id} · {_when(c.created_at)}"
@@ -61,8 +62,8 @@ def thread_html(items: list[comments.Comment], t) -> safe.Markup:
             body = f'<p class="comment-gone">{html.escape(t("community.comment.deleted"))}</p>'
         elif c.body is None:
             body = f'<p class="comment-gone">{html.escape(t("community.comment.hidden"))}</p>'
-        else:
-            body = safe.user_markdown(c.body)
+        else:   # rendered by safe.user_markdown when written; the pane cleans it again
+            body = c.html
             if c.hidden:   # a moderator's view of a hidden comment
                 body += (f'<p class="comment-gone">{html.escape(t("community.comment.hidden_by"))}'
                          f" {html.escape(c.hidden_reason or '')}</p>")
