@@ -2,15 +2,15 @@
 hundreds of comments does not render Markdown on every view. Existing comments get '' and are
 rendered when shown (tanso.community.comments).
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 
 
 def upgrade() -> None:
