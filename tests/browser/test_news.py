@@ -52,3 +52,19 @@ def test_feed_filter_shows_one_feed(page, news_url):
     expect(page.get_by_text("Registry maintenance window").first).to_be_visible(timeout=60000)
     expect(page.locator(".news-item")).to_have_count(4)
     expect(page.get_by_text("Hostile title VCS612")).to_have_count(0)
+
+
+def test_payloads_in_the_url_run_no_script(page, news_url):
+    import urllib.parse
+
+    payloads = [line for line in (Path(__file__).parents[1] / "data" / "xss_payloads.txt")
+                .read_text().splitlines() if line and not line.startswith("#")]
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    for i in range(0, len(payloads), 7):
+        query = urllib.parse.urlencode({"feed": payloads[i], "lang": payloads[(i + 3) % len(payloads)]})
+        page.goto(f"{news_url}?{query}")
+        expect(page.locator(".news-item").first).to_be_visible(timeout=60000)  # unknown feed: all
+    page.wait_for_timeout(1500)
+    assert dialogs == [], f"a payload ran: {dialogs}"
+    assert page.js_errors == []

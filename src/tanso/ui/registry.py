@@ -19,6 +19,7 @@ _ICONS = {
     "cycle": '<path d="M4 12a8 8 0 0 1 14-5"/><polyline points="18,3 18,7 14,7"/>'
              '<path d="M20 12a8 8 0 0 1-14 5"/><polyline points="6,21 6,17 10,17"/>',
     "news": '<rect x="3" y="4" width="18" height="16" rx="1"/><path d="M7 8h10M7 12h10M7 16h6"/>',
+    "shield": '<path d="M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z"/><path d="M9 12l2 2 4-4"/>',
     "table": '<rect x="3" y="4" width="18" height="16" rx="1"/><path d="M3 10h18M3 15h18M9 4v16"/>',
 }
 
@@ -50,6 +51,7 @@ APPS = (
     AppInfo("footprint", "foot"),
     AppInfo("recycling_impact", "cycle"),
     AppInfo("data_runs", "table"),
+    AppInfo("admin", "shield"),
 )
 
 
