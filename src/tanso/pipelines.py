@@ -14,10 +14,14 @@ import contextlib
 import json
 import logging
 import os
+import queue
 import re
 import secrets
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from graphlib import CycleError, TopologicalSorter
@@ -266,16 +270,67 @@ class _SharedKernelClientNoise(logging.Filter):
 logging.getLogger("traitlets").addFilter(_SharedKernelClientNoise())
 
 
+KERNEL_LOGGERS = ("papermill", "nbclient", "traitlets")
+KILL_GRACE_S = 5  # after an interrupt: time for a kernel that was starting to appear and be killed
+
+
+@contextlib.contextmanager
+def _quiet(*names: str):
+    loggers = [logging.getLogger(name) for name in names]
+    before = [each.disabled for each in loggers]
+    for each in loggers:
+        each.disabled = True
+    try:
+        yield
+    finally:
+        for each, disabled in zip(loggers, before, strict=True):
+            each.disabled = disabled
+
+
 class WarmKernel:
     """One kernel for the steps of a pipeline run, so each step does not pay a kernel start
     and the imports again. Every step starts with an empty namespace; a step that fails in
     any way (cell error, timeout, dead kernel) takes the kernel down with it, so the next
-    step gets a new one and no half-finished state."""
+    step gets a new one and no half-finished state.
+
+    papermill runs in a worker thread. In the main thread nbclient replaces the SIGINT and
+    SIGTERM handlers with its own for each notebook and then restores the *default* ones, so
+    the runner would lose its interrupt handling after the first step. Here the runner's
+    handler raises Interrupted in the main thread, which kills the kernel process (again, for
+    a few seconds, in case one was still starting) and leaves the worker, which may be blocked
+    on the dead kernel's socket, to die with the process (it is a daemon thread)."""
 
     def __init__(self) -> None:
         self.km = None
+        self._step: Future | None = None
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=self._serve, name="tanso-kernel", daemon=True).start()
+
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            call, done = job
+            try:
+                done.set_result(call())
+            except BaseException as exc:  # handed to the waiting thread
+                done.set_exception(exc)
+
+    def _submit(self, call: Callable[[], None]) -> Future:
+        done: Future = Future()
+        self._jobs.put((call, done))
+        return done
 
     def execute(self, step: Step, parameters: dict, output: Path) -> None:
+        self._step = work = self._submit(lambda: self._execute(step, parameters, output))
+        try:
+            work.result()
+        except Interrupted:
+            with _quiet(*KERNEL_LOGGERS):  # they would report the kernel killed here as an error
+                deadline = time.monotonic() + KILL_GRACE_S
+                while time.monotonic() < deadline and not work.done() and not self._kill():
+                    futures_wait([work], timeout=0.2)
+            raise
+
+    def _execute(self, step: Step, parameters: dict, output: Path) -> None:
         import jupytext
         import nbformat
         import papermill
@@ -290,13 +345,28 @@ class WarmKernel:
             papermill.execute_notebook(notebook, str(output), parameters=parameters,
                                        km=self.km, **options)
         except BaseException:
-            self.close()
+            self._shutdown()
             raise
 
+    def _kill(self) -> bool:
+        """Kill the kernel process now; False when there is none (yet)."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is None:
+            return False
+        if process.poll() is None:
+            process.kill()
+        return True
+
+    def _shutdown(self) -> None:
+        km, self.km = self.km, None
+        if km is not None and km.has_kernel:
+            km.shutdown_kernel(now=True)
+
     def close(self) -> None:
-        if self.km is not None and self.km.has_kernel:
-            self.km.shutdown_kernel(now=True)
-        self.km = None
+        self._kill()
+        if self._step is None or self._step.done():  # else it is stuck on the killed kernel
+            self._submit(self._shutdown).result()
+        self._jobs.put(None)
 
 
 def _execute(kernel: WarmKernel, step: Step, parameters: dict, output: Path) -> None:

@@ -1,5 +1,7 @@
 """The pipeline runner's shared kernel: imports kept across steps, names not, failures isolated."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,49 @@ def test_steps_share_imports_not_names_and_a_failure_gets_a_new_kernel(tmp_path)
                                    "assert not hasattr(json, 'tanso_mark')\n"))
     finally:
         kernel.close()
+
+
+INTERRUPTED_IN_SECOND_STEP = """
+import os, signal, sys, threading
+from pathlib import Path
+from tanso.errors import Interrupted
+from tanso.pipelines import Step, WarmKernel
+from tanso.run_control import interrupts_raise
+
+first, second, out = (Path(p) for p in sys.argv[1:4])
+kernel = WarmKernel()
+try:
+    with interrupts_raise():
+        kernel.execute(Step("first", first, {}, ()), {"run_id": "t"}, out / "first.ipynb")
+        pid = kernel.km.provisioner.pid
+        threading.Timer(3, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        kernel.execute(Step("second", second, {}, ()), {"run_id": "t"}, out / "second.ipynb")
+except Interrupted as exc:
+    print("raised", exc.signal_name, pid)
+finally:
+    kernel.close()
+"""
+
+
+def test_sigterm_in_a_later_step_raises_interrupted_and_kills_the_kernel(tmp_path):
+    # nbclient, run in the main thread, swaps in its own SIGTERM handler per notebook and
+    # leaves the default one behind: a SIGTERM in the second step would then kill the runner
+    # with no record of the run and leave its kernel behind.
+    first = step(tmp_path, "first", "x = 1\n")
+    second = step(tmp_path, "second", "import time\ntime.sleep(600)\n")  # never ends on its own
+    script = tmp_path / "run.py"
+    script.write_text(INTERRUPTED_IN_SECOND_STEP)
+    done = subprocess.run([sys.executable, str(script), str(first.notebook), str(second.notebook),
+                           str(tmp_path)], capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    said, signal_name, pid = done.stdout.split()
+    assert (said, signal_name) == ("raised", "SIGTERM")
+    assert not running(int(pid))  # the kernel of the interrupted step is gone
+    assert "Traceback" not in done.stderr, done.stderr
+
+
+def running(pid: int) -> bool:
+    try:  # a killed process nobody has reaped yet is a zombie: state Z
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
