@@ -90,6 +90,37 @@ def test_search_ranks_ids_names_and_words(vcm):
     assert {r["registry"] for r in gold["results"]} == {"gold-standard"}
     misspelt = vcm_json(vcm, "search", "cokstove", "--limit", "5")
     assert misspelt.get("fuzzy") is True and "ookstove" in misspelt["results"][0]["name"]
+    assert misspelt["suggestion"] == "cookstove"
+    both = vcm_json(vcm, "search", "Cokstove Kenya", "--limit", "5")
+    assert both["suggestion"] == "cookstove Kenya"  # known words stay as typed
+    assert "suggestion" not in cookstoves
+
+
+def test_stored_facet_counts_are_the_live_ones(vcm):
+    from tanso.vcm import queries
+
+    with vcm.engine.connect() as conn:
+        stored = conn.execute(queries.STORED_FACETS).all()
+        live = conn.execute(queries.FACET_SETS["all"], queries._params(queries.Filters())).all()
+        by_registry = dict(conn.execute(sa.text(
+            "SELECT registry, count(*) FROM core.vcm_projects GROUP BY 1")).all())
+    assert sorted(map(tuple, stored), key=str) == sorted(map(tuple, live), key=str)
+    assert {v: n for f, v, n in stored if f == "registry"} == by_registry
+    assert [n for f, _, n in stored if f == "total"] == [vcm.count("core.vcm_projects")]
+
+
+def test_text_search_reads_the_indexes_after_a_load(vcm):
+    """The pipeline vacuums after its DELETE + INSERT load: with dead rows and the GIN pending
+    lists left, the planner scanned every project for a one-word search."""
+    from tanso.vcm import queries
+
+    filters = queries.Filters(query="biochar")  # 45 projects: an index read, not a scan
+    with vcm.engine.connect() as conn:
+        plan = conn.execute(queries._statement(
+            "EXPLAIN " + queries.PAGE["text", ("relevance", True)].text),
+            queries._params(filters) | {"limit": 25, "offset": 0}).scalars().all()
+    assert any("vcm_projects_search_idx" in line for line in plan), plan
+    assert not any("Seq Scan on vcm_projects" in line for line in plan), plan
 
 
 @pytest.mark.parametrize("payload", [

@@ -40,7 +40,19 @@ def test_text_parameters_escape_like_metacharacters_and_normalise_ids():
 
 def test_statements_are_constants_with_bound_parameters():
     for statement in [*queries.PAGE.values(), *queries.FACET_SETS.values(), *queries.FACET_ONE.values(),
-                      *queries.EXPORT.values()]:
+                      *queries.EXPORT.values(), *queries.COUNT.values()]:
         sql = statement.text
         assert ":q" in sql or "true" in sql
         assert "{" not in sql  # every template slot filled at import, from constants
+
+
+@pytest.mark.parametrize(("filters", "mode", "order"), [
+    (queries.Filters(), "all", ("issued", True)),  # no text to rank by: most credits first
+    (queries.Filters(sort="name", descending=False), "all", ("name", False)),
+    (queries.Filters(query="cookstove kenya"), "text", ("relevance", True)),
+    (queries.Filters(query="gs 1005"), "text_id", ("relevance", True)),  # a digit: maybe an id
+])
+def test_each_request_picks_its_prepared_statement(filters, mode, order):
+    assert (queries._mode(filters), queries._order(filters)) == (mode, order)
+    assert "ORDER BY issued DESC NULLS LAST, project_id LIMIT" in queries.PAGE["all", ("issued", True)].text
+    assert "ILIKE" not in queries.PAGE["text", order].text

@@ -113,7 +113,10 @@ def search(
     payload = {"total": result.total, "results": results}
     if result.fuzzy:
         payload["fuzzy"] = True
-    text = "\n".join([f"{result.total} projects" + (" (similar names)" if result.fuzzy else "")]
+    if result.suggestion:
+        payload["suggestion"] = result.suggestion
+    text = "\n".join([f"{result.total} projects" + (" (similar names)" if result.fuzzy else "")
+                      + (f"; did you mean: {result.suggestion}" if result.suggestion else "")]
                      + [f"{r['project_id']:<10} {r['registry']:<26} {r['name']}"
                         for r in results])
     _print(payload, as_json, text)

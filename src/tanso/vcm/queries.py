@@ -3,19 +3,26 @@ filtered view, statistics, reconciliation and one project's page. The CLI, the a
 JSON endpoint all call these.
 
 Every statement is a constant: user values are bound parameters (filters are arrays, an empty
-array means "any"), the sort is chosen by a bound name inside CASE expressions, and the text
+array means "any"), the sort picks one of the prepared statements by name, and the text
 query reaches PostgreSQL only through `websearch_to_tsquery` (which never fails on syntax) and
 an escaped ILIKE pattern. So SQL and tsquery metacharacters in user text are just text.
 
 Matching: full text (weighted: name and id, then developer/proponent, then methodology, type,
 place, then description) or the id as a substring (trigram index). When that finds nothing,
-names similar to the query (trigram word similarity) are returned instead, marked `fuzzy`.
+names similar to the query (trigram word similarity) are returned instead, marked `fuzzy`,
+with a "did you mean" text whose misspelt words are replaced by known ones.
+
+Speed (benchmarks/vcm_search.py): text is matched through GIN indexes only, the first page
+without text is read in index order, the unfiltered facet counts are stored at load time
+(refresh_search_aids), the total comes with the facet counts (the empty grouping set), and
+JIT is off for these short statements.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, fields
 
 import pandas as pd
@@ -126,9 +133,10 @@ class SearchResult:
     rows: pd.DataFrame                 # RESULT_COLUMNS, one page
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     fuzzy: bool = False                # no exact match: rows are names similar to the query
+    suggestion: str | None = None      # with fuzzy: the text with misspelt words corrected
 
     def as_dict(self) -> dict:
-        return {"total": self.total, "fuzzy": self.fuzzy,
+        return {"total": self.total, "fuzzy": self.fuzzy, "suggestion": self.suggestion,
                 "results": _records(self.rows),
                 "facets": {k: [{"value": v, "count": c} for v, c in pairs]
                            for k, pairs in self.facets.items()}}
@@ -141,13 +149,17 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 # --- the statements (constants; see the module docstring) ---------------------------------
 
-# (rank, condition) of each way of matching the text; one scan of the projects, no self-join
+# (rank, condition) of each way of matching the text; one scan of the projects, no self-join.
+# "text" uses the search vector's GIN index alone; "text_id" also the id's trigram index (a
+# BitmapOr), for text with a digit in it — only that can be part of a project id, and the OR
+# alone makes the planner scan every row for plain words.
+_RANK = "ts_rank_cd(p.search_vector, websearch_to_tsquery('english', :q), 1)"
 _MATCH = {
     "all": ("0.0::float8", "true"),
-    "text": (("ts_rank_cd(p.search_vector, websearch_to_tsquery('english', :q), 1)"
-              " + CASE WHEN p.project_id = :q_id THEN 10 ELSE 0 END"),
-             ("(p.search_vector @@ websearch_to_tsquery('english', :q)"
-              " OR p.project_id ILIKE :q_like ESCAPE '\\')")),
+    "text": (_RANK, "p.search_vector @@ websearch_to_tsquery('english', :q)"),
+    "text_id": (f"{_RANK} + CASE WHEN p.project_id = :q_id THEN 10 ELSE 0 END",
+                ("(p.search_vector @@ websearch_to_tsquery('english', :q)"
+                 " OR p.project_id ILIKE :q_like ESCAPE '\\')")),
     "fuzzy": ("word_similarity(:q, p.name)::float8", ":q <% p.name"),
 }
 
@@ -206,34 +218,24 @@ def _facet_select(facet: str) -> str:
 
 
 # Facets without a filter of their own all count the fully filtered rows: one scan with
-# GROUPING SETS instead of one scan per facet.
+# GROUPING SETS instead of one scan per facet; the empty set () is the total ("total", NULL).
 _FACET_SETS = (
     "SELECT CASE " + " ".join(f"WHEN grouping(v_{f}) = 0 THEN '{f}'" for f in FACETS)  # nosec B608 - module constants only
-    + " END AS facet, CASE " + " ".join(f"WHEN grouping(v_{f}) = 0 THEN v_{f}" for f in FACETS)
+    + " ELSE 'total' END AS facet, CASE "
+    + " ".join(f"WHEN grouping(v_{f}) = 0 THEN v_{f}" for f in FACETS)
     + " END AS value, count(*) AS n FROM (SELECT "
     + ", ".join(f"{_FACET_VALUE[f]} AS v_{f}" for f in FACETS)
     + f" FROM base WHERE {_ALL_OK}) s GROUP BY GROUPING SETS ("
-    + ", ".join(f"(v_{f})" for f in FACETS) + ") ORDER BY 1, 3 DESC, 2")
+    + ", ".join(f"(v_{f})" for f in FACETS) + ", ()) ORDER BY 1, 3 DESC, 2")
 
-
-_ORDER = """
-    ORDER BY
-      CASE WHEN :sort = 'relevance' THEN rank END DESC NULLS LAST,
-      CASE WHEN :sort = 'relevance' THEN issued END DESC NULLS LAST,
-      CASE WHEN :sort = 'issued' AND :desc THEN issued END DESC NULLS LAST,
-      CASE WHEN :sort = 'issued' AND NOT :desc THEN issued END ASC NULLS LAST,
-      CASE WHEN :sort = 'retired' AND :desc THEN retired END DESC NULLS LAST,
-      CASE WHEN :sort = 'retired' AND NOT :desc THEN retired END ASC NULLS LAST,
-      CASE WHEN :sort = 'name' AND :desc THEN name END DESC NULLS LAST,
-      CASE WHEN :sort = 'name' AND NOT :desc THEN name END ASC NULLS LAST,
-      CASE WHEN :sort = 'first_vintage' AND :desc THEN first_vintage END DESC NULLS LAST,
-      CASE WHEN :sort = 'first_vintage' AND NOT :desc THEN first_vintage END ASC NULLS LAST,
-      CASE WHEN :sort = 'support' AND :desc THEN supporters END DESC,
-      CASE WHEN :sort = 'support' AND NOT :desc THEN supporters END ASC,
-      CASE WHEN :sort = 'support' THEN issued END DESC NULLS LAST,
-      CASE WHEN :sort = 'project_id' AND :desc THEN project_id END DESC,
-      project_id
-"""
+# ORDER BY of each (sort, descending), chosen by name: a constant each, so the planner can read
+# an index in that order (issued, the first page's) and stop at LIMIT. The id breaks ties.
+_ORDERS = {("relevance", d): "rank DESC, issued DESC NULLS LAST, project_id" for d in (True, False)}
+_ORDERS |= {(sort, d): f"{sort} {'DESC' if d else 'ASC'} NULLS LAST, project_id"
+            for sort in ("issued", "retired", "name", "first_vintage") for d in (True, False)}
+_ORDERS |= {("project_id", True): "project_id DESC", ("project_id", False): "project_id"}
+_ORDERS |= {("support", d): f"supporters {'DESC' if d else 'ASC'}, issued DESC NULLS LAST, project_id"
+            for d in (True, False)}
 
 _ARRAYS = ("registry", "country", "category", "project_type", "methodology", "status",
            "reduction_removal")
@@ -245,20 +247,26 @@ def _statement(sql: str) -> sa.TextClause:
                                   for name in _ARRAYS if f":{name}" in sql])
 
 
-PAGE = {mode: _statement(_BASE.format(columns=_COLUMNS, rank=match[0], condition=match[1])
-                         + f"SELECT {', '.join(RESULT_COLUMNS)}, count(*) OVER () AS total "  # nosec B608 - module constants only
-                         f"FROM base WHERE {_ALL_OK} {_ORDER} LIMIT :limit OFFSET :offset")
-        for mode, match in _MATCH.items()}
-EXPORT = {mode: _statement(_BASE.format(columns=_COLUMNS, rank=match[0], condition=match[1])
-                           + f"SELECT {', '.join(EXPORT_COLUMNS)} FROM base WHERE {_ALL_OK} "  # nosec B608 - module constants only
-                           f"{_ORDER}")
-          for mode, match in _MATCH.items()}
-FACET_SETS = {mode: _statement(_BASE.format(columns=_COLUMNS, rank=match[0],
-                                          condition=match[1]) + _FACET_SETS)
-              for mode, match in _MATCH.items()}
-FACET_ONE = {(mode, facet): _statement(_BASE.format(columns=_COLUMNS, rank=match[0],
-                                                    condition=match[1]) + _facet_select(facet))
-             for mode, match in _MATCH.items() for facet in FACETS}
+def _with_base(mode: str, select: str) -> sa.TextClause:
+    rank, condition = _MATCH[mode]
+    return _statement(_BASE.format(columns=_COLUMNS, rank=rank, condition=condition) + select)
+
+
+PAGE = {(mode, order): _with_base(mode, f"SELECT {', '.join(RESULT_COLUMNS)} FROM base "  # nosec B608 - module constants only
+                                  f"WHERE {_ALL_OK} ORDER BY {_ORDERS[order]} "
+                                  "LIMIT :limit OFFSET :offset")
+        for mode in _MATCH for order in _ORDERS}
+COUNT = {mode: _with_base(mode, f"SELECT count(*) FROM base WHERE {_ALL_OK}")  # nosec B608 - module constants only
+         for mode in _MATCH}
+EXPORT = {(mode, order): _with_base(mode, f"SELECT {', '.join(EXPORT_COLUMNS)} FROM base "  # nosec B608 - module constants only
+                                    f"WHERE {_ALL_OK} ORDER BY {_ORDERS[order]}")
+          for mode in _MATCH for order in _ORDERS}
+FACET_SETS = {mode: _with_base(mode, _FACET_SETS) for mode in _MATCH}
+FACET_ONE = {(mode, facet): _with_base(mode, _facet_select(facet))
+             for mode in _MATCH for facet in FACETS}
+# The unfiltered counts, as refresh_search_aids stored them (empty before the first refresh)
+STORED_FACETS = sa.text("SELECT facet, value, n FROM mart.vcm_facet_counts "
+                        "ORDER BY facet, n DESC, value")
 
 
 def _filtered_facets(filters: Filters) -> list[str]:
@@ -272,23 +280,25 @@ def _filtered_facets(filters: Filters) -> list[str]:
     return active
 
 
-def facet_counts(conn, filters: Filters, mode: str, params: dict) -> pd.DataFrame:
-    counts = pd.read_sql(FACET_SETS[mode], conn, params=params)
+def facet_counts(conn, filters: Filters, mode: str, params: dict) -> list[tuple]:
+    """(facet, value, n) rows, the total as facet "total"."""
     own = _filtered_facets(filters)
-    if own:
-        counts = pd.concat([counts[~counts["facet"].isin(own)],
-                            *[pd.read_sql(FACET_ONE[mode, f], conn, params=params)
-                              for f in own]], ignore_index=True)
+    if mode == "all" and not own and (counts := conn.execute(STORED_FACETS).all()):
+        return counts
+    counts = [row for row in conn.execute(FACET_SETS[mode], params).all()
+              if row[0] not in own]
+    for facet in own:
+        counts += conn.execute(FACET_ONE[mode, facet], params).all()
     return counts
 
 
 def _text_params(query: str) -> dict:
     text = query.strip()[:MAX_QUERY_CHARS]
     compact = re.sub(r"\s+", "", text).upper()
-    try:  # the query may be an id in any spelling (gs 1234, vcs-981) → its canonical form
-        q_id = ids.canonical_ids(pd.Series([compact]), source="query", column="q").iloc[0]
-    except ValueError:
-        q_id = compact
+    q_id = compact
+    if re.search(r"\d", compact):  # may be an id in any spelling (gs 1234, vcs-981): canonical
+        with suppress(ValueError):
+            q_id = ids.canonical_ids(pd.Series([compact]), source="query", column="q").iloc[0]
     escaped = re.sub(r"([\\%_])", r"\\\1", q_id)
     return {"q": text, "q_id": q_id, "q_like": f"%{escaped}%"}
 
@@ -297,59 +307,119 @@ def _params(filters: Filters) -> dict:
     params = {name: list(getattr(filters, name)) for name in _ARRAYS}
     params |= {name: getattr(filters, name) for name in
                ("corsia", "ccb", "vintage_min", "vintage_max", "issued_min", "issued_max")}
-    params |= {"sort": filters.sort if filters.query.strip() or filters.sort != "relevance"
-               else "issued", "desc": filters.descending}
     params |= _text_params(filters.query)
     return params
 
 
 def _mode(filters: Filters) -> str:
-    return "text" if filters.query.strip() else "all"
+    text = filters.query.strip()
+    if not text:
+        return "all"
+    return "text_id" if re.search(r"\d", text) else "text"
+
+
+def _order(filters: Filters) -> tuple[str, bool]:
+    """Relevance needs text to rank by: without it, the most credits first."""
+    if filters.sort == "relevance" and not filters.query.strip():
+        return "issued", filters.descending
+    return filters.sort, filters.descending
+
+
+@contextmanager
+def _connect(engine: sa.Engine):
+    # JIT compiles a plan once its cost passes jit_above_cost, which a scan of 1M projects does:
+    # 100+ ms of compiling for statements that run in a few. Off for this transaction only.
+    with engine.connect() as conn:
+        conn.execute(sa.text("SET LOCAL jit = off"))
+        yield conn
 
 
 def search(engine: sa.Engine, filters: Filters, *, facets: bool = True) -> SearchResult:
     """One page of projects matching `filters`, ranked, with facet counts."""
     params = _params(filters) | {"limit": filters.per_page,
                                  "offset": (filters.page - 1) * filters.per_page}
-    mode = _mode(filters)
-    with engine.connect() as conn:
-        rows = pd.read_sql(PAGE[mode], conn, params=params)
-        fuzzy = mode == "text" and rows.empty and (filters.page == 1
-                                                   or not _any_match(conn, params))
+    mode, order = _mode(filters), _order(filters)
+    suggestion = None
+    with _connect(engine) as conn:
+        rows = pd.read_sql(PAGE[mode, order], conn, params=params)
+        fuzzy = mode != "all" and rows.empty and (filters.page == 1
+                                                  or not _any_match(conn, mode, params))
         if fuzzy:
             mode = "fuzzy"
-            rows = pd.read_sql(PAGE[mode], conn, params=params)
-        counts = (facet_counts(conn, filters, mode, params) if facets
-                  else pd.DataFrame(columns=["facet", "value", "n"]))
-    total = int(rows["total"].iloc[0]) if len(rows) else (
-        _count(engine, mode, params) if filters.page > 1 else 0)
+            rows = pd.read_sql(PAGE[mode, order], conn, params=params)
+            suggestion = _suggest(conn, params["q"])
+        counts = facet_counts(conn, filters, mode, params) if facets else []
+        totals = [n for facet, _, n in counts if facet == "total"]
+        if totals:
+            total = int(totals[0])
+        elif filters.page == 1 and len(rows) < filters.per_page:
+            total = len(rows)  # the whole result is on this page
+        else:
+            total = int(conn.execute(COUNT[mode], params).scalar_one())
     facet_map = {f: [] for f in FACETS} if facets else {}
-    for facet, value, n in counts.itertuples(index=False):
-        facet_map[facet].append(("" if pd.isna(value) else str(value), int(n)))
-    return SearchResult(total=total, rows=rows.drop(columns="total"), facets=facet_map,
-                        fuzzy=fuzzy)
+    for facet, value, n in counts:
+        if facet != "total":
+            facet_map[facet].append(("" if value is None else str(value), int(n)))
+    return SearchResult(total=total, rows=rows, facets=facet_map, fuzzy=fuzzy,
+                        suggestion=suggestion)
 
 
-def _any_match(conn, params: dict) -> bool:
+def _any_match(conn, mode: str, params: dict) -> bool:
     """Whether the text matches anything at all (a page past the end is not 'no match')."""
-    probe = dict(params, limit=1, offset=0)
-    return not pd.read_sql(PAGE["text"], conn, params=probe).empty
+    return bool(conn.execute(COUNT[mode], params).scalar_one())
 
 
-def _count(engine: sa.Engine, mode: str, params: dict) -> int:
-    with engine.connect() as conn:
-        frame = pd.read_sql(PAGE[mode], conn, params=dict(params, limit=1, offset=0))
-    return int(frame["total"].iloc[0]) if len(frame) else 0
+# "Did you mean": each word of the text that no name, developer, type or place contains is
+# replaced by the most similar word that one does (trigram similarity ≥ 0.3, pg_trgm's `%`).
+_SUGGEST = sa.text("""
+    SELECT w.q,
+           EXISTS (SELECT 1 FROM mart.vcm_search_words s WHERE s.word = w.q) AS known,
+           (SELECT s.word FROM mart.vcm_search_words s WHERE s.word % w.q
+            ORDER BY similarity(s.word, w.q) DESC, s.n DESC, s.word LIMIT 1) AS best
+    FROM unnest(CAST(:words AS text[])) AS w(q)""")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _suggest(conn, text: str) -> str | None:
+    words = sorted({w.lower() for w in _WORD.findall(text)})
+    if not words:
+        return None
+    best = {q: b for q, known, b in conn.execute(_SUGGEST, {"words": words}).all()
+            if not known and b}
+    if not best:
+        return None
+    return _WORD.sub(lambda m: best.get(m.group(0).lower(), m.group(0)), text)
+
+
+def refresh_search_aids(conn) -> None:
+    """Recompute core.vcm_facet_counts and core.vcm_search_words from core.vcm_projects, in the
+    caller's transaction. The `vcm` notebook calls it after each load (the benchmark after
+    growing the table); until then the explorer counts live and suggests nothing."""
+    conn.execute(sa.text("DELETE FROM core.vcm_facet_counts"))
+    conn.execute(_statement("INSERT INTO core.vcm_facet_counts (facet, value, n) "
+                            + FACET_SETS["all"].text),
+                 _params(Filters()))
+    conn.execute(sa.text("DELETE FROM core.vcm_search_words"))
+    conn.execute(sa.text(_WORDS))
+
+
+_WORDS = """
+    INSERT INTO core.vcm_search_words (word, n)
+    SELECT word, ndoc FROM ts_stat($$
+        SELECT to_tsvector('simple', concat_ws(' ', name, developer, proponent, project_type,
+                                               category, country, state, location))
+        FROM core.vcm_projects$$)
+    WHERE length(word) >= 3 AND word !~ '[0-9_]'"""
 
 
 def export(engine: sa.Engine, filters: Filters) -> pd.DataFrame:
     """Every project of the filtered view (all pages), in the view's order, EXPORT_COLUMNS."""
     params = _params(filters)
-    mode = _mode(filters)
-    with engine.connect() as conn:
-        frame = pd.read_sql(EXPORT[mode], conn, params=params)
-        if mode == "text" and frame.empty:
-            frame = pd.read_sql(EXPORT["fuzzy"], conn, params=params)
+    mode, order = _mode(filters), _order(filters)
+    with _connect(engine) as conn:
+        frame = pd.read_sql(EXPORT[mode, order], conn, params=params)
+        if mode != "all" and frame.empty:
+            frame = pd.read_sql(EXPORT["fuzzy", order], conn, params=params)
     return frame
 
 

@@ -71,6 +71,28 @@ projects = sa.Table(
              postgresql_ops={"project_id": "gin_trgm_ops"}),
     sa.Index("vcm_projects_name_trgm_idx", "name", postgresql_using="gin",
              postgresql_ops={"name": "gin_trgm_ops"}),
+    # the explorer's first page (no text, most credits first) is read in this order: LIMIT stops early
+    sa.Index("vcm_projects_issued_idx", sa.text("issued DESC NULLS LAST"), "project_id"),
+    schema="core",
+)
+
+# Derived from core.vcm_projects after each load (tanso.vcm.queries.refresh_search_aids): the
+# facet counts of the unfiltered explorer (a scan of every project otherwise), and the words of
+# names and who/what/where fields with their project counts, for "did you mean" suggestions.
+facet_counts = sa.Table(
+    "vcm_facet_counts", metadata,
+    *_required_text("facet"),
+    sa.Column("value", sa.Text),
+    sa.Column("n", sa.BigInteger, nullable=False),
+    schema="core",
+)
+
+search_words = sa.Table(
+    "vcm_search_words", metadata,
+    sa.Column("word", sa.Text, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Index("vcm_search_words_trgm_idx", "word", postgresql_using="gin",
+             postgresql_ops={"word": "gin_trgm_ops"}),
     schema="core",
 )
 
