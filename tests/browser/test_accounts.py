@@ -1,4 +1,4 @@
-"""Accounts as a person uses them in Chromium: register, see the name in the header, sign out,
+"""Accounts as a person uses them in Chromium: register, sign in, see the name in the header, sign out,
 sign in again; a replayed cookie gets a guest's page; the name is shown as text."""
 
 from __future__ import annotations
@@ -25,6 +25,14 @@ def test_register_sign_out_sign_in_and_replayed_cookie(suite_url, page, browser)
     page.fill("#password", PASSWORD)
     page.get_by_test_id("submit").click()
 
+    # registering signs nobody in and says the same whether the email was new (users.register):
+    # the sign-in form follows, email filled in
+    notice = page.get_by_test_id("notice")
+    notice.wait_for(timeout=60_000)
+    assert notice.inner_text().startswith(f"If {EMAIL} had no account yet, it has one now")
+    assert page.input_value("#email") == EMAIL
+    page.fill("#password", PASSWORD)
+    page.get_by_test_id("submit").click()
     header_name(page).wait_for(timeout=60_000)         # back on the landing page, signed in
     assert header_name(page).inner_text() == NAME      # shown verbatim, as text
     assert page.url.startswith(f"{suite_url}/index")
@@ -32,7 +40,7 @@ def test_register_sign_out_sign_in_and_replayed_cookie(suite_url, page, browser)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
 
     page.get_by_test_id("sign-out").click()
-    page.wait_for_url("**/logout")
+    page.wait_for_url("**/logout?lang=*")   # the page's language kept
     page.get_by_test_id("submit").click()              # sign-out is a POST with its token
     page.get_by_test_id("sign-in").wait_for(timeout=60_000)
     assert not any(c["name"] == "tanso_session" for c in page.context.cookies())

@@ -8,6 +8,7 @@ are shortened through the environment; every other number is the production defa
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import re
 import subprocess
@@ -27,6 +28,7 @@ from tests.conftest import ROOT, TANSO, free_port
 pytestmark = pytest.mark.integration
 
 WINDOW_SECONDS = 15
+REGISTRATIONS_PER_ADDRESS = 3
 PASSWORD = "Sturdy passphrase 7"
 # every password any test here types: none may appear in any log of the run
 TYPED_PASSWORDS = {PASSWORD}
@@ -45,7 +47,11 @@ class Servers:
 def servers(embedded_backend, tmp_path_factory):
     env = embedded_backend.env | {
         "TANSO_SIGNIN_WINDOW_SECONDS": str(WINDOW_SECONDS),
+        "TANSO_REGISTER_MAX_PER_ADDRESS": str(REGISTRATIONS_PER_ADDRESS),
         "TANSO_SESSION_RECHECK_SECONDS": "1",
+        # as behind a TLS-terminating ingress: X-Forwarded-Proto and X-Real-IP are believed, so
+        # tests can be a browser on https or at another address (without them: plain, 127.0.0.1)
+        "TANSO_USE_XHEADERS": "1",
     }
     folder = tmp_path_factory.mktemp("auth_serve")
     ports = [free_port(), free_port()]
@@ -86,12 +92,22 @@ def post_form(client: requests.Session, url: str, data: dict, **kw) -> requests.
     return client.post(url, data={"_xsrf": token, **data}, allow_redirects=False, **kw)
 
 
-def register(base: str, email: str, name: str, password: str = PASSWORD) -> None:
-    """Create the account unless an earlier test (or parameter) did."""
+_ADDRESSES = (f"198.51.100.{n}" for n in itertools.count(1))   # TEST-NET-2, one per registration
+
+
+def register(base: str, email: str, name: str, password: str = PASSWORD, *, language: str = "en",
+             address: str | None = None) -> requests.Response:
+    """Create the account unless an earlier test (or parameter) did; nobody is signed in.
+
+    Each call comes from an address of its own unless given, so the per-address limit of
+    registrations only bites where a test means it to."""
     with requests.Session() as client:
+        client.headers["X-Real-IP"] = address or next(_ADDRESSES)
         response = post_form(client, f"{base}/register", {
-            "email": email, "display_name": name, "password": password, "language": "en"})
-    assert response.status_code == 302 or "exists" in response.text, response.text
+            "email": email, "display_name": name, "password": password, "language": language})
+    assert response.status_code in (200, 429), response.text
+    assert "tanso_session" not in response.headers.get("Set-Cookie", "")
+    return response
 
 
 def sign_in(base: str, email: str, password: str = PASSWORD, client=None, **extra):
@@ -271,7 +287,7 @@ def test_a_disabled_accounts_live_session_ends(servers):
             subprocess.run, [*TANSO, "user", "disable", "to-disable@example.org"],
             env=servers.env, cwd=ROOT, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
-        assert json.loads(result.stdout)["sessions_ended"] == 2   # registration signed in too
+        assert json.loads(result.stdout)["sessions_ended"] == 1
         started = time.monotonic()
         status, close_code = await task
         return status, close_code, time.monotonic() - started
@@ -332,7 +348,7 @@ def test_sql_metacharacters_are_stored_and_shown_verbatim(servers):
     assert "o&#39;brien+&#34;x&#34;;--@example.org" in page
     new_name = "Bobby'; DELETE FROM app.users; -- ¿ 탄소 \\ %s %(x)s $1 :e"
     saved = post_form(client, f"{base}/account", {"display_name": new_name, "language": "ko"})
-    assert saved.status_code == 200 and "Saved." in saved.text
+    assert saved.status_code == 200 and "저장했습니다." in saved.text   # said in the new language
     with servers.engine.connect() as conn:
         row = conn.execute(sa.text("SELECT email, display_name, language FROM app.users "
                                    "WHERE email = :e"), {"e": SQL_EMAIL}).one()
@@ -382,3 +398,100 @@ def test_guests_browse_and_account_pages_ask_to_sign_in(servers):
     response = requests.get(f"{base}/login")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+# --- registration that tells nothing, throttled per address ---------------------------------
+
+def _without_tokens(html: str) -> str:
+    return XSRF_FIELD.sub('name="_xsrf" value=""', html)
+
+
+def test_registration_says_the_same_for_a_new_and_a_known_email(servers):
+    base = servers.urls[0]
+    email = "known.or.not@example.org"
+    new = register(base, email, "First Owner")
+    TYPED_PASSWORDS.add("Intruder passphrase 9")
+    known = register(base, email.upper(), "Intruder", "Intruder passphrase 9")
+    assert new.status_code == known.status_code == 200
+    assert _without_tokens(new.text) == _without_tokens(known.text)   # the very same page
+    assert "If known.or.not@example.org had no account yet" in new.text
+    assert 'action="/login"' in new.text and 'value="known.or.not@example.org"' in new.text
+    # the known account is untouched: its owner's password works, the intruder's does not
+    assert sign_in(base, email, "Intruder passphrase 9")[1].status_code == 401
+    client, response = sign_in(base, email)
+    assert response.status_code == 302 and "First Owner" in account_page(client, base).text
+    with servers.engine.connect() as conn:
+        events = conn.execute(sa.text(
+            "SELECT event FROM ops.security_events WHERE email = :e AND event LIKE 'register%' "
+            "ORDER BY id"), {"e": email}).scalars().all()
+    assert events == ["register", "register_existing"]
+
+
+def test_registrations_are_throttled_per_address_then_allowed_after_the_window(servers):
+    base = servers.urls[1]
+    address = "203.0.113.50"
+    statuses = [register(base, f"probe{n}@example.org", f"Probe {n}", address=address).status_code
+                for n in range(REGISTRATIONS_PER_ADDRESS + 2)]
+    assert statuses == [200] * REGISTRATIONS_PER_ADDRESS + [429, 429]
+    refused = register(base, "probe-late@example.org", "Late", address=address)
+    assert "Too many sign-ups from this address" in refused.text and refused.headers["Retry-After"]
+    with servers.engine.connect() as conn:   # refused before anything was created
+        assert conn.execute(sa.text("SELECT count(*) FROM app.users WHERE email LIKE 'probe%'"
+                                    )).scalar_one() == REGISTRATIONS_PER_ADDRESS
+    assert register(base, "probe-elsewhere@example.org", "Elsewhere").status_code == 200
+    time.sleep(WINDOW_SECONDS + 1)
+    assert register(base, "probe-later@example.org", "Later", address=address).status_code == 200
+
+
+# --- behind TLS, languages ------------------------------------------------------------
+
+def test_cookies_are_secure_behind_tls(servers):
+    """With --use-xheaders (TANSO_USE_XHEADERS) a request the ingress marks https gets Secure,
+    __Host- cookies, and the session works under that name. (Cookies are sent by hand: the
+    test talks plain HTTP to the server, and a client never sends a Secure cookie over that.)"""
+    base = servers.urls[0]
+    register(base, "tls@example.org", "Behind TLS")
+    https = {"X-Forwarded-Proto": "https"}
+    form = requests.get(f"{base}/login", headers=https)
+    assert re.search(r"tanso_xsrf=[^;]+;.*\bSecure\b", form.headers["Set-Cookie"])
+    xsrf_cookie = form.cookies["tanso_xsrf"]
+    response = requests.post(f"{base}/login", allow_redirects=False,
+                             headers=https | {"Cookie": f"tanso_xsrf={xsrf_cookie}"},
+                             data={"_xsrf": xsrf_of(form), "email": "tls@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    set_cookies = response.raw.headers.getlist("Set-Cookie")
+    (session,) = [c for c in set_cookies if c.startswith("__Host-tanso_session=")]
+    value, *attributes = [a.strip() for a in session.split(";")]
+    names = {a.split("=")[0].lower() for a in attributes}
+    assert {"secure", "httponly"} <= names and "domain" not in names
+    assert "SameSite=Lax" in attributes and "Path=/" in attributes
+    assert not [c for c in set_cookies if c.startswith("tanso_session=")]   # only the __Host- name
+    cookie = {"Cookie": value}
+    assert "Behind TLS" in requests.get(f"{base}/account", headers=https | cookie).text
+    # the same cookie on a plain HTTP request is not a session
+    assert requests.get(f"{base}/account", headers=cookie, allow_redirects=False).status_code == 302
+
+
+def test_account_pages_and_apps_speak_the_users_language(servers):
+    base = servers.urls[0]
+    assert 'lang="ko"' in requests.get(f"{base}/login?lang=ko").text
+    guest = requests.get(f"{base}/register?lang=ko").text
+    assert "계정 만들기" in guest and 'name="lang" value="ko"' in guest
+    english = requests.get(f"{base}/login").text
+    assert 'lang="en"' in english and "Wrong email" not in english and ">Sign in<" in english
+
+    register(base, "korean@example.org", "한국어 사용자", language="ko")
+    client, _ = sign_in(base, "korean@example.org")
+    profile = account_page(client, base).text             # no ?lang=: the profile's language
+    assert 'lang="ko"' in profile and "내 계정" in profile and "역할: 회원" in profile
+    assert ">Your account<" in account_page_en(client, base)   # ?lang= wins
+    def title(response: requests.Response) -> str:   # Bokeh's page names no charset: UTF-8
+        return re.search(r"<title>(.*?)</title>", response.content.decode()).group(1)
+
+    assert title(client.get(f"{base}/index")) == "탄소 — 탄소중립 분석"   # the suite in Korean
+    assert title(client.get(f"{base}/index?lang=en")) == title(requests.get(f"{base}/index")) \
+        == "Tanso — carbon-neutrality analytics"                        # ?lang=; guests: English
+
+
+def account_page_en(client: requests.Session, base: str) -> str:
+    return client.get(f"{base}/account?lang=en", allow_redirects=False).text

@@ -44,18 +44,21 @@ def test_a_hash_with_old_parameters_is_replaced_at_sign_in():
     assert passwords.verify_password(result.new_hash, "my old passphrase").ok
 
 
-@pytest.mark.parametrize(("password", "problem"), [
-    ("short7!", "at least 8"),
-    ("x" * 257, "at most 256"),
-    ("password1", "most common"),
-    ("PASSWORD1", "most common"),        # the list is lower case; the check ignores case
-    ("iloveyou2", "most common"),
-    ("jane.doe", "email or name"),
-    ("Jane Doe Smith", "email or name"),
+@pytest.mark.parametrize(("password", "problem", "english", "korean"), [
+    ("short7!", ("account.error.password_short", {"n": 8}), "Use at least 8 characters.", "8자 이상으로 정하세요."),
+    ("x" * 257, ("account.error.password_long", {"n": 256}), "Use at most 256 characters.", "256자 이내로 정하세요."),
+    ("password1", ("account.error.password_common", {}), "most common", "흔히"),
+    ("PASSWORD1", ("account.error.password_common", {}), "most common", "흔히"),  # the list is lower case
+    ("iloveyou2", ("account.error.password_common", {}), "most common", "흔히"),
+    ("jane.doe", ("account.error.password_own", {}), "email or name", "이메일이나 이름"),
+    ("Jane Doe Smith", ("account.error.password_own", {}), "email or name", "이메일이나 이름"),
 ])
-def test_password_rules(password, problem):
-    assert problem in passwords.password_problem(password, email="jane.doe@example.org",
-                                                 display_name="Jane Doe Smith")
+def test_password_rules(password, problem, english, korean):
+    """Each rule is a catalog key and its values; the form shows it in the page's language."""
+    assert passwords.password_problem(password, email="jane.doe@example.org",
+                                      display_name="Jane Doe Smith") == problem
+    error = AccountError(problem[0], **problem[1])
+    assert english in str(error) and english in error.text("en") and korean in error.text("ko")
 
 
 @pytest.mark.parametrize("password", [

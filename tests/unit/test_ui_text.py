@@ -3,7 +3,7 @@ import logging
 
 from tanso.logs import JsonFormatter, run_id_var
 from tanso.serve import ServeOptions, panel_serve_argv, server_env
-from tanso.ui.i18n import LANGUAGES, _joined, keys_in_code, messages, normalise, t
+from tanso.ui.i18n import LANGUAGES, _joined, keys_in_code, messages, normalise, page_language, t
 
 
 def test_every_message_has_english_and_korean():
@@ -23,6 +23,13 @@ def test_lookup_falls_back_to_english_then_the_key():
     assert t("nav.home", "fr") == "Home"
     assert t("no.such.key") == "no.such.key"
     assert normalise("ko") == "ko" and normalise("xx") == "en" and normalise(None) == "en"
+
+
+def test_a_page_speaks_lang_then_the_users_language_then_english():
+    assert page_language("en", "ko") == "en"      # ?lang= wins over the profile
+    assert page_language(None, "ko") == "ko"      # no ?lang=: the signed-in user's language
+    assert page_language("", "ko") == "ko" and page_language("fr", "ko") == "ko"
+    assert page_language(None, "fr") == "en" and page_language(None) == "en"   # guests
 
 
 def test_json_log_lines_carry_the_run_id():

@@ -27,6 +27,7 @@ for _reason in ("bad_credentials", "throttled"):   # both series exist from the 
 
 EVENTS = {
     "sign_in", "sign_in_failed", "sign_in_throttled", "sign_out", "register",
+    "register_existing", "register_throttled",
     "password_changed", "profile_changed", "role_changed", "disabled", "enabled",
     "session_revoked", "xsrf_refused",
 }
@@ -44,7 +45,7 @@ def record(conn: sa.Connection, event: str, *, user_id: int | None = None,
         SIGN_IN_FAILURES.labels("bad_credentials").inc()
     elif event == "sign_in_throttled":
         SIGN_IN_FAILURES.labels("throttled").inc()
-    level = logging.WARNING if event in ("sign_in_failed", "sign_in_throttled",
+    level = logging.WARNING if event in ("sign_in_failed", "sign_in_throttled", "register_throttled",
                                          "xsrf_refused") else logging.INFO
     log.log(level, "security event: %s", event,
             extra={"event": event, "user_id": user_id, "email": email, "address": address,

@@ -5,6 +5,9 @@ are the auth module's LoginHandler/LogoutHandler (tanso/auth/bokeh_auth.py), the
 are added as a `panel serve --plugins tanso.auth.pages` module (its ROUTES). Every form
 post carries a signed double-submit XSRF token; every state change is a POST (a GET never
 signs anybody out, ASVS 3.5.3). Text from users is rendered by Jinja2 with autoescaping.
+
+The pages speak the language of `?lang=` (kept in their links and forms), else the signed-in
+user's, else English (tanso.ui.i18n.page_language); every text is a key of the gettext catalogs.
 """
 
 from __future__ import annotations
@@ -32,12 +35,13 @@ from tanso.auth.web import (
     now,
     set_session_cookie,
 )
+from tanso.ui.i18n import LANGUAGES, page_language, t
 
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
     autoescape=True, undefined=jinja2.StrictUndefined)
 
-LANGUAGE_OPTIONS = (("en", "English"), ("ko", "한국어"))
+LANGUAGE_OPTIONS = tuple(LANGUAGES.items())
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
@@ -51,7 +55,7 @@ SECURITY_HEADERS = {
 @dataclass(frozen=True)
 class Field:
     name: str
-    label: str
+    label: str                  # already in the page's language
     type: str = "text"
     value: str = ""
     autocomplete: str = "off"
@@ -61,16 +65,19 @@ class Field:
     options: tuple = ()
 
 
-def email_field(value: str = "") -> Field:
-    return Field("email", "Email", "email", value, "username", maxlength=users.MAX_EMAIL)
+def email_field(lang: str, value: str = "") -> Field:
+    return Field("email", t("account.field.email", lang), "email", value, "username",
+                 maxlength=users.MAX_EMAIL)
 
 
-def password_field(name: str = "password", label: str = "Password",
-                   autocomplete: str = "current-password", hint: str = "") -> Field:
-    return Field(name, label, "password", "", autocomplete, hint=hint)
+def password_field(lang: str, name: str = "password", autocomplete: str = "current-password",
+                   hint: bool = False) -> Field:
+    return Field(name, t(f"account.field.{name}", lang), "password", "", autocomplete,
+                 hint=t("account.hint.new_password", lang) if hint else "")
 
 
-NEW_PASSWORD_HINT = "At least 8 characters; long passphrases welcome. Common passwords are refused."  # nosec B105 - help text
+def minutes(seconds: int) -> int:
+    return -(-seconds // 60)
 
 
 class AccountPage(RequestHandler):
@@ -80,17 +87,29 @@ class AccountPage(RequestHandler):
         for header, value in SECURITY_HEADERS.items():
             self.set_header(header, value)
         self.raw_session, self.user = identify(self)
+        requested = self.get_argument("lang", None)
+        self.requested_lang = requested if requested in LANGUAGES else ""   # kept in links and forms
+        self.lang = page_language(requested, self.user.language if self.user else None)
         if self.request.method == "POST" and not xsrf_token_valid(
                 secret_key(), self.get_cookie(XSRF_COOKIE), self.get_body_argument("_xsrf", None)):
             with engine().begin() as conn:
                 audit.record(conn, "xsrf_refused", address=client_address(self.request),
                              path=self.request.path)
             self.set_status(403)
-            self.render_page("Form expired", fields=None,
-                             error="This form was not sent from this site or has expired. "
-                                   "Reload the page and try again.",
-                             links=[(self.request.path, "Reload")])
+            self.render_page("account.title.form_expired", fields=None,
+                             error=self.t("account.error.form_expired"),
+                             links=[(self.request.path, "account.link.reload")])
             self.finish()
+
+    def t(self, key: str, **values) -> str:
+        return t(key, self.lang, **values)
+
+    def href(self, path: str, **query: str) -> str:
+        """A link inside the site that keeps a language asked for with `?lang=`."""
+        if self.requested_lang:
+            query |= {"lang": self.requested_lang}
+        params = "&".join(f"{k}={quote(v, safe='/')}" for k, v in query.items())
+        return f"{path}?{params}" if params else path
 
     @property
     def signed_in(self) -> bool:
@@ -111,11 +130,16 @@ class AccountPage(RequestHandler):
 
     def render_page(self, title: str, *, fields: list[Field] | None, submit: str = "",
                     error: str = "", notice: str = "", lines: tuple = (), links=(),
-                    next_url: str = "") -> None:
+                    next_url: str = "", action: str = "") -> None:
+        """`title`, `submit` and each link's text are message keys; the rest is already text.
+        A link is (path, key) or (path, key, query parameters)."""
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.write(_TEMPLATES.get_template("form.html").render(
-            title=title, fields=fields, submit=submit, error=error, notice=notice, lines=lines,
-            links=links, next=next_url, action=self.request.path,
+            lang=self.lang, requested_lang=self.requested_lang, title=self.t(title), fields=fields,
+            submit=self.t(submit) if submit else "", error=error, notice=notice, lines=lines,
+            links=[(self.href(link[0], **(link[2] if len(link) > 2 else {})), self.t(link[1]))
+                   for link in links],
+            next=next_url, action=action or self.request.path,
             xsrf=self.xsrf_form_value() if fields is not None else ""))
 
     def text(self, name: str) -> str:
@@ -146,14 +170,16 @@ class AccountPage(RequestHandler):
 class LoginHandler(AccountPage):
     def form(self, *, email: str = "", error: str = "", notice: str = "") -> None:
         next_url = self.next_url()
-        self.render_page("Sign in", fields=[email_field(email), password_field()],
-                         submit="Sign in", error=error, notice=notice, next_url=next_url,
-                         links=[(f"/register?next={quote(next_url)}", "Create an account"),
-                                ("/", "Continue as a guest")])
+        self.render_page("account.title.sign_in",
+                         fields=[email_field(self.lang, email), password_field(self.lang)],
+                         submit="account.submit.sign_in", error=error, notice=notice,
+                         next_url=next_url,
+                         links=[("/register", "account.link.create", {"next": next_url}),
+                                ("/", "account.link.guest")])
 
     def get(self) -> None:
-        self.form(notice=f"You are signed in as {self.user.display_name}; signing in again "
-                         "replaces that." if self.signed_in else "")
+        self.form(notice=self.t("account.notice.signed_in_as", name=self.user.display_name)
+                  if self.signed_in else "")
 
     async def post(self) -> None:
         email = self.text("email")
@@ -169,14 +195,13 @@ class LoginHandler(AccountPage):
 
         result = await self.in_thread(sign_in)
         if result.retry_after_seconds:
-            minutes = -(-result.retry_after_seconds // 60)
             self.set_status(429)
             self.set_header("Retry-After", str(result.retry_after_seconds))
-            return self.form(email=email, error="Too many failed sign-ins. Try again in "
-                                                f"{minutes} minute{'s' if minutes > 1 else ''}.")
+            return self.form(email=email, error=self.t(
+                "account.error.throttled", minutes=minutes(result.retry_after_seconds)))
         if result.user is None:
             self.set_status(401)
-            return self.form(email=email, error="Wrong email or password.")
+            return self.form(email=email, error=self.t("account.error.wrong"))
         self.finish_sign_in(self.next_url())
 
 
@@ -184,9 +209,10 @@ class LogoutHandler(AccountPage):
     def get(self) -> None:
         if not self.signed_in:
             return self.redirect("/")
-        self.render_page("Sign out", fields=[], submit="Sign out",
-                         lines=[f"Signed in as {self.user.display_name} ({self.user.email})."],
-                         links=[("/", "Back")])
+        self.render_page("account.title.sign_out", fields=[], submit="account.submit.sign_out",
+                         lines=[self.t("account.line.signed_in_as", name=self.user.display_name,
+                                       email=self.user.email)],
+                         links=[("/", "account.link.back")])
 
     async def post(self) -> None:
         def sign_out():
@@ -205,39 +231,51 @@ class LogoutHandler(AccountPage):
 
 
 class RegisterHandler(AccountPage):
-    def form(self, *, email: str = "", name: str = "", language: str = "en",
-             error: str = "") -> None:
+    def form(self, *, email: str = "", name: str = "", language: str = "", error: str = "") -> None:
         self.render_page(
-            "Create an account",
-            fields=[email_field(email),
-                    Field("display_name", "Display name", value=name, autocomplete="nickname",
-                          maxlength=users.MAX_DISPLAY_NAME, hint="Shown next to what you post."),
-                    password_field(autocomplete="new-password", hint=NEW_PASSWORD_HINT),
-                    Field("language", "Language", value=language, options=LANGUAGE_OPTIONS)],
-            submit="Create account", error=error, next_url=self.next_url(),
-            links=[(f"/login?next={quote(self.next_url())}", "I have an account")])
+            "account.title.register",
+            fields=[email_field(self.lang, email),
+                    Field("display_name", self.t("account.field.display_name"), value=name,
+                          autocomplete="nickname", maxlength=users.MAX_DISPLAY_NAME,
+                          hint=self.t("account.hint.display_name")),
+                    password_field(self.lang, autocomplete="new-password", hint=True),
+                    Field("language", self.t("account.field.language"), value=language or self.lang,
+                          options=LANGUAGE_OPTIONS)],
+            submit="account.submit.register", error=error, next_url=self.next_url(),
+            links=[("/login", "account.link.have_account", {"next": self.next_url()})])
 
     def get(self) -> None:
         self.form()
 
     async def post(self) -> None:
+        """The same page whether the email was new or had an account (users.register): the
+        sign-in form with the email filled in; nobody is signed in by registering."""
         values = {"email": self.text("email"), "name": self.text("display_name"),
-                  "language": self.text("language") or "en"}
+                  "language": self.text("language") or self.lang}
 
         def register():
             with engine().begin() as conn:
-                user = users.create_user(
+                return users.register(
                     conn, email=values["email"], display_name=values["name"],
                     password=self.text("password"), language=values["language"],
-                    address=client_address(self.request))
-                self.start_session(conn, user)
+                    address=client_address(self.request), now=now(), policy=auth_policy())
 
         try:
-            await self.in_thread(register)
+            result = await self.in_thread(register)
         except AccountError as exc:
             self.set_status(400)
-            return self.form(**values, error=str(exc))
-        self.finish_sign_in(self.next_url())
+            return self.form(**values, error=exc.text(self.lang))
+        if result.retry_after_seconds:
+            self.set_status(429)
+            self.set_header("Retry-After", str(result.retry_after_seconds))
+            return self.form(**values, error=self.t("account.error.register_throttled",
+                                                    minutes=minutes(result.retry_after_seconds)))
+        email = values["email"].strip().lower()
+        self.render_page("account.title.sign_in",
+                         fields=[email_field(self.lang, email), password_field(self.lang)],
+                         submit="account.submit.sign_in", next_url=self.next_url(), action="/login",
+                         notice=self.t("account.notice.registered", email=email),
+                         links=[("/", "account.link.guest")])
 
 
 class SignedInPage(AccountPage):
@@ -246,21 +284,23 @@ class SignedInPage(AccountPage):
     def prepare(self) -> None:
         super().prepare()
         if not self._finished and not self.signed_in:
-            self.redirect(f"/login?next={quote(self.request.path)}")
+            self.redirect(self.href("/login", next=self.request.path))
 
 
 class ProfileHandler(SignedInPage):
     def form(self, user: User, *, error: str = "", notice: str = "") -> None:
         self.render_page(
-            "Your account",
-            fields=[Field("display_name", "Display name", value=user.display_name,
-                          autocomplete="nickname", maxlength=users.MAX_DISPLAY_NAME),
-                    Field("language", "Language", value=user.language,
+            "account.title.profile",
+            fields=[Field("display_name", self.t("account.field.display_name"),
+                          value=user.display_name, autocomplete="nickname",
+                          maxlength=users.MAX_DISPLAY_NAME),
+                    Field("language", self.t("account.field.language"), value=user.language,
                           options=LANGUAGE_OPTIONS)],
-            submit="Save", error=error, notice=notice,
-            lines=[f"Email: {user.email}", f"Role: {user.role}"],
-            links=[("/account/password", "Change password"), ("/logout", "Sign out"),
-                   ("/", "Home")])
+            submit="account.submit.save", error=error, notice=notice,
+            lines=[self.t("account.line.email", email=user.email),
+                   self.t("account.line.role", role=self.t(f"account.role.{user.role}"))],
+            links=[("/account/password", "account.link.password"), ("/logout", "account.link.sign_out"),
+                   ("/", "account.link.home")])
 
     def get(self) -> None:
         self.form(self.user)
@@ -276,20 +316,20 @@ class ProfileHandler(SignedInPage):
             updated = await self.in_thread(save)
         except AccountError as exc:
             self.set_status(400)
-            return self.form(self.user, error=str(exc))
-        self.form(updated, notice="Saved.")
+            return self.form(self.user, error=exc.text(self.lang))
+        self.lang = page_language(self.requested_lang, updated.language)   # the new language at once
+        self.form(updated, notice=self.t("account.notice.saved"))
 
 
 class PasswordHandler(SignedInPage):
     def form(self, *, error: str = "", notice: str = "") -> None:
         self.render_page(
-            "Change password",
-            fields=[password_field("current_password", "Current password"),
-                    password_field("new_password", "New password", "new-password",
-                                   NEW_PASSWORD_HINT)],
-            submit="Change password", error=error, notice=notice,
-            lines=["Every other browser signed in to this account will be signed out."],
-            links=[("/account", "Your account")])
+            "account.title.password",
+            fields=[password_field(self.lang, "current_password"),
+                    password_field(self.lang, "new_password", "new-password", hint=True)],
+            submit="account.submit.password", error=error, notice=notice,
+            lines=[self.t("account.line.others_signed_out")],
+            links=[("/account", "account.link.profile")])
 
     def get(self) -> None:
         self.form()
@@ -308,9 +348,9 @@ class PasswordHandler(SignedInPage):
             await self.in_thread(change)
         except AccountError as exc:
             self.set_status(400)
-            return self.form(error=str(exc))
+            return self.form(error=exc.text(self.lang))
         set_session_cookie(self, self._new_session)
-        self.form(notice="Password changed. Other browsers have been signed out.")
+        self.form(notice=self.t("account.notice.password_changed"))
 
 
 # `panel serve --plugins tanso.auth.pages` adds these (login/logout come from the auth module)

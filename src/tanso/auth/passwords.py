@@ -61,16 +61,17 @@ def common_passwords() -> frozenset[str]:
         return frozenset(line.strip() for line in lines if line.strip())
 
 
-def password_problem(password: str, *, email: str = "", display_name: str = "") -> str | None:
-    """Why `password` is not acceptable, in one sentence for the form; None when it is."""
+def password_problem(password: str, *, email: str = "", display_name: str = "") -> tuple[str, dict] | None:
+    """Why `password` is not acceptable: a message key of the catalogs (tanso.ui.i18n) and its
+    values, one sentence for the form; None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return "account.error.password_short", {"n": MIN_LENGTH}
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return "account.error.password_long", {"n": MAX_LENGTH}
     lowered = password.lower()
     if lowered in common_passwords():
-        return "This password is one of the most common ones; choose another."
+        return "account.error.password_common", {}
     own = {email.lower(), email.lower().split("@")[0], display_name.lower()} - {""}
     if lowered in own:
-        return "Do not use your email or name as the password."
+        return "account.error.password_own", {}
     return None

@@ -7,6 +7,7 @@
 | TANSO_SIGNIN_WINDOW_SECONDS       | 900      | failed sign-ins are counted over this window   |
 | TANSO_SIGNIN_MAX_PER_ACCOUNT      | 10       | failures per account in the window, then wait  |
 | TANSO_SIGNIN_MAX_PER_ADDRESS      | 50       | failures per client address in the window      |
+| TANSO_REGISTER_MAX_PER_ADDRESS    | 10       | registrations per client address in the window |
 | TANSO_SESSION_RECHECK_SECONDS     | 5        | how often live app sessions are re-validated   |
 | TANSO_SECRET_KEY                  | (file)   | HMAC key of XSRF tokens; else $TANSO_HOME/secret_key |
 
@@ -31,6 +32,7 @@ class AuthPolicy:
     signin_window_seconds: int = 900
     signin_max_per_account: int = 10
     signin_max_per_address: int = 50
+    register_max_per_address: int = 10
     session_recheck_seconds: float = 5.0
 
 
@@ -40,6 +42,7 @@ _ENV = {
     "signin_window_seconds": ("TANSO_SIGNIN_WINDOW_SECONDS", int),
     "signin_max_per_account": ("TANSO_SIGNIN_MAX_PER_ACCOUNT", int),
     "signin_max_per_address": ("TANSO_SIGNIN_MAX_PER_ADDRESS", int),
+    "register_max_per_address": ("TANSO_REGISTER_MAX_PER_ADDRESS", int),
     "session_recheck_seconds": ("TANSO_SESSION_RECHECK_SECONDS", float),
 }
 

@@ -28,7 +28,17 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class AccountError(ValueError):
-    """A request the account system refuses; the message is shown to the user as is."""
+    """A request the account system refuses: a message key of the catalogs (tanso.ui.i18n)
+    and its values. `str()` is the English text (the CLI prints it); pages show `text(lang)`."""
+
+    def __init__(self, key: str, **values):
+        self.key, self.values = key, values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        from tanso.ui.i18n import t
+
+        return t(self.key, lang, **self.values)
 
 
 @dataclass(frozen=True)
@@ -59,22 +69,22 @@ def user_from_row(row) -> User:
 def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     if len(email) > MAX_EMAIL or not _EMAIL.fullmatch(email) or _CONTROL.search(email):
-        raise AccountError("Enter a valid email address.")
+        raise AccountError("account.error.email")
     return email
 
 
 def clean_display_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
-        raise AccountError("Enter a display name.")
+        raise AccountError("account.error.name_missing")
     if len(name) > MAX_DISPLAY_NAME or _CONTROL.search(name):
-        raise AccountError(f"Use at most {MAX_DISPLAY_NAME} printable characters for the name.")
+        raise AccountError("account.error.name_long", n=MAX_DISPLAY_NAME)
     return name
 
 
 def clean_language(language: str) -> str:
     if language not in LANGUAGES:
-        raise AccountError("Choose a language from the list.")
+        raise AccountError("account.error.language")
     return language
 
 
@@ -85,28 +95,73 @@ def account_key(email: str) -> str:
 
 def _check_password(password: str, email: str, display_name: str) -> None:
     if problem := password_problem(password, email=email, display_name=display_name):
-        raise AccountError(problem)
+        key, values = problem
+        raise AccountError(key, **values)
 
 
-def create_user(conn: sa.Connection, *, email: str, display_name: str, password: str,
-                language: str = "en", role: str = "member", actor: str = "web",
-                address: str | None = None) -> User:
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise AccountError("account.error.role", role=role, roles=", ".join(ROLES))
+    return role
+
+
+def _insert_user(conn: sa.Connection, *, email: str, display_name: str, password: str,
+                 language: str, role: str):
+    """The new `app.users` row, or None when the email has an account. The password is
+    hashed either way, so both cost the same argon2 time."""
     email = normalise_email(email)
     display_name = clean_display_name(display_name)
     language = clean_language(language)
-    if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}; roles are {', '.join(ROLES)}.")
     _check_password(password, email, display_name)
-    row = conn.execute(
+    return conn.execute(
         pg_insert(users).values(email=email, display_name=display_name, language=language,
-                                role=role, password_hash=hash_password(password))
+                                role=_check_role(role), password_hash=hash_password(password))
         .on_conflict_do_nothing(index_elements=["email"]).returning(*users.c)).first()
+
+
+def create_user(conn: sa.Connection, *, email: str, display_name: str, password: str,
+                language: str = "en", role: str = "member", actor: str = "cli",
+                address: str | None = None) -> User:
+    """An account made by an administrator (`tanso user create`), who may know it exists."""
+    row = _insert_user(conn, email=email, display_name=display_name, password=password,
+                       language=language, role=role)
     if row is None:
-        raise AccountError("An account with this email exists; sign in instead.")
+        raise AccountError("account.error.exists")
     user = user_from_row(row)
-    audit.record(conn, "register", user_id=user.id, email=email, address=address, actor=actor,
-                 role=role)
+    audit.record(conn, "register", user_id=user.id, email=user.email, address=address,
+                 actor=actor, role=role)
     return user
+
+
+@dataclass(frozen=True)
+class Registration:
+    retry_after_seconds: int = 0   # > 0 when refused by the per-address throttle
+
+
+def register(conn: sa.Connection, *, email: str, display_name: str, password: str,
+             language: str, address: str, now: datetime, policy: AuthPolicy) -> Registration:
+    """Self-registration on the web, which must not tell whether an email has an account.
+
+    A new email gets its account, a known one is left as it is; either way the same work is
+    done (validation, an argon2 hash, one insert attempt, one audit row) and the caller shows
+    the same page, without signing anybody in: the person then signs in with the password.
+    Attempts are throttled per client address (a slow enumeration is still an enumeration).
+    Bad input (not an email, a weak password) is refused before, alike for both.
+    """
+    conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                 {"key": f"tanso.register:{address}"})   # parallel attempts count one by one
+    verdict = throttle.registrations(conn, address=address, now=now, policy=policy)
+    if not verdict.allowed:
+        audit.record(conn, "register_throttled", address=address,
+                     retry_after_seconds=verdict.retry_after_seconds)
+        return Registration(retry_after_seconds=verdict.retry_after_seconds)
+    row = _insert_user(conn, email=email, display_name=display_name, password=password,
+                       language=language, role="member")
+    if row is not None:
+        audit.record(conn, "register", user_id=row.id, email=row.email, address=address)
+    else:
+        audit.record(conn, "register_existing", email=normalise_email(email), address=address)
+    return Registration()
 
 
 @dataclass(frozen=True)
@@ -157,11 +212,11 @@ def change_password(conn: sa.Connection, user: User, *, current: str, new: str,
     verdict = throttle.check(conn, account=account_key(row.email), address=address or "",
                              now=now, policy=policy)
     if not verdict.allowed:
-        raise AccountError("Too many wrong passwords; try again later.")
+        raise AccountError("account.error.password_throttled")
     if not verify_password(row.password_hash, current).ok:
         throttle.record_failure(conn, account=account_key(row.email), address=address or "",
                                 now=now, policy=policy)
-        raise AccountError("The current password is not correct.")
+        raise AccountError("account.error.current_password")
     _check_password(new, row.email, row.display_name)
     conn.execute(users.update().where(users.c.id == user.id)
                  .values(password_hash=hash_password(new), password_changed_at=now))
@@ -184,13 +239,12 @@ def update_profile(conn: sa.Connection, user: User, *, display_name: str, langua
 def _row_by_email(conn: sa.Connection, email: str):
     row = conn.execute(sa.select(users).where(users.c.email == normalise_email(email))).first()
     if row is None:
-        raise AccountError(f"No account with the email {email.strip()!r}.")
+        raise AccountError("account.error.no_account", email=email.strip())
     return row
 
 
 def set_role(conn: sa.Connection, email: str, role: str, *, actor: str) -> User:
-    if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}; roles are {', '.join(ROLES)}.")
+    _check_role(role)
     row = _row_by_email(conn, email)
     conn.execute(users.update().where(users.c.id == row.id).values(role=role))
     audit.record(conn, "role_changed", user_id=row.id, email=row.email, actor=actor,

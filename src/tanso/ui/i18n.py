@@ -1,4 +1,5 @@
-"""UI text in English and Korean through gettext catalogs. English is the default; `?lang=ko` switches a page.
+"""UI text in English and Korean through gettext catalogs. A page speaks the language of `?lang=`, else the
+signed-in user's (their profile), else English (`page_language`).
 
 The catalogs are `src/tanso/locale/<lang>/LC_MESSAGES/tanso.po`; a message id is a stable key
 ("nt.tab.trends"), the English catalog holds the English text. The `.po` files are the only source:
@@ -60,6 +61,14 @@ def t(key: str, lang: str = DEFAULT, **values) -> str:
 
 def normalise(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT
+
+
+def page_language(requested: str | None, user_language: str | None = None) -> str:
+    """`?lang=` when it names a language; else the signed-in user's language; else English."""
+    for lang in (requested, user_language):
+        if lang in LANGUAGES:
+            return lang
+    return DEFAULT
 
 
 def markup(key: str, lang: str = DEFAULT, **values):

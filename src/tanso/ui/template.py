@@ -10,7 +10,7 @@ import panel as pn
 from panel.theme.fast import Fast
 
 from tanso.ui import safe
-from tanso.ui.i18n import LANGUAGES, normalise, t
+from tanso.ui.i18n import LANGUAGES, page_language, t
 
 ACCENT = "#0f766e"  # teal: readable on white, not a traffic-light colour
 FONT = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans KR', 'Noto Sans CJK KR', "
@@ -39,10 +39,13 @@ Fast._resources = {k: v for k, v in Fast._resources.items() if k != "font"}
 
 
 def current_lang() -> str:
-    """The session's language from `?lang=`; English when absent or unknown."""
+    """The session's language: `?lang=`, else the signed-in user's, else English."""
+    from tanso.auth import current_user
+
     args = pn.state.session_args or {}
     raw = args.get("lang", [b""])[0]
-    return normalise(raw.decode(errors="replace") if isinstance(raw, bytes) else raw)
+    return page_language(raw.decode(errors="replace") if isinstance(raw, bytes) else raw,
+                         current_user().language)
 
 
 def language_switch(lang: str) -> pn.widgets.RadioButtonGroup:
@@ -70,13 +73,13 @@ def account_controls(lang: str) -> pn.pane.HTML:
 
     user = current_user()
     here = quote(f"{pn.state.app_url or '/'}?lang={lang}", safe="/")
-    if user.is_guest:
-        links = [safe.link(f"/login?next={here}", t("account.sign_in", lang), data_testid="sign-in"),
-                 safe.link(f"/register?next={here}", t("account.register", lang),
+    if user.is_guest:   # the account pages speak the page's language too
+        links = [safe.link(f"/login?next={here}&lang={lang}", t("account.sign_in", lang), data_testid="sign-in"),
+                 safe.link(f"/register?next={here}&lang={lang}", t("account.register", lang),
                            data_testid="register")]
     else:
-        links = [safe.link("/account", user.display_name, data_testid="account-name"),
-                 safe.link("/logout", t("account.sign_out", lang), data_testid="sign-out")]
+        links = [safe.link(f"/account?lang={lang}", user.display_name, data_testid="account-name"),
+                 safe.link(f"/logout?lang={lang}", t("account.sign_out", lang), data_testid="sign-out")]
     return safe.HTML(safe.join(" · ", links), margin=(18, 10),
                      stylesheets=[":host a {color: white; text-decoration: none} "
                                   ":host {color: white; white-space: nowrap}"])
