@@ -9,8 +9,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 
 
-@pytest.mark.xfail(strict=False, reason="known intermittent bug: a Tabulator cell edit sometimes reaches "
-                   "the table but not the day totals (seen under load); fix in the next session")
 def test_guest_day_edit_updates_totals(page, suite_url):
     page.goto(suite_url + "/footprint?lang=en")
     expect(page.get_by_text("6.20 kg CO2e")).to_be_visible(timeout=30000)   # the example day

@@ -49,8 +49,6 @@ def test_screenshots(browser, suite_url, artifacts, lang, size):
     context.close()
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: KPI gauges built after the first render (typed weights, "
-                   "not a link) do not paint; the space is kept but empty. Fix in the next session.")
 def test_kpi_gauges_appear_after_typing(page, suite_url):
     page.goto(suite_url + "/recycling_impact?lang=en")
     expect(page.get_by_text("Enter the kilograms collected").first).to_be_visible(timeout=30000)

@@ -104,7 +104,10 @@ class FootprintStore(param.Parameterized):
         self.param.update(result=result, problems=[])
 
     def set_table(self, category: str, frame: pd.DataFrame) -> None:
-        self.tables = {**self.tables, category: frame.reset_index(drop=True)}
+        frame = frame.reset_index(drop=True)
+        if frame.equals(self.tables.get(category)):
+            return  # the same rows handed back (a table showing what the store just set)
+        self.tables = {**self.tables, category: frame}
 
     def add_row(self, category: str) -> None:
         frame = self.tables[category]

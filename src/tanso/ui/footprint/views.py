@@ -60,15 +60,19 @@ class DayView(TabView):
         editors |= {c: ({"type": "tickCross"} if c == "second_hand" else NUMBER_EDITOR) for c in columns[1:]}
         formatters = {"second_hand": {"type": "tickCross"}} if category == "clothing" else {}
         titles = {c: self.t(f"footprint.field.{c}") for c in columns}
-        table = pn.widgets.Tabulator(self.fp.tables[category], editors=editors, formatters=formatters, titles=titles,
-                                     show_index=False, layout="fit_columns", sizing_mode="stretch_width",
-                                     height=150, name=category, css_classes=[f"table-{category}"])
-        table.on_edit(lambda _event, c=category, w=table: self.fp.set_table(c, w.value.copy()))
+        table = pn.widgets.Tabulator(self.fp.tables[category].copy(), editors=editors, formatters=formatters,
+                                     titles=titles, show_index=False, layout="fit_columns",
+                                     sizing_mode="stretch_width", height=150, name=category,
+                                     css_classes=[f"table-{category}"])
+        # The table's `value`, not `on_edit`: served with threads, the edit event and the data patch are
+        # handled by different pool threads, and the edit callback could run before the patch had
+        # reached `value` — it then read the old cell and the totals stayed as they were.
+        table.param.watch(lambda event, c=category: self.fp.set_table(c, event.new.copy()), "value")
         add = pn.widgets.Button(name=self.t("footprint.add_row"), button_type="light", width=90, margin=(0, 5))
 
         def add_row(_):
             self.fp.add_row(category)
-            table.value = self.fp.tables[category]
+            table.value = self.fp.tables[category].copy()
         add.on_click(add_row)
         return pn.Card(table, add, title=self.t(f"footprint.cat.{category}"), collapsible=False,
                        sizing_mode="stretch_width", margin=(5, 5))

@@ -14,7 +14,13 @@ import panel as pn
 from bokeh.models import ColumnDataSource
 from bokeh.plotting import figure
 
-from tanso.recycling import PATHWAYS, CampaignResult
+from tanso.recycling import (
+    PATHWAYS,
+    CampaignResult,
+    factor_set_names,
+    kpi_attainment,
+    load_factor_set,
+)
 from tanso.recycling.factors import FactorSet
 from tanso.ui import safe
 from tanso.ui.recycling.store import (
@@ -27,6 +33,7 @@ from tanso.ui.recycling.store import (
 from tanso.ui.view import TabView, View
 
 ACCENT = "#0f766e"
+KPI_PERIODS = ("monthly", "yearly")
 
 
 def bar_chart(title: str) -> tuple[figure, ColumnDataSource]:
@@ -51,7 +58,9 @@ class ResultBlock(View):
         super().__init__(**params)
         self._headline = safe.Markdown(sizing_mode="stretch_width")
         self._fig, self._source = bar_chart(self.t("recycling.by_pathway"))
-        self._kpi = pn.Column(sizing_mode="stretch_width")
+        self._gauges = {}  # (period, tier) → (label pane, progress bar, its column)
+        self._kpi = pn.Column(*[self._period_gauges(period) for period in KPI_PERIODS], sizing_mode="stretch_width",
+                              css_classes=["kpi"])
         self._equivalents = safe.Markdown(sizing_mode="stretch_width")
         self._note = safe.Markdown(styles={"color": "#555", "font-size": "0.85em"}, sizing_mode="stretch_width")
         self._csv = ""
@@ -67,7 +76,7 @@ class ResultBlock(View):
             self._headline.object = self.md("recycling.empty")
             for pane in (self._equivalents, self._note):
                 pane.object = ""
-            self._kpi.objects = []
+            self._show_gauges(None, factors)
             set_bars(self._fig, self._source, [], [])
             self._download.visible = False
             return
@@ -77,34 +86,45 @@ class ResultBlock(View):
             times=f"{result.times_pet_recycling:.2f}")
         set_bars(self._fig, self._source, [self.t(f"recycling.pathway_name.{p}") for p in PATHWAYS],
                  [result.by_pathway[p] for p in PATHWAYS])
-        self._kpi.objects = [self._gauges(result, factors, period) for period in ("monthly", "yearly")]
+        self._show_gauges(result, factors)
         sentences = promo_sentences(result, material=material, lang=self.lang)
         self._equivalents.object = safe.markdown("**{title}**\n\n- {a}\n- {b}\n- {c}", title=self.t("recycling.equivalents"),
                                                  a=sentences[0], b=sentences[1], c=sentences[2])
         self._note.object = safe.Markup(self.md("recycling.equivalents_source") + "\n\n" + self.md(
             "recycling.assumption", factor_id=factors.id, assumption=factors.assumption))
-        from tanso.recycling import kpi_attainment
-
         self._csv = results_csv(result, kpi=kpi_attainment(result.reduction_t, period="monthly", factors=factors),
                                 factor_id=factors.id)
         self._download.filename = filename
         self._download.visible = True
 
-    def _gauges(self, result: CampaignResult, factors: FactorSet, period: str):
-        from tanso.recycling import kpi_attainment
-
-        rows = kpi_attainment(result.reduction_t, period=period, factors=factors)
+    def _period_gauges(self, period: str):
+        """One gauge per tier of every factor set, built with the page and updated in place (text, value,
+        colour). Served with threads, replacing the column's objects on a keystroke — or toggling the
+        column's `visible` — never reached the browser (no change message was sent), while updates of
+        existing leaf models do; so the gauges exist from the start and show 0 % until there is a result."""
+        tiers = pd.concat([load_factor_set(name).kpi_tiers for name in factor_set_names()])
         gauges = []
-        for row in rows.itertuples():
-            label = self.t(f"recycling.tier.{row.tier}", target=f"{row.target_t:g}")
-            gauges.append(pn.Column(
-                safe.Markdown(safe.markdown("{label}: **{pct} %**", label=label, pct=f"{row.attainment_pct:.0f}"),
-                              margin=(0, 5)),
-                pn.indicators.Progress(value=int(min(row.attainment_pct, 100)), max=100, width=180, height=14,
-                                       bar_color="success" if row.met else "warning", margin=(0, 5)),
-                width=210))
+        for tier in dict.fromkeys(tiers.loc[tiers["period"] == period, "tier"]):
+            label = safe.Markdown("", margin=(0, 5), css_classes=[f"kpi-{period}-{tier}"])
+            bar = pn.indicators.Progress(value=0, max=100, width=180, height=14, bar_color="warning", margin=(0, 5))
+            box = pn.Column(label, bar, width=210)
+            self._gauges[(period, tier)] = (label, bar, box)
+            gauges.append(box)
         title = safe.Markdown(self.md("recycling.kpi", period=self.t(f"recycling.kpi.{period}")), margin=(0, 5))
         return pn.Column(title, pn.FlexBox(*gauges), sizing_mode="stretch_width", css_classes=[f"kpi-{period}"])
+
+    def _show_gauges(self, result: CampaignResult | None, factors: FactorSet) -> None:
+        shown = set()
+        reduction_t = result.reduction_t if result else 0.0
+        for period in KPI_PERIODS:
+            for row in kpi_attainment(reduction_t, period=period, factors=factors).itertuples():
+                label, bar, box = self._gauges[(period, row.tier)]
+                label.object = safe.markdown("{label}: **{pct} %**", pct=f"{row.attainment_pct:.0f}",
+                                             label=self.t(f"recycling.tier.{row.tier}", target=f"{row.target_t:g}"))
+                bar.param.update(value=round(min(row.attainment_pct, 100)), bar_color="success" if row.met else "warning")
+                shown.add((period, row.tier))
+        for key, (_label, _bar, box) in self._gauges.items():
+            box.visible = key in shown
 
     def __panel__(self):
         return self._layout
@@ -129,11 +149,12 @@ class CalculatorView(TabView):
         material.link(calc, value="material")
         factors.link(calc, value="factors")
         self._errors, self._boxes = {}, {}
+        self._typed = {p: getattr(calc, p) for p in PATHWAYS}  # the last text each box sent to the store
         inputs = []
         for pathway in PATHWAYS:
             box = pn.widgets.TextInput(name=self.t(f"recycling.pathway.{pathway}"), value=getattr(calc, pathway),
                                        placeholder="0", width=180, css_classes=[f"kg-{pathway}"])
-            box.param.watch(lambda event, p=pathway: setattr(self.calc, p, event.new), "value_input")
+            box.param.watch(lambda event, p=pathway: self._type(p, event.new), "value_input")
             self._boxes[pathway] = box
             self._errors[pathway] = safe.Markdown(styles={"color": "#b91c1c"}, margin=(0, 10), width=180)
             inputs.append(pn.Column(box, self._errors[pathway]))
@@ -141,13 +162,19 @@ class CalculatorView(TabView):
         return pn.Column(pn.FlexBox(material, factors), pn.FlexBox(*inputs), self._result,
                          sizing_mode="stretch_width")
 
+    def _type(self, pathway: str, text: str) -> None:
+        self._typed[pathway] = text
+        setattr(self.calc, pathway, text)
+
     def refresh(self):
         calc = self.calc
         for pathway, pane in self._errors.items():
             pane.object = calc.errors.get(pathway, "")
-            box = self._boxes[pathway]
-            if box.value_input != getattr(calc, pathway):  # set from a link, not typed here
-                box.value = getattr(calc, pathway)
+            # Write back only a value that did not come from this box (a link): comparing with the box's
+            # current text raced with typing (keystrokes handled out of order wrote old text back).
+            if getattr(calc, pathway) != self._typed[pathway]:
+                self._typed[pathway] = getattr(calc, pathway)
+                self._boxes[pathway].value = getattr(calc, pathway)
         self._result.show(calc.result, factors=calc.factor_set, material=calc.material,
                           filename=f"recycling-{calc.material}.csv")
 

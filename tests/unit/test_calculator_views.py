@@ -1,0 +1,48 @@
+"""The two calculators' views without a browser: models built once and updated in place, edits that reach
+the totals through the table's value (the path the browser takes)."""
+
+import panel as pn
+
+from tanso.ui.footprint.store import FootprintStore
+from tanso.ui.footprint.views import DayView
+from tanso.ui.recycling.store import CalculatorStore, RecyclingStore
+from tanso.ui.recycling.views import CalculatorView
+
+
+def test_kpi_gauges_exist_before_a_result_and_are_updated_in_place():
+    calc = CalculatorStore(lang="en")
+    view = CalculatorView(store=RecyclingStore(lang="en", calculator=calc, campaigns=None))
+    pn.Column(view).get_root()
+    label, bar, box = view._result._gauges[("monthly", "basic")]
+    assert bar.value == 0 and "0 %" in label.object
+    calc.param.update(reuse="200", upcycle="500", recycle="300")      # 5.9125 t against 1.5 t
+    assert view._result._gauges[("monthly", "basic")] == (label, bar, box)
+    assert "394 %" in label.object and bar.value == 100 and bar.bar_color == "success"
+    _, yearly, _ = view._result._gauges[("yearly", "basic")]
+    assert yearly.value == 33 and yearly.bar_color == "warning"       # 5.9125 of 18 t
+
+
+def test_a_linked_value_is_written_back_but_typing_is_not_overwritten():
+    calc = CalculatorStore(lang="en")
+    view = CalculatorView(store=RecyclingStore(lang="en", calculator=calc, campaigns=None))
+    pn.Column(view).get_root()
+    box = view._boxes["reuse"]
+    box.value_input = "20"
+    box.value_input = "200"
+    assert calc.reuse == "200" and box.value == ""                     # typed text stays the box's own
+    calc.upcycle = "500"                                               # from a link
+    assert view._boxes["upcycle"].value == "500"
+
+
+def test_a_table_value_change_updates_the_totals():
+    store = FootprintStore(lang="en")
+    view = DayView(store=store)
+    pn.Column(view).get_root()
+    assert round(store.result.total_kg, 2) == 6.20
+    table = view._body.select(pn.widgets.Tabulator)[0]
+    assert table.name == "transport"
+    frame = table.value.copy()
+    frame.loc[0, "minutes"] = 60                                      # + 15 km × 0.171
+    table.value = frame
+    assert round(store.result.total_kg, 2) == 8.76
+    assert "8\\.76 kg CO2e" in view._total.object                      # Markdown-escaped
