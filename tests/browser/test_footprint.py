@@ -4,9 +4,19 @@ a bad entry named, screenshots at desktop and phone sizes in English and Korean.
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.members import register
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+
+
+def edit_cell(page, table: str, field: str, value: str) -> None:
+    cell = page.locator(f".table-{table} .tabulator-row").first.locator(f".tabulator-cell[tabulator-field={field}]")
+    cell.click()
+    editor = cell.locator("input")
+    editor.fill(value)
+    editor.press("Enter")
 
 
 def test_guest_day_edit_updates_totals(page, suite_url):
@@ -16,12 +26,34 @@ def test_guest_day_edit_updates_totals(page, suite_url):
     expect(page.get_by_text("Sign in to save your days").first).to_be_visible()
     expect(page.get_by_text("Take the subway instead of the car for 15 km: −2.36 kg CO2e")).to_be_visible()
 
-    cell = page.locator(".table-transport .tabulator-row").first.locator(".tabulator-cell[tabulator-field=minutes]")
-    cell.click()
-    editor = cell.locator("input")
-    editor.fill("60")
-    editor.press("Enter")
+    edit_cell(page, "transport", "minutes", "60")
     expect(page.get_by_text("8.76 kg CO2e")).to_be_visible(timeout=20000)    # + 30 min × 30 km/h × 0.171
+    edit_cell(page, "waste", "kg", "1")
+    expect(page.get_by_text("10.01 kg CO2e")).to_be_visible(timeout=20000)   # + 0.5 kg × 2.5
+    assert page.js_errors == []
+
+
+def test_member_saves_a_day_and_sees_it_in_history_and_points(page, suite_url):
+    register(page, suite_url, email="footprint.member@example.org", name="Footprint Member",
+             next_path="/footprint?lang=en")
+    page.goto(suite_url + "/footprint?lang=en")
+    expect(page.get_by_text("6.20 kg CO2e")).to_be_visible(timeout=30000)
+    expect(page.get_by_text("Sign in to save your days")).to_be_hidden()
+    page.locator(".footprint-save button").click()
+    expect(page.get_by_text(": 6.20 kg CO2e, 110 points.")).to_be_visible(timeout=30000)
+
+    # the same day saved again after an edit replaces the log: the points are not counted twice
+    edit_cell(page, "transport", "minutes", "60")
+    expect(page.get_by_text("8.76 kg CO2e")).to_be_visible(timeout=20000)
+    page.locator(".footprint-save button").click()
+    expect(page.get_by_text(": 8.76 kg CO2e, 110 points.")).to_be_visible(timeout=30000)
+    page.locator(".bk-tab", has_text="History").click()
+    expect(page.get_by_text("Points balance: 110")).to_be_visible(timeout=30000)   # 10 second-hand + 100 below
+    expect(page.get_by_text("No saved days yet.")).to_be_hidden()
+
+    page.reload()                                                              # kept in the database
+    page.locator(".bk-tab", has_text="History").click()
+    expect(page.get_by_text("Points balance: 110")).to_be_visible(timeout=30000)
     assert page.js_errors == []
 
 

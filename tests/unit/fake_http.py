@@ -25,10 +25,13 @@ class FakeServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.do_POST()
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
-                server.requests.append({"path": self.path, "headers": dict(self.headers),
+                server.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers),
                                         "json": json.loads(raw) if raw else None})
                 answer = server.script.pop(0) if server.script else Answer(500, {"error": "no script"})
                 if answer.delay:

@@ -123,6 +123,46 @@ def test_a_hang_times_out_and_falls_back(server, seed):
     assert lines["car"].kg == pytest.approx(2.565) and sleeps == []
 
 
+PASTA_FACTOR = {"id": "f-pasta", "activity_id": "consumer_goods-type_pasta", "name": "Pasta", "source": "EXIOBASE",
+                "year": 2019, "region": "GLOBAL", "unit_type": "Weight", "data_version": "31"}
+
+
+def test_pasta_is_priced_by_climatiq_as_0_25_kg_a_serving(server, seed):
+    """The seed: only pasta goes to Climatiq, one serving = 0.25 kg. Its factor is found by a search at the
+    pinned data version (no stable food activity id) and then selected by its id."""
+    day = {"food": [{"dish": "pasta", "servings": 2}, {"dish": "gimbap"}]}
+    server.script = [Answer(200, {"results": [PASTA_FACTOR], "current_page": 1, "last_page": 1, "total_results": 1}),
+                     Answer(200, {"results": [estimation(0.9, "f-pasta", "consumer_goods-type_pasta",
+                                                         region="GLOBAL")]})]
+    client, _ = client_for(server)
+    lines = {line.item: line for line in estimate_day(day, factors=seed, remote=client.estimate).lines}
+    search, batch = server.requests
+    assert search["method"] == "GET" and search["path"].startswith("/data/v1/search?")
+    assert "data_version=31" in search["path"] and "query=pasta" in search["path"]
+    assert "unit_type=Weight" in search["path"]
+    assert batch["json"] == [{"emission_factor": {"id": "f-pasta"},
+                              "parameters": {"weight": 0.5, "weight_unit": "kg"}}]      # 2 × 0.25 kg
+    pasta = lines["pasta"]
+    assert (pasta.kg, pasta.quantity, pasta.unit, pasta.factor) == (0.9, 2.0, "serving", 0.45)
+    assert pasta.source["factor_id"] == "f-pasta" and pasta.source["data_version"] == "31"
+    assert (pasta.source["quantity_sent"], pasta.source["unit_sent"]) == (0.5, "kg")
+    assert lines["gimbap"].source["provider"] == "local" and "fallback_reason" not in lines["gimbap"].source
+
+    # the search is made once per client: a second day goes straight to the estimate
+    server.script = [Answer(200, {"results": [estimation(0.45, "f-pasta", "consumer_goods-type_pasta")]})]
+    estimate_day({"food": [{"dish": "pasta"}]}, factors=seed, remote=client.estimate)
+    assert [r["method"] for r in server.requests] == ["GET", "POST", "POST"]
+
+
+def test_pasta_falls_back_to_the_local_recipe_when_the_search_finds_nothing(server, seed):
+    server.script = [Answer(200, {"results": [], "current_page": 1, "last_page": 1, "total_results": 0})]
+    client, _ = client_for(server)
+    [pasta] = estimate_day({"food": [{"dish": "pasta"}]}, factors=seed, remote=client.estimate).lines
+    assert len(server.requests) == 1                       # nothing else to price: no batch call
+    assert pasta.source["provider"] == "local" and "no factor found for 'pasta'" in pasta.source["fallback_reason"]
+    assert pasta.kg == pytest.approx(0.25 * 1.57)          # 0.25 kg of Wheat & Rye at 1.57 kg CO2e/kg
+
+
 def test_client_only_from_a_key_and_never_shows_it():
     assert ClimatiqClient.from_env({}) is None
     client = ClimatiqClient.from_env({"CLIMATIQ_API_KEY": "sk-secret"})

@@ -189,6 +189,26 @@ def test_three_largest_reductions_for_this_pattern(seed):
     assert [t.saving_kg for t in tips] == pytest.approx([2.355, 0.848, 0.625])
     assert tips[0].text == "Take the subway instead of the car for 15 km"
     assert tips[0].text_ko == "자동차 대신 지하철로 15 km 이동하기"
+    assert tips[1].text_ko == "에어컨을 1시간 덜 사용하기"           # 에어컨 ends in ㄴ: 을
+    assert tips[2].text_ko == "플라스틱 쓰레기를 절반으로 줄이기"
+
+
+def test_korean_suggestions_name_every_item_in_korean_with_the_right_particle(seed):
+    day = {"clothing": [{"item": "jeans", "count": 1}], "food": [{"dish": "mul-naengmyeon", "servings": 1}],
+           "electricity": [{"appliance": "heater", "hours": 3}]}
+    texts = {t.action: t.text_ko for t in estimate_day(day, factors=seed).suggestions}
+    assert texts["second_hand"] == "청바지를 중고로 사기"                  # 지 ends in a vowel: 를
+    assert texts["appliance_hour"] == "난방기를 1시간 덜 사용하기"
+    assert texts["dish_swap"].endswith(" 대신 김밥 먹기") and texts["dish_swap"].startswith("물냉면")
+    assert not any(c.isascii() and c.isalpha() for text in texts.values() for c in text)
+
+
+def test_object_particle_follows_the_last_sound():
+    from tanso.footprint.korean import item_name, with_object_particle
+
+    assert [with_object_particle(w) for w in ("에어컨", "티셔츠", "신발", "버스", "PET", "10", "3")] == [
+        "에어컨을", "티셔츠를", "신발을", "버스를", "PET를", "10을", "3을"]
+    assert item_name("car") == "자동차" and item_name("food", "waste") == "음식물"
 
 
 def test_short_car_trips_add_up_and_suggest_cycling(seed):

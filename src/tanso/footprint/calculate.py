@@ -52,7 +52,8 @@ class RemoteAnswer:
     reason: str = ""
 
 
-Remote = Callable[[list[Activity]], list[RemoteAnswer | None]]
+# Prices activities remotely, given the active set (for quantities it converts, e.g. servings → kg).
+Remote = Callable[[list[Activity], FactorSet], list[RemoteAnswer | None]]
 
 
 def local_source(factors: FactorSet, **extra) -> dict:
@@ -99,7 +100,7 @@ def calculate_lines(activities: list[Activity], *, factors: FactorSet, remote: R
     lines = [local_line(a, factors=factors) for a in activities]
     if remote is None or not activities:
         return lines
-    answers = remote(activities)
+    answers = remote(activities, factors)
     out = []
     for line, answer in zip(lines, answers, strict=True):
         if answer is None:  # the remote does not price this kind of activity

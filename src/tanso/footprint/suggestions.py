@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from tanso.footprint import food
 from tanso.footprint.calculate import Line
 from tanso.footprint.factors import FactorSet
+from tanso.footprint.korean import item_name, with_object_particle
 
 SHORT_TRIP_KM = 5.0  # a car trip this short can be cycled or walked
 
@@ -19,16 +20,14 @@ TEXT = {
     "car_to_bike": ("Cycle or walk the {km:.1f} km you drove", "자동차로 간 {km:.1f} km를 자전거나 걸어서 이동하기"),
     "car_to_subway": ("Take the subway instead of the car for {km:.0f} km", "자동차 대신 지하철로 {km:.0f} km 이동하기"),
     "bus_to_subway": ("Take the subway instead of the bus for {km:.0f} km", "버스 대신 지하철로 {km:.0f} km 이동하기"),
-    "second_hand": ("Buy the {item} second-hand", "{item_ko}을(를) 중고로 사기"),
-    "dish_swap": ("Have {alt} instead of {item}", "{item} 대신 {alt} 먹기"),
-    "product_swap": ("Replace the {item} with tofu", "{item} 대신 두부 먹기"),
+    "second_hand": ("Buy the {item} second-hand", "{item_ko_object} 중고로 사기"),
+    "dish_swap": ("Have {alt} instead of {item}", "{item_ko} 대신 {alt_ko} 먹기"),
+    "product_swap": ("Replace the {item} with tofu", "{item_ko} 대신 두부 먹기"),
     "less_waste": ("Halve your {item} waste", "{item_ko} 쓰레기를 절반으로 줄이기"),
-    "appliance_hour": ("Run the {item} one hour less", "{item_ko}을(를) 1시간 덜 사용하기"),
+    "appliance_hour": ("Run the {item} one hour less", "{item_ko_object} 1시간 덜 사용하기"),
     "shorter_shower": ("Take showers half as long", "샤워 시간을 절반으로 줄이기"),
 }
-KOREAN_NAMES = {"tshirt": "티셔츠", "jeans": "청바지", "shoes": "신발", "aircon": "에어컨", "heater": "난방기",
-                "plastic": "플라스틱", "general": "일반", "paper": "종이", "glass": "유리", "can": "캔",
-                "food": "음식물"}
+KOREAN_KEYS = ("item_ko", "item_ko_object", "alt_ko")  # derived from item/alt, never passed back in
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,9 @@ class Suggestion:
 
 
 def _suggestion(action: str, saving: float, **params) -> Suggestion:
-    params = params | {"item_ko": KOREAN_NAMES.get(params.get("item", ""), params.get("item", ""))}
+    item_ko = item_name(params.get("item", ""))
+    params = params | {"item_ko": item_ko, "item_ko_object": with_object_particle(item_ko),
+                       "alt_ko": item_name(params.get("alt", ""))}
     en, ko = TEXT[action]
     return Suggestion(action, saving, en.format(**params), ko.format(**params), params)
 
@@ -98,7 +99,7 @@ def suggest_reductions(lines: list[Line], *, factors: FactorSet, count: int = 3)
             old = merged[key]
             params = old.params | ({"km": old.params["km"] + s.params["km"]} if "km" in s.params else {})
             merged[key] = _suggestion(s.action, old.saving_kg + s.saving_kg,
-                                      **{k: v for k, v in params.items() if k != "item_ko"})
+                                      **{k: v for k, v in params.items() if k not in KOREAN_KEYS})
         else:
             merged[key] = s
     ranked = sorted((s for s in merged.values() if s.saving_kg > 1e-9), key=lambda s: (-s.saving_kg, s.action))

@@ -126,7 +126,8 @@ class FootprintStore(param.Parameterized):
 
         save_day(self.engine, user_id=self.user_id, day=self.day, activities=day_from_tables(self.tables),
                  result=self.result)
-        self.notice = t("footprint.saved", self.lang, day=str(self.day))
+        self.notice = t("footprint.saved", self.lang, day=str(self.day), total=f"{self.result.total_kg:.2f}",
+                        points=self.result.points.total)
         self.reload()
         return True
 

@@ -8,7 +8,7 @@ import panel as pn
 from bokeh.models import ColumnDataSource, Span
 from bokeh.plotting import figure
 
-from tanso.footprint import food
+from tanso.footprint import food, korean
 from tanso.footprint.factors import CATEGORIES
 from tanso.ui import safe
 from tanso.ui.footprint.store import COLUMNS, FootprintStore
@@ -54,11 +54,19 @@ class DayView(TabView):
         skip = {"clothing": {"second_hand"}, "electricity": {"grid"}, "water": {"tap"}}.get(category, set())
         return [i for i in factors.items(category) if i not in skip]
 
+    def _item_name(self, item: str, category: str) -> str:
+        return korean.item_name(item, category) if self.lang == "ko" else item
+
     def _table(self, category: str):
         columns = COLUMNS[category]
-        editors = {columns[0]: {"type": "list", "values": self._options(category)}}
+        # The cell keeps the item's key (what DAY.json and the factors use); a Korean page shows and
+        # offers its Korean name (Tabulator's list editor takes {value: label}, the lookup formatter maps).
+        names = {item: self._item_name(item, category) for item in self._options(category)}
+        editors = {columns[0]: {"type": "list", "values": names}}
         editors |= {c: ({"type": "tickCross"} if c == "second_hand" else NUMBER_EDITOR) for c in columns[1:]}
-        formatters = {"second_hand": {"type": "tickCross"}} if category == "clothing" else {}
+        formatters = {columns[0]: {"type": "lookup", **names}}
+        if category == "clothing":
+            formatters["second_hand"] = {"type": "tickCross"}
         titles = {c: self.t(f"footprint.field.{c}") for c in columns}
         table = pn.widgets.Tabulator(self.fp.tables[category].copy(), editors=editors, formatters=formatters,
                                      titles=titles, show_index=False, layout="fit_columns",
@@ -119,7 +127,7 @@ class DayView(TabView):
         p = result.points
         self._points.object = self.md("footprint.points", total=p.total, saved=p.saved, second_hand=p.second_hand,
                                       below=p.below_average)
-        labels = [t(f"footprint.cat.{c}").split(" (")[0] for c in CATEGORIES]
+        labels = [self._category(c) for c in CATEGORIES]
         self._fig.x_range.factors = labels
         self._source.data = {"label": labels, "value": [result.by_category[c] for c in CATEGORIES]}
         self._summary.object = result.summary.text
@@ -131,9 +139,22 @@ class DayView(TabView):
                                                + "\n".join(items)) if tips else ""
         cols = {k: t(f"footprint.col.{k}") for k in ("category", "item", "quantity", "unit", "factor", "kg", "source")}
         self._lines.value = pd.DataFrame([{
-            cols["category"]: line.category, cols["item"]: line.item, cols["quantity"]: round(line.quantity, 3),
-            cols["unit"]: line.unit, cols["factor"]: line.factor, cols["kg"]: round(line.kg, 3),
-            cols["source"]: source_text(line.source)} for line in result.lines])
+            cols["category"]: self._category(line.category), cols["item"]: self._item(line),
+            cols["quantity"]: round(line.quantity, 3), cols["unit"]: self._unit(line.unit),
+            cols["factor"]: line.factor, cols["kg"]: round(line.kg, 3), cols["source"]: source_text(line.source)}
+            for line in result.lines])
+
+    def _category(self, category: str) -> str:
+        return self.t(f"footprint.cat.{category}").split(" (")[0]
+
+    def _item(self, line) -> str:
+        if self.lang != "ko":
+            return line.item
+        base = line.item.removesuffix(" (second-hand)")
+        return korean.item_name(base, line.category) + (" (중고)" if line.second_hand else "")
+
+    def _unit(self, unit: str) -> str:
+        return korean.UNIT_NAMES.get(unit, unit) if self.lang == "ko" else unit
 
 
 class HistoryView(TabView):

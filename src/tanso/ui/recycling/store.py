@@ -191,6 +191,19 @@ class CampaignStore(param.Parameterized):
                          user_id=self.user_id, collected_on=collected_on)
         return self._guarded(action, t("recycling.notice.entry_added", self.lang))
 
+    def update_entry(self, entry_id: int, *, material: str, pathway: str, kg: str,
+                     collected_on: dt.date | None) -> bool:
+        """Change an entry; the history keeps the previous and the new row (who and when)."""
+        from tanso.db import campaigns as db
+
+        def action():
+            weight, message = parse_kg(kg, self.lang)
+            if message or not weight:
+                raise RecyclingInputError([("kg", message or t("recycling.error.zero", self.lang))])
+            db.update_entry(self.engine, entry_id, material=material, pathway=pathway, kg=weight,
+                            user_id=self.user_id, collected_on=collected_on)
+        return self._guarded(action, t("recycling.notice.entry_updated", self.lang))
+
     def delete_entry(self, entry_id: int) -> bool:
         from tanso.db import campaigns as db
 

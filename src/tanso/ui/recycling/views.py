@@ -22,11 +22,13 @@ from tanso.recycling import (
     load_factor_set,
 )
 from tanso.recycling.factors import FactorSet
+from tanso.recycling.validation import RecyclingInputError, validate_campaign
 from tanso.ui import safe
 from tanso.ui.recycling.store import (
     CalculatorStore,
     CampaignStore,
     RecyclingStore,
+    parse_kg,
     promo_sentences,
     results_csv,
 )
@@ -224,30 +226,75 @@ class CampaignsView(TabView):
                                               kg=kg.value_input or kg.value, collected_on=when.value))
         self._entries = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, selectable=1,
                                              layout="fit_data_fill", sizing_mode="stretch_width", max_height=260,
-                                             name="entries")
-        delete = pn.widgets.Button(name=t("recycling.entry.delete"), button_type="light")
+                                             name="entries", css_classes=["campaign-entries"])
+        delete = pn.widgets.Button(name=t("recycling.entry.delete"), button_type="light",
+                                   css_classes=["entry-delete"])
         delete.on_click(self._delete)
+        update = pn.widgets.Button(name=t("recycling.entry.update"), button_type="light",
+                                   css_classes=["entry-update"])
+        update.on_click(lambda _: self._update(material=material.value, pathway=pathway.value,
+                                               kg=kg.value_input or kg.value, collected_on=when.value))
         self._history = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
                                              sizing_mode="stretch_width", max_height=220, name="history")
         self._result = ResultBlock(store=self.store)
         self._monthly_fig, self._monthly = bar_chart(t("recycling.over_time"))
         self._material_fig, self._material = bar_chart(t("recycling.by_material"))
         signed_in = camp.signed_in
+        # Live checks while typing: what will be saved, or what is wrong with it, at the form.
+        self._draft = safe.Markdown(margin=(0, 10), sizing_mode="stretch_width", css_classes=["campaign-draft"])
+        self._preview = safe.Markdown(margin=(0, 10), sizing_mode="stretch_width", css_classes=["entry-preview"])
+
+        def draft(*_):
+            self._draft.object = self._campaign_draft(name.value_input or "", organisation.value_input or "",
+                                                      start.value, end.value)
+
+        def preview(*_):
+            self._preview.object = self._entry_preview(material.value, pathway.value, kg.value_input or "")
+        for widget, names in ((name, "value_input"), (organisation, "value_input"), (start, "value"),
+                              (end, "value")):
+            widget.param.watch(draft, names)
+        for widget, names in ((material, "value"), (pathway, "value"), (kg, "value_input")):
+            widget.param.watch(preview, names)
         form = pn.Column(
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.campaign.new"))),
-            pn.FlexBox(name, organisation, start, end, factors), create, visible=signed_in)
+            pn.FlexBox(name, organisation, start, end, factors), self._draft, create, visible=signed_in)
         entry_form = pn.Column(
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.entry.new"))),
-            pn.FlexBox(material, pathway, kg, when), add, visible=signed_in)
+            pn.FlexBox(material, pathway, kg, when), self._preview, add, visible=signed_in)
         return pn.Column(
             safe.Alert(self.md("recycling.guest"), alert_type="info", visible=not signed_in),
             self._notice, self._errors,
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.campaign.list"))), self._list, form, entry_form,
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.entries"))), self._entries,
-            pn.Row(delete, visible=signed_in), self._result,
+            pn.Row(update, delete, visible=signed_in), self._result,
             pn.FlexBox(pn.pane.Bokeh(self._monthly_fig, width=420), pn.pane.Bokeh(self._material_fig, width=420)),
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.history"))), self._history,
             sizing_mode="stretch_width")
+
+    def _campaign_draft(self, name: str, organisation: str, start, end) -> safe.Markup | str:
+        if not name.strip():
+            return ""
+        listed = self.camp.campaigns
+        same_org = (set(listed.loc[listed["organisation"].str.strip().str.casefold()
+                                   == organisation.strip().casefold(), "name"]) if len(listed) else set())
+        try:
+            clean, start, end = validate_campaign(name=name, start=start, end=end, existing_names=same_org)
+        except RecyclingInputError as exc:
+            return safe.markdown("⚠ {problems}", problems="; ".join(m for _f, m in exc.problems))
+        return self.md("recycling.campaign.draft", name=clean, organisation=organisation.strip(),
+                       start=str(start), end=str(end))
+
+    def _entry_preview(self, material: str, pathway: str, text: str) -> safe.Markup | str:
+        if not text.strip():
+            return ""
+        weight, message = parse_kg(text, self.lang)
+        if message:
+            return safe.markdown("⚠ {message}", message=message)
+        factors = self.camp.factor_set
+        reduction = weight * factors.base_factor(material) * factors.multiplier(pathway)
+        return self.md("recycling.entry.preview", kg=f"{weight:,.1f}", material=self.t(f"recycling.material.{material}"),
+                       pathway=self.t(f"recycling.pathway_name.{pathway}"), reduction=f"{reduction:,.1f}",
+                       factor_id=factors.id)
 
     def _choose(self, event):
         frame = self.camp.campaigns
@@ -255,10 +302,22 @@ class CampaignsView(TabView):
             self.camp.campaign_id = int(frame.iloc[event.row]["id"])
             self.camp.reload()
 
-    def _delete(self, _):
+    def _selected_entry(self) -> int | None:
         rows = self._entries.selection
-        if rows and not self.camp.entries.empty:
-            self.camp.delete_entry(int(self.camp.entries.iloc[rows[0]]["id"]))
+        entries = self.camp.entries
+        if not rows or entries.empty or rows[0] >= len(entries):
+            self.camp.param.update(errors={"entry": self.t("recycling.error.no_entry")}, notice="")
+            return None
+        return int(entries.iloc[rows[0]]["id"])
+
+    def _delete(self, _):
+        if (entry_id := self._selected_entry()) is not None:
+            self.camp.delete_entry(entry_id)
+
+    def _update(self, **values):
+        """The selected entry takes the form's material, pathway, weight (and date, when one is given)."""
+        if (entry_id := self._selected_entry()) is not None:
+            self.camp.update_entry(entry_id, **values)
 
     def refresh(self):
         camp, t = self.camp, self.t
