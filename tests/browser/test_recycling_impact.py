@@ -30,7 +30,8 @@ def test_live_results_kpi_and_equivalents(page, suite_url, artifacts):
 
     page.locator(".kg-recycle input").fill("3OO")
     expect(page.get_by_text("'3OO' is not a number of kilograms")).to_be_visible(timeout=20000)
-    expect(page.get_by_text("Enter the kilograms collected").first).to_be_visible()
+    expect(page.get_by_text("Showing the last valid figures").first).to_be_visible()    # last good state kept
+    expect(page.get_by_text("5,912.5 kg CO2e").first).to_be_visible()
     assert page.js_errors == []
 
 

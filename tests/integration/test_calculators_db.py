@@ -123,3 +123,59 @@ def test_footprint_day_lines_keep_their_factor_and_the_ledger_corrects(engine):
     footprint_log.set_goal(engine, user_id=alice, kg_per_day=10)
     footprint_log.set_goal(engine, user_id=alice, kg_per_day=8)
     assert footprint_log.goal(engine, user_id=alice) == 8
+
+
+def test_app_store_edits_an_entry_and_rolls_up_the_organisation_by_quarter(engine):
+    """The campaigns tab's store on real PostgreSQL: per-entry reductions, an edit kept in the history, and
+    the organisation's quarters over campaigns priced with their own factor sets."""
+    from tanso.ui.recycling.store import CampaignStore
+
+    carol = make_user(engine, "carol@calc.test")
+    store = CampaignStore(engine=engine, lang="en", user_id=carol)
+    assert store.create(name="Q1 toys", organisation="Kogiri", start=JAN1, end=dt.date(2025, 3, 31),
+                        factors="operator")
+    assert store.add_entry(material="mixed", pathway="reuse", kg="200", collected_on=JAN31)
+    assert store.add_entry(material="mixed", pathway="recycle", kg="300", collected_on=FEB28)
+    entry_id = int(store.entries.iloc[0]["id"])
+    assert store.update_entry(entry_id, material="mixed", pathway="reuse", kg="400", collected_on=None)
+    assert store.entries_with_reduction()["reduction_kg"].tolist() == pytest.approx([3300.0, 825.0])  # 400×2.75×3
+    assert store.history["action"].tolist() == ["created", "created", "updated"]
+    assert not store.update_entry(entry_id, material="mixed", pathway="reuse", kg="-5", collected_on=None)
+    assert "kg" in store.errors and store.entries_with_reduction()["kg"].tolist() == [400.0, 300.0]
+
+    # a second campaign of the same organisation, on EPA WARM: PET recycled 1 t → 1,000 kg × WARM factor
+    assert store.create(name="Q2 bottles", organisation="Kogiri", start=dt.date(2025, 4, 1),
+                        end=dt.date(2025, 6, 30), factors="epa_warm")
+    assert store.add_entry(material="pet", pathway="recycle", kg="1000", collected_on=dt.date(2025, 4, 2))
+    pet_recycled = summarise_campaign(store.entries[["material", "pathway", "kg"]],
+                                      factors=recycling_factors("epa_warm")).reduction_kg
+    quarters = store.organisation_roll_up("quarter").set_index("period")
+    assert quarters.loc["2025Q1", "collected_kg"] == 700.0
+    assert quarters.loc["2025Q1", "reduction_kg"] == pytest.approx(4125.0)       # operator set, not WARM
+    assert quarters.loc["2025Q2", "reduction_kg"] == pytest.approx(pet_recycled)
+
+
+def test_campaigns_tab_with_saved_history_serialises_for_the_browser(engine):
+    """A campaign with history once made every page of the app fail to load (NUMERIC kg came back as
+    Decimal, which Bokeh cannot send): the whole tab must serialise, for a member and for a guest."""
+    import panel as pn
+    from bokeh.document import Document
+
+    from tanso.ui.recycling.store import CalculatorStore, CampaignStore, RecyclingStore
+    from tanso.ui.recycling.views import CampaignsView
+
+    dave = make_user(engine, "dave@calc.test")
+    member = CampaignStore(engine=engine, lang="ko", user_id=dave)
+    assert member.create(name="History", organisation="Kogiri", start=JAN1, end=JAN31, factors="operator")
+    assert member.add_entry(material="pet", pathway="reuse", kg="10", collected_on=None)
+    assert member.update_entry(int(member.entries.iloc[0]["id"]), material="pet", pathway="reuse", kg="12",
+                               collected_on=None)
+    for user_id in (dave, None):
+        campaigns = CampaignStore(engine=engine, lang="ko", user_id=user_id)
+        campaigns.reload()
+        store = RecyclingStore(lang="ko", tab="campaigns", calculator=CalculatorStore(lang="ko"), campaigns=campaigns)
+        view = CampaignsView(store=store)
+        doc = Document()
+        doc.add_root(pn.Column(view).get_root(doc))
+        doc.to_json()                                             # raised SerializationError before the fix
+        assert view._history.value.iloc[-1].tolist()[1:5] == ["수정", "pet", "reuse", 12.0]

@@ -19,7 +19,10 @@ def test_live_result_and_field_errors():
     calc.param.update(reuse="200", upcycle="500", recycle="300")
     assert calc.result.reduction_kg == 5912.5 and calc.result.weighted_factor == 2.15
     calc.upcycle = "five hundred"
-    assert calc.result is None and set(calc.errors) == {"upcycle"}
+    assert set(calc.errors) == {"upcycle"} and calc.result.reduction_kg == 5912.5   # last good result kept
+    calc.reuse = "-1"
+    assert set(calc.errors) == {"reuse", "upcycle"} and calc.result.reduction_kg == 5912.5
+    calc.reuse = "200"
     calc.upcycle = "500"
     calc.factors = "epa_warm"
     assert calc.result.factor_set["name"] == "epa_warm" and calc.result.weighted_factor == 1.0

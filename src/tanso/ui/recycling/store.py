@@ -19,6 +19,7 @@ from tanso.recycling import (
     PATHWAYS,
     CampaignResult,
     RecyclingInputError,
+    estimate_entries,
     kpi_attainment,
     load_factor_set,
     roll_up,
@@ -86,7 +87,8 @@ class CalculatorStore(param.Parameterized):
     upcycle = param.String(default="", doc="kg upcycled, as typed")
     recycle = param.String(default="", doc="kg recycled, as typed")
     errors = param.Dict(default={}, doc="Field → message for weights that cannot be used")
-    result = param.Parameter(default=None, doc="CampaignResult of the valid weights, None if nothing to show")
+    result = param.Parameter(default=None, doc="CampaignResult of the last valid weights (kept while a field "
+                             "has an error), None if nothing to show")
 
     @param.depends("factors", "material", "reuse", "upcycle", "recycle", "lang", watch=True, on_init=True)
     def _recompute(self):
@@ -97,8 +99,11 @@ class CalculatorStore(param.Parameterized):
                 errors[pathway] = message
             else:
                 weights[pathway] = kg
+        if errors:  # keep the last good result on screen while a field is being fixed
+            self.param.update(errors=errors)
+            return
         result = None
-        if not errors and sum(weights.values()) > 0:
+        if sum(weights.values()) > 0:
             entries = pd.DataFrame({"material": self.material, "pathway": list(weights), "kg": list(weights.values())})
             result = summarise_campaign(entries, factors=self.factor_set)
         self.param.update(errors=errors, result=result)
@@ -153,6 +158,10 @@ class CampaignStore(param.Parameterized):
             int(listed["id"].iloc[0]) if len(listed) else None)
         entries = db.entries_frame(self.engine, campaign_id=selected) if selected else pd.DataFrame()
         history = db.entry_history(self.engine, selected) if selected else pd.DataFrame()
+        if not history.empty:  # kg is NUMERIC (Decimal): Bokeh cannot send Decimals, and the page would not load
+            history = history.astype({"kg": float}).assign(
+                changed_at=history["changed_at"].dt.strftime("%Y-%m-%d %H:%M UTC"),
+                collected_on=history["collected_on"].astype(str))
         self.param.update(campaigns=listed, campaign_id=selected, entries=entries, history=history)
 
     def _guarded(self, action, done: str) -> bool:
@@ -224,6 +233,31 @@ class CampaignStore(param.Parameterized):
         if self.entries.empty or self.entries["kg"].sum() <= 0:
             return None
         return summarise_campaign(self.entries[["material", "pathway", "kg"]], factors=self.factor_set)
+
+    def entries_with_reduction(self) -> pd.DataFrame:
+        """The selected campaign's entries with each one's reduction (kg CO2e) under its factor set."""
+        if self.entries.empty:
+            return pd.DataFrame(columns=["date", "material", "pathway", "kg", "reduction_kg"])
+        estimated = estimate_entries(self.entries[["material", "pathway", "kg"]], factors=self.factor_set)
+        return self.entries[["date", "material", "pathway", "kg"]].assign(
+            reduction_kg=estimated["reduction_kg"].to_numpy())
+
+    def organisation_roll_up(self, freq: str = "quarter") -> pd.DataFrame:
+        """Collected kg and reduction per period over every campaign of the selected campaign's
+        organisation, each campaign's entries priced with that campaign's own factor set."""
+        from tanso.db import campaigns as db
+
+        selected = self.selected
+        if selected is None:
+            return pd.DataFrame(columns=["organisation", "period", "collected_kg", "reduction_kg"])
+        entries = db.entries_frame(self.engine, organisation=selected["organisation"])
+        sets = dict(zip(self.campaigns["id"], self.campaigns["factor_set"], strict=True))
+        parts = [roll_up(group, factors=load_factor_set(sets.get(campaign_id)), freq=freq)
+                 for campaign_id, group in entries.groupby("campaign_id")]
+        if not parts:
+            return pd.DataFrame(columns=["organisation", "period", "collected_kg", "reduction_kg"])
+        return (pd.concat(parts).groupby(["organisation", "period"], as_index=False)
+                [["collected_kg", "reduction_kg"]].sum())
 
     def monthly(self) -> pd.DataFrame:
         if self.entries.empty:

@@ -161,7 +161,8 @@ class CalculatorView(TabView):
             self._errors[pathway] = safe.Markdown(styles={"color": "#b91c1c"}, margin=(0, 10), width=180)
             inputs.append(pn.Column(box, self._errors[pathway]))
         self._result = ResultBlock(store=self.store)
-        return pn.Column(pn.FlexBox(material, factors), pn.FlexBox(*inputs), self._result,
+        self._kept_note = safe.Markdown(styles={"color": "#b45309"}, sizing_mode="stretch_width", margin=(0, 10))
+        return pn.Column(pn.FlexBox(material, factors), pn.FlexBox(*inputs), self._kept_note, self._result,
                          sizing_mode="stretch_width")
 
     def _type(self, pathway: str, text: str) -> None:
@@ -177,6 +178,7 @@ class CalculatorView(TabView):
             if getattr(calc, pathway) != self._typed[pathway]:
                 self._typed[pathway] = getattr(calc, pathway)
                 self._boxes[pathway].value = getattr(calc, pathway)
+        self._kept_note.object = self.md("recycling.stale") if calc.errors and calc.result is not None else ""
         self._result.show(calc.result, factors=calc.factor_set, material=calc.material,
                           filename=f"recycling-{calc.material}.csv")
 
@@ -234,6 +236,9 @@ class CampaignsView(TabView):
                                    css_classes=["entry-update"])
         update.on_click(lambda _: self._update(material=material.value, pathway=pathway.value,
                                                kg=kg.value_input or kg.value, collected_on=when.value))
+        self._quarters = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
+                                              sizing_mode="stretch_width", max_height=220, name="quarters",
+                                              css_classes=["organisation-quarters"])
         self._history = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
                                              sizing_mode="stretch_width", max_height=220, name="history")
         self._result = ResultBlock(store=self.store)
@@ -268,6 +273,7 @@ class CampaignsView(TabView):
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.entries"))), self._entries,
             pn.Row(update, delete, visible=signed_in), self._result,
             pn.FlexBox(pn.pane.Bokeh(self._monthly_fig, width=420), pn.pane.Bokeh(self._material_fig, width=420)),
+            safe.Markdown(safe.markdown("### {h}", h=t("recycling.by_quarter"))), self._quarters,
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.history"))), self._history,
             sizing_mode="stretch_width")
 
@@ -333,11 +339,23 @@ class CampaignsView(TabView):
                 "collected_kg": "kg"})[[t("recycling.campaign.name"), t("recycling.campaign.organisation"),
                                          t("recycling.campaign.start"), t("recycling.campaign.end"), "kg", "entries"]]
         entries = camp.entries
-        shown = entries[["date", "material", "pathway", "kg"]] if not entries.empty else pd.DataFrame()
-        self._entries.value = shown
+        self._entries.value = camp.entries_with_reduction().rename(columns={
+            "date": t("recycling.entry.date"), "material": t("recycling.material"),
+            "pathway": t("recycling.entry.pathway"), "kg": "kg", "reduction_kg": "kg CO2e"})
+        quarters = camp.organisation_roll_up("quarter")
+        self._quarters.value = quarters.rename(columns={
+            "organisation": t("recycling.campaign.organisation"), "period": t("recycling.period"),
+            "collected_kg": "kg", "reduction_kg": "kg CO2e"})
         history = camp.history
-        self._history.value = (history[["changed_at", "action", "material", "pathway", "kg", "changed_by"]]
-                               if not history.empty else pd.DataFrame())
+        if history.empty:
+            self._history.value = pd.DataFrame()
+        else:
+            shown = history[["changed_at", "action", "material", "pathway", "kg", "changed_by"]].assign(
+                action=[t(f"recycling.action.{a}") for a in history["action"]])
+            self._history.value = shown.rename(columns={
+                "changed_at": t("recycling.history.when"), "action": t("recycling.history.action"),
+                "material": t("recycling.material"), "pathway": t("recycling.entry.pathway"),
+                "changed_by": t("recycling.history.by")})
         result, selected = camp.result(), camp.selected
         material = entries["material"].mode().iloc[0] if not entries.empty else "mixed"
         self._result.show(result, factors=camp.factor_set, material=material,
