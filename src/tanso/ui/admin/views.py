@@ -51,7 +51,9 @@ class AdminPage:
     def act(self, action, *args) -> None:
         try:
             self.say(action(*args), ok=True)
-        except (Refused, AccountError, CommunityError) as exc:
+        except AccountError as exc:
+            self.say(exc.text(self.lang), ok=False)
+        except (Refused, CommunityError) as exc:
             self.say(str(exc), ok=False)
         self.refresh()
 
