@@ -184,3 +184,19 @@ def test_a_renamed_column_fails_clearly_and_keeps_the_previous_load(vcm, broken_
     assert "american-carbon-registry/issuances.csv: required column(s) missing: " \
            "'Total Credits Issued'" in result.stderr
     assert {t: vcm.count(t) for t in before} == before
+
+
+def test_a_shared_link_restores_each_value_it_can_and_names_the_rest(vcm):
+    """Panel applies a link's values in one update; the store applies them one by one, read from
+    the link's text (hand-written `registry=verra` or the app's own JSON list)."""
+    from tanso.ui.vcm.store import VcmStore
+
+    store = VcmStore(vcm.engine)
+    store.apply_url_problems({"page": "2", "registry": "verra", "country": '["Kenya"]',
+                              "sort": "issued", "corsia": False, "vintage_min": "soon"})
+    assert (store.registry, store.country, store.sort, store.corsia, store.page) == (
+        ["verra"], ["Kenya"], "issued", "false", 2)
+    assert store.problems == ["The link's value for “vintage_min” could not be used: soon"]
+    kenya = vcm_json(vcm, "search", "", "--registry", "verra", "--country", "Kenya")["total"]
+    assert store.result.total <= kenya and store.result.total > 25  # page 2 exists
+    assert set(store.result.rows["country"]) == {"Kenya"}

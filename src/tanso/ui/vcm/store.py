@@ -5,6 +5,7 @@ what they select, read through `tanso.vcm.queries` (the same calls as the CLI an
 from __future__ import annotations
 
 import io
+import json
 
 import pandas as pd
 import param
@@ -92,9 +93,35 @@ class VcmStore(param.Parameterized):
     def open_project(self, project_id: str) -> None:
         self.param.update(project=project_id, tab="project")
 
-    def apply_url_problems(self, errors: dict) -> None:
-        self.problems = [t("vcm.error.url", self.lang, name=name, value=str(value))
-                         for name, value in errors.items()]
+    def apply_url_problems(self, values: dict) -> None:
+        """Panel applies a link's values in one update, so one bad value (or a hand-written
+        `registry=verra` instead of its JSON list) dropped them all: apply them one by one, read
+        from the link's text, and report only those that still do not fit."""
+        problems = []
+        # the page last: a filter change goes back to page 1
+        for name, value in sorted(values.items(), key=lambda item: item[0] == "page"):
+            try:
+                setattr(self, name, self._from_url(name, value))
+            except (ValueError, TypeError):
+                problems.append(t("vcm.error.url", self.lang, name=name, value=str(value)))
+        self.problems = problems
+
+    def _from_url(self, name: str, value):
+        kind = self.param[name]
+        if isinstance(kind, param.List):
+            if isinstance(value, str):
+                try:
+                    value = json.loads(value)
+                except ValueError:
+                    value = [value]
+            return [str(v) for v in (value if isinstance(value, list) else [value])]
+        if name in ("corsia", "ccb") and isinstance(value, (bool, str)):
+            return str(value).lower()
+        if isinstance(kind, param.Integer) and value is not None:
+            return int(value)
+        if isinstance(kind, param.Number) and value is not None:
+            return float(str(value).replace(",", ""))
+        return value
 
 
 def chart_csv(frame: pd.DataFrame) -> io.StringIO:

@@ -11,10 +11,13 @@ from bokeh.models import ColumnDataSource, NumeralTickFormatter
 from bokeh.plotting import figure
 
 from tanso.community.targets import Target
+from tanso.db.load import loaded_version
+from tanso.geo.queries import no_shapes, world_map_shapes
 from tanso.ui import safe
+from tanso.ui.choropleth import Choropleth
 from tanso.ui.vcm.community import CommunityPanel, ProposalsView
 from tanso.ui.vcm.news import ProjectNews
-from tanso.ui.vcm.store import LIST_FILTERS, URL, VcmStore, chart_csv
+from tanso.ui.vcm.store import FLAGS, LIST_FILTERS, URL, VcmStore, chart_csv
 from tanso.ui.view import TabView, View
 from tanso.vcm import queries
 
@@ -52,6 +55,14 @@ def set_bars(fig: figure, source: ColumnDataSource, labels, values) -> None:
     source.data = {"label": labels, "value": [float(v or 0) for v in values]}
 
 
+def choice(store: VcmStore, parameter: str, options: dict[str, str], **kwargs) -> pn.widgets.Select:
+    """A Select of store.<parameter> showing translated labels (the store and URL keep the values)."""
+    widget = pn.widgets.Select(options=options, value=getattr(store, parameter), **kwargs)
+    widget.param.watch(lambda e: setattr(store, parameter, e.new), "value")
+    store.param.watch(lambda e: setattr(widget, "value", e.new), parameter)
+    return widget
+
+
 class FacetsView(View):
     """The facet filters with their counts (the page's sidebar)."""
 
@@ -65,8 +76,8 @@ class FacetsView(View):
         for name, widget in self._facets.items():
             widget.param.watch(lambda e, n=name: setattr(store, n, list(e.new)), "value")
             store.param.watch(lambda e, w=widget: setattr(w, "value", list(e.new)), name)
-        flags = [pn.widgets.Select.from_param(store.param[f], name=self.t(f"vcm.facet.{f}"),
-                                              width=120) for f in ("corsia", "ccb")]
+        flags = [choice(store, f, {self.t(f"vcm.flag.{v}"): v for v in FLAGS},
+                        name=self.t(f"vcm.facet.{f}"), width=120) for f in ("corsia", "ccb")]
         ranges = [pn.widgets.IntInput.from_param(store.param[p], name=self.t(f"vcm.facet.{p}"),
                                                  width=120)
                   for p in ("vintage_min", "vintage_max")]
@@ -99,10 +110,15 @@ class SearchView(TabView):
         self._box = pn.widgets.TextInput.from_param(
             store.param.query, name=self.t("vcm.search.label"),
             placeholder=self.t("vcm.search.placeholder"), sizing_mode="stretch_width")
-        sort = pn.widgets.Select.from_param(store.param.sort, name=self.t("vcm.sort"), width=150)
+        sort = choice(store, "sort", {self.t(f"vcm.sort.{v}"): v for v in queries.SORTS},
+                      name=self.t("vcm.sort"), width=150)
         self._summary = safe.Markdown(sizing_mode="stretch_width")
         self._problems = safe.Alert(alert_type="warning", visible=False,
                                     sizing_mode="stretch_width")
+        # "Did you mean …?": a button (its label is text, not markup) that runs the corrected search
+        self._suggest = pn.widgets.Button(name="", button_type="light", visible=False)
+        self._suggest.on_click(lambda _: setattr(store, "query", store.result.suggestion or
+                                                 store.query))
         self._table = pn.widgets.Tabulator(pd.DataFrame(), **TABLE, height=560,
                                            selectable=1, pagination=None)
         self._table.on_click(self._clicked)
@@ -115,7 +131,7 @@ class SearchView(TabView):
                                            label=self.t("vcm.export"), button_type="primary",
                                            width=220)
         return pn.Column(pn.Row(self._box, sort, sizing_mode="stretch_width"), self._summary,
-                         self._problems, self._table, pn.Row(prev, self._page, nxt, download),
+                         self._suggest, self._problems, self._table, pn.Row(prev, self._page, nxt, download),
                          sizing_mode="stretch_width")
 
     def _clicked(self, event):
@@ -128,6 +144,8 @@ class SearchView(TabView):
         result = store.result
         key = "vcm.summary.fuzzy" if result.fuzzy else "vcm.summary"
         self._summary.object = self.md(key, total=f"{result.total:,}", query=store.query)
+        self._suggest.name = self.t("vcm.suggest", suggestion=result.suggestion or "")
+        self._suggest.visible = bool(result.suggestion)
         self._problems.object = safe.join("\n\n", store.problems)
         self._problems.visible = bool(store.problems)
         # headers are the field names the CSV export and the JSON API use
@@ -212,7 +230,7 @@ class StatsView(TabView):
 
     def body(self):
         engine = self.store.engine
-        charts = []
+        charts = [self._map()]
         for by, column, source in (("registry", "issued", "merged"),
                                    ("category", "issued", "merged"),
                                    ("country", "issued", "merged"),
@@ -230,6 +248,38 @@ class StatsView(TabView):
             charts.append(pn.Column(pn.pane.Bokeh(fig, sizing_mode="stretch_width"), download,
                                     sizing_mode="stretch_width"))
         return pn.Column(*charts, sizing_mode="stretch_width")
+
+    def _map(self):
+        """Projects or credits issued per country on the world map; a click filters the search by
+        that country (every spelling the projects use for it)."""
+        engine = self.store.engine
+        loaded = loaded_version(engine, "naturalearth")
+        shapes = world_map_shapes(engine, loaded.version) if loaded else no_shapes()
+        frame = queries.stats_by_country_code(engine).set_index("country_code")
+        chart = Choropleth(shapes=shapes, no_data=self.t("vcm.stats.map_none"))
+        metric = pn.widgets.RadioButtonGroup(
+            options={self.t("vcm.stats.map_projects"): "projects",
+                     self.t("vcm.stats.map_issued"): "issued"}, value="projects")
+
+        def show(column: str) -> None:
+            chart.param.update(values=frame[column].astype(float),
+                               title=self.t(f"vcm.stats.map_{column}"),
+                               unit="" if column == "projects" else "tCO2e")
+
+        metric.param.watch(lambda e: show(e.new), "value")
+        show("projects")
+
+        def clicked(event) -> None:
+            if event.new in frame.index:
+                self.store.param.update(country=frame.loc[event.new, "countries"].split("|"),
+                                        tab="search")
+
+        chart.param.watch(clicked, "clicked")
+        download = pn.widgets.FileDownload(callback=lambda: chart_csv(frame.reset_index()),
+                                           filename="vcm-countries.csv",
+                                           label=self.t("vcm.stats.csv"), width=160)
+        return pn.Column(metric, chart, self.note("vcm.stats.map_help"), download,
+                         sizing_mode="stretch_width")
 
 
 class ReconcileView(TabView):
