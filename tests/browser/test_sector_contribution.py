@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_national_trends import chart_text
+from tests.browser.test_national_trends import chart_text, plot_titled
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -51,3 +51,25 @@ def test_korean_link_with_a_bad_value_says_so_on_the_page(page, sectors_url, art
     page.goto(sectors_url + "?country=XXX", timeout=120000)
     expect(page.get_by_text("Unknown country code XXX: no sector data for it.")).to_be_visible(timeout=60000)
     assert "Traceback" not in page.content()
+
+
+def test_a_shared_link_restores_the_view_on_a_phone_and_tabs_say_their_bases_and_limits(page, sectors_url,
+                                                                                        artifacts):
+    page.set_viewport_size({"width": 390, "height": 1400})
+    page.goto(sectors_url + "?country=JPN&view=share&from=2005&to=2020", timeout=120000)
+    chart_text(page, "Share of gross emissions by sector, Japan", timeout_ms=60000)
+    page.screenshot(path=str(artifacts / "sector_contribution_phone_share.png"))
+
+    page.get_by_text("Drivers (Kaya)", exact=True).click()
+    expect(page).to_have_url(re.compile(r"tab=decompose"), timeout=10000)
+    assert re.search(r"country=JPN", page.url) and re.search(r"view=share", page.url)
+    # Japan's gross total 2005→2020 split into GDP and each sector's emissions per GDP; no structure effect
+    plot_titled(page, "Change in gross emissions 2005→2020:", timeout_ms=30000)
+    expect(page.get_by_text("so it is not computed", exact=False)).to_be_visible()
+
+    page.goto(sectors_url + "?tab=bases&lang=ko", timeout=120000)
+    expect(page.get_by_text("2035 NDC")).to_be_visible(timeout=60000)
+    row = page.locator("tr", has_text="2035 NDC")
+    expect(row).to_contain_text("GIR 순배출량")
+    page.screenshot(path=str(artifacts / "sector_contribution_phone_bases_ko.png"))
+    assert page.js_errors == []

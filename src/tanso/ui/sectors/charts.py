@@ -299,7 +299,7 @@ def share_bars(columns: dict[str, dict], *, order: list[tuple[str, str]], countr
     Given its previous figure for the same sectors, only the bars, the country axis and the titles change.
     """
     names = [name for _, name in countries][::-1]
-    height = max(260, 70 + 48 * len(names))
+    height = max(400, 70 + 48 * len(names))  # the legend of the ten sectors needs ≈ 330 px
     shape = [("shares", tuple(order))]
     if fig is not None and getattr(fig, "tags", None) == shape:
         fig.y_range.factors = names

@@ -27,6 +27,7 @@ TABLE_CSS = """
 .tanso-table { border-collapse: collapse; font-size: 0.9em; }
 .tanso-table th, .tanso-table td { padding: 3px 10px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
 .tanso-table th:not([align]) { text-align: left; }
+.tanso-table th { min-width: 3.5em; }
 """
 SELECTION = ("country", "source", "taxonomy", "lang")
 PERIOD = (*SELECTION, "year_from", "year_to")
