@@ -57,7 +57,8 @@ def test_a_shared_link_restores_the_view_on_a_phone_and_tabs_say_their_bases_and
                                                                                         artifacts):
     page.set_viewport_size({"width": 390, "height": 1400})
     page.goto(sectors_url + "?country=JPN&view=share&from=2005&to=2020", timeout=120000)
-    chart_text(page, "Share of gross emissions by sector, Japan", timeout_ms=60000)
+    expect(page.locator(".bk-Canvas").first).to_be_visible(timeout=60000)
+    chart_text(page, "Share of gross emissions by sector, Japan")
     page.screenshot(path=str(artifacts / "sector_contribution_phone_share.png"))
 
     page.get_by_text("Drivers (Kaya)", exact=True).click()

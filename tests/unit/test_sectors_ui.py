@@ -145,7 +145,7 @@ def test_sunburst_wedges_span_the_values_and_redraw_in_place(store):
     half = wedges.assign(value=wedges["value"] / 2)
     half.attrs["total"] = 47.5
     assert charts.sunburst(half, title="2000", source="s", unit="Mt", fig=fig) is fig
-    assert fig.title.text == "2000" and list(fig.renderers[1].data_source.data["text"]) == ["48"]
+    assert fig.title.text == "2000" and list(fig.select_one({"name": "total"}).data_source.data["text"]) == ["48"]
 
 
 def test_effect_bars_and_share_bars_redraw_in_place():

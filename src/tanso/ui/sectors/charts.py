@@ -59,6 +59,26 @@ def stack_columns(levels: pd.DataFrame, *, value: str, order: list[tuple[str, st
     return columns
 
 
+def legend_height(labels) -> int:
+    """Pixels a legend of ``labels`` takes below a chart (see `_legend_below`)."""
+    return 24 * math.ceil(len(labels) / _legend_columns(labels)) + 12
+
+
+def _legend_columns(labels) -> int:
+    # Two columns when two of the longest label fit a phone's 360 px (a CJK character ≈ 12 px, others ≈ 6.5
+    # at 9 pt), else one: a legend at the right squeezed the plot to a sliver on a phone.
+    widest = max((sum(12 if ord(c) > 0x2E80 else 6.5 for c in str(label)) for label in labels), default=0)
+    return 2 if 2 * (widest + 40) <= 360 else 1
+
+
+def _legend_below(fig, items) -> None:
+    """The legend under the plot (readable on a phone), the figure made taller by its rows."""
+    labels = [label for label, _ in items]
+    fig.add_layout(Legend(items=items, click_policy="hide", label_text_font_size="9pt",
+                          ncols=_legend_columns(labels), location="top_left"), "below")
+    fig.height += legend_height(labels)
+
+
 def _relabel(fig, *, title: str, source: str, y_label: str) -> None:
     """New titles on a kept figure; only what changed is set (each set is a message to the browser)."""
     _set(fig.title, "text", title)
@@ -104,7 +124,7 @@ def stacked_area(columns: dict[str, dict], *, order: list[tuple[str, str]], titl
         legend_items.append((label, renderers))
     fig.add_tools(HoverTool(tooltips=[("", "@sector"), ("year", "@year"), ("", "@value{0,0.0}")]))
     fig.add_layout(Span(location=0, dimension="width", line_color="#111827", line_width=1))
-    fig.add_layout(Legend(items=legend_items, click_policy="hide", label_text_font_size="9pt"), "right")
+    _legend_below(fig, legend_items)
     return fig
 
 
@@ -196,23 +216,27 @@ def sunburst(wedges: pd.DataFrame, *, title: str, source: str, unit: str, fig=No
     """
     total = [f"{wedges.attrs.get('total', 0.0):,.0f}"]
     if fig is not None and getattr(fig, "tags", None) == ["sunburst"]:
-        wedge, centre = fig.renderers
+        wedge, centre = fig.select_one({"name": "wedges"}), fig.select_one({"name": "total"})
         wedge.data_source.data = dict(ColumnDataSource.from_df(wedges))
         centre.data_source.data = {"text": total}
         _relabel(fig, title=title, source=source, y_label="")
         return fig
-    fig = _figure(title=title, source=source, x_range=(-1.05, 1.05), y_range=(-1.05, 1.05), height=640,
-                  square=True)
+    fig = _figure(title=title, source=source, height=640, square=True)
     fig.tags = ["sunburst"]
     fig.axis.visible = False
     fig.grid.visible = False
-    fig.annular_wedge(x=0, y=0, inner_radius="inner", outer_radius="outer", start_angle="start",
-                      end_angle="end", fill_color="colour", fill_alpha="alpha", line_color="white",
-                      source=ColumnDataSource(wedges))
-    fig.add_tools(HoverTool(tooltips=[("", "@code @label"), (unit, "@value{0,0.00}"),
-                                      ("%", "@share{0.0}")]))
+    # The rings' radii are in x units: with fixed ranges a frame that is not square (title, toolbar and
+    # caption take height, more so on a phone) cut the rings off. Auto ranges with `match_aspect` keep
+    # x and y scales equal; two invisible corner points give the extent the rings need.
+    fig.match_aspect = True
+    fig.scatter([-1.05, 1.05], [-1.05, 1.05], alpha=0)
+    rings = fig.annular_wedge(x=0, y=0, inner_radius="inner", outer_radius="outer", start_angle="start",
+                              end_angle="end", fill_color="colour", fill_alpha="alpha", line_color="white",
+                              source=ColumnDataSource(wedges), name="wedges")
+    fig.add_tools(HoverTool(renderers=[rings], tooltips=[("", "@code @label"), (unit, "@value{0,0.00}"),
+                                                         ("%", "@share{0.0}")]))
     fig.text(x=0, y=0, text="text", text_align="center", text_baseline="middle", text_font_size="14pt",
-             source=ColumnDataSource({"text": total}))
+             source=ColumnDataSource({"text": total}), name="total")
     return fig
 
 
@@ -268,7 +292,7 @@ def index_lines(trends: pd.DataFrame, *, labels: dict[str, str], title: str, sou
                                        color=palette[key], line_dash=dash, name=key)]))
     fig.add_layout(Span(location=100, dimension="width", line_color="#9ca3af", line_dash="dotted"))
     fig.add_tools(HoverTool(tooltips=[("", "@name"), ("year", "@year"), (y_label, "@index{0.0}")]))
-    fig.add_layout(Legend(items=items, label_text_font_size="9pt"), "right")
+    _legend_below(fig, items)
     return fig
 
 
@@ -299,7 +323,7 @@ def share_bars(columns: dict[str, dict], *, order: list[tuple[str, str]], countr
     Given its previous figure for the same sectors, only the bars, the country axis and the titles change.
     """
     names = [name for _, name in countries][::-1]
-    height = max(400, 70 + 48 * len(names))  # the legend of the ten sectors needs ≈ 330 px
+    height = max(260, 70 + 48 * len(names)) + legend_height([label for _, label in order])
     shape = [("shares", tuple(order))]
     if fig is not None and getattr(fig, "tags", None) == shape:
         fig.y_range.factors = names
@@ -309,7 +333,7 @@ def share_bars(columns: dict[str, dict], *, order: list[tuple[str, str]], countr
         _relabel(fig, title=title, source=source, y_label="")
         fig.xaxis.axis_label = x_label
         return fig
-    fig = _figure(title=title, source=source, y_label="", y_range=names, height=height)
+    fig = _figure(title=title, source=source, y_label="", y_range=names, height=max(260, 70 + 48 * len(names)))
     fig.tags = shape
     fig.xaxis.axis_label = x_label
     palette = colours([s for s, _ in order])
@@ -320,7 +344,7 @@ def share_bars(columns: dict[str, dict], *, order: list[tuple[str, str]], countr
                                        line_color="white", name=sector)]))
     fig.add_layout(Span(location=0, dimension="height", line_color="#111827", line_width=1))
     fig.add_tools(HoverTool(tooltips=[("", "@sector"), ("", "@y"), ("%", "@value{0.0}")]))
-    fig.add_layout(Legend(items=items, click_policy="hide", label_text_font_size="9pt"), "right")
+    _legend_below(fig, items)
     fig.xaxis.formatter = NumeralTickFormatter(format="0")
     return fig
 
@@ -339,5 +363,5 @@ def basis_lines(bases: pd.DataFrame, *, labels: dict[str, str], title: str, sour
                                        line_dash=dash)]))
     fig.add_tools(HoverTool(tooltips=[("", "@name"), ("year", "@year"), (y_label, "@value{0,0.0}"),
                                       ("vs GIR gross %", "@diff{+0.0}")]))
-    fig.add_layout(Legend(items=items, click_policy="hide", label_text_font_size="9pt"), "right")
+    _legend_below(fig, items)
     return fig
