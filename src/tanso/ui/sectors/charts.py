@@ -216,8 +216,9 @@ def sunburst(wedges: pd.DataFrame, *, title: str, source: str, unit: str, fig=No
     """
     total = [f"{wedges.attrs.get('total', 0.0):,.0f}"]
     if fig is not None and getattr(fig, "tags", None) == ["sunburst"]:
-        wedge, centre = fig.select_one({"name": "wedges"}), fig.select_one({"name": "total"})
-        wedge.data_source.data = dict(ColumnDataSource.from_df(wedges))
+        named = {r.name: r for r in fig.renderers}  # not `select_one`: it walks every model (≈ 150 ms)
+        wedge, centre = named["wedges"], named["total"]
+        wedge.data_source.data = {c: wedges[c].to_numpy() for c in wedges.columns}  # from_df: ≈ 30 ms more
         centre.data_source.data = {"text": total}
         _relabel(fig, title=title, source=source, y_label="")
         return fig
