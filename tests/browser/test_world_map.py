@@ -1,4 +1,5 @@
-"""The World map tab in Chromium, offline: renders, hover names a country, year control, click to compare."""
+"""The World map tab in Chromium, offline: renders, hover names a country, year control, click to add and
+click again to remove a country from the comparison."""
 
 import re
 
@@ -72,12 +73,17 @@ def test_map_renders_offline_hovers_changes_year_and_compares(offline_page, suit
     map_point(page, 103, 35, "Total GHG (incl. land use), 2000")
     expect(page).to_have_url(re.compile(r"map_year=2000"), timeout=10000)
 
-    # a click on China adds it to the comparison (URL and sidebar). Known bug, open: a second click
-    # on the same country does not remove it in a served page (the browser keeps its selection, so
-    # the repeat click sends no change); the unit tests pin the toggle on the server side.
+    # a click on China adds it to the comparison (URL and sidebar chip); a second click removes it
+    chips = page.locator(".choices__list--multiple .choices__item[data-value]")
     x, y, _ = map_point(page, 103, 35)
     page.mouse.click(x, y)
     expect(page).to_have_url(re.compile(r"countries=KOR%2CCHN"), timeout=10000)
+    expect(chips.filter(has_text="China")).to_have_count(1)
+    page.wait_for_timeout(500)  # not a double click
+    page.mouse.click(x, y)
+    expect(page).to_have_url(re.compile(r"countries=KOR(&|$)"), timeout=10000)
+    expect(chips.filter(has_text="China")).to_have_count(0)
+    expect(chips.filter(has_text="South Korea")).to_have_count(1)
 
     assert page.js_errors == []
     # Fonts from Google are the page template's (removed by the kit); the map itself asks nothing outside.

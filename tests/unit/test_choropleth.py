@@ -5,8 +5,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from bokeh.events import Tap
 
-from tanso.geo.boundaries import map_shapes
+from tanso.geo.boundaries import equal_earth, map_shapes
 from tanso.ui.choropleth import Choropleth, colour_scale, format_value
 
 
@@ -61,14 +62,29 @@ def test_highlight_outlines_the_compared_countries(shapes):
     assert chart._source.data["line_width"] == [2.0, 2.0, 0.5]
 
 
-def test_a_click_sets_clicked_every_time_and_ignores_shapes_without_a_code(shapes):
+def tap(chart, lon: float, lat: float) -> None:
+    x, y = equal_earth(np.array([lon]), np.array([lat]))
+    chart._on_tap(Tap(chart._figure, x=float(x[0]), y=float(y[0])))
+
+
+def test_a_click_sets_clicked_every_time_and_ignores_the_sea_and_shapes_without_a_code(shapes):
     chart = Choropleth(shapes=shapes)
     seen = []
     chart.param.watch(lambda event: seen.append(event.new), "clicked")
-    for index in (1, 1, 2, 0):
-        chart._source.selected.indices = [index]
-    assert seen == ["JPN", "JPN", "KOR"]
-    assert chart._source.selected.indices == []
+    # squares: KOR 0–10°, JPN 20–30°, the codeless one 40–50° (longitude and latitude)
+    for lon, lat in ((25, 5), (25, 5), (45, 5), (15, 5), (5, 9.5), (5, 10.5)):
+        tap(chart, lon, lat)
+    assert seen == ["JPN", "JPN", "KOR"]  # sea (15°, 5°) and above KOR (5°, 10.5°) pick nothing
+
+
+def test_a_click_in_a_hole_is_outside(shapes):
+    outer = [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]
+    hole = [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]
+    ring = pd.DataFrame({"country_code": ["ZAF"], "name": ["Ring"],
+                         "geometry": [json.dumps({"type": "MultiPolygon", "coordinates": [[outer, hole]]})]})
+    chart = Choropleth(shapes=map_shapes(ring))
+    assert chart.code_at(*[float(v[0]) for v in equal_earth(np.array([5.0]), np.array([5.0]))]) is None
+    assert chart.code_at(*[float(v[0]) for v in equal_earth(np.array([2.0]), np.array([5.0]))]) == "ZAF"
 
 
 def test_names_and_title_update_in_place_and_the_pane_renders(shapes):

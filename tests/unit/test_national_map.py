@@ -2,12 +2,14 @@
 
 import json
 
+import numpy as np
 import pandas as pd
 import panel as pn
 import pytest
+from bokeh.events import Tap
 
 from tanso.emissions.national_view import NationalData
-from tanso.geo.boundaries import map_shapes
+from tanso.geo.boundaries import equal_earth, map_shapes
 from tanso.ui.national import map as national_map
 from tanso.ui.national.app import NationalTrendsApp
 from tanso.ui.national.store import NationalStore
@@ -64,10 +66,11 @@ def test_map_shows_the_latest_year_with_data_then_the_chosen_year(store):
 def test_a_click_adds_a_country_to_the_comparison_and_a_second_removes_it(store):
     view = national_map.MapView(store=store)
     view.__panel__()
-    view._map.clicked = "JPN"
+    x, y = (float(v[0]) for v in equal_earth(np.array([27.0]), np.array([2.0])))  # inside JPN's triangle
+    view._map._on_tap(Tap(view._map._figure, x=x, y=y))  # as the browser sends a click
     assert store.selection.countries == ["KOR", "JPN"] and view._map.highlight == ["KOR", "JPN"]
-    view._map._source.selected.indices = [1]  # JPN again, as the browser's tap sends it
-    assert store.selection.countries == ["KOR"]
+    view._map._on_tap(Tap(view._map._figure, x=x, y=y))  # the same country again
+    assert store.selection.countries == ["KOR"] and view._map.highlight == ["KOR"]
 
 
 def test_a_hidden_map_redraws_when_shown(store):

@@ -88,3 +88,10 @@ def test_escape_is_idempotent_on_markup_and_handles_none():
     once = safe.escape("<b>")
     assert safe.escape(once) is once
     assert safe.escape(None) == ""
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_choice_label_is_html_that_shows_its_own_text(payload):
+    label = safe.choice_label(payload)
+    assert "<" not in label and ">" not in label and '"' not in label
+    assert html.unescape(label) == payload

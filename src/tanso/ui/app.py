@@ -73,9 +73,11 @@ class AppContext:
 
 
 def configure_extension(*extensions: str) -> None:
-    """`pn.extension` for a served page: reconnect after a blip, notifications, no MathJax bundle."""
+    """`pn.extension` for a served page: reconnect after a blip, no MathJax bundle, no notification
+    area (no page uses it, and it is a ReactiveHTML component, compiled in the browser with
+    `new Function`, which the CSP refuses)."""
     _no_mathjax()
-    pn.extension(*extensions, reconnect=True, notifications=True)
+    pn.extension(*extensions, reconnect=True, notifications=False)
 
 
 def _no_mathjax() -> None:

@@ -1,6 +1,6 @@
 """A world choropleth: one value per country, hover, click to pick — a reusable kit component.
 
-One Bokeh `MultiPolygons` renderer draws every country. The geometry is sent once per session; a new
+One Bokeh `MultiPolygons` renderer draws every country; a click is matched to a country on the server. The geometry is sent once per session; a new
 set of values (another year, indicator or dataset) replaces only the value columns of the data
 source, so a change costs a few kilobytes, not the ~200 kB of shapes. Colours are mapped in the
 browser (`LinearColorMapper`/`LogColorMapper`), so the server never computes colours.
@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import panel as pn
 import param
+from bokeh.events import Tap
 from bokeh.models import (
     ColorBar,
     ColumnDataSource,
@@ -24,7 +25,6 @@ from bokeh.models import (
     LinearColorMapper,
     LogColorMapper,
     Range1d,
-    TapTool,
 )
 from bokeh.palettes import OrRd9, RdBu11
 from bokeh.plotting import figure
@@ -59,6 +59,32 @@ def format_value(value: float, unit: str, no_data: str) -> str:
     return f"{value:,.{digits}f} {unit}".strip()
 
 
+def _bounds(xs, ys) -> tuple[float, float, float, float]:
+    rings_x = [ring for polygon in xs for ring in polygon]
+    rings_y = [ring for polygon in ys for ring in polygon]
+    if not rings_x:
+        return (math.nan,) * 4
+    x, y = np.concatenate(rings_x), np.concatenate(rings_y)
+    return float(x.min()), float(x.max()), float(y.min()), float(y.max())
+
+
+def _contains(xs, ys, x: float, y: float) -> bool:
+    """Whether (x, y) lies in a MultiPolygon (polygons → rings, holes included): even-odd ray casting,
+    so a point in a hole crosses the outer ring and the hole's ring and counts as outside."""
+    for polygon_x, polygon_y in zip(xs, ys, strict=True):
+        crossings = 0
+        for ring_x, ring_y in zip(polygon_x, polygon_y, strict=True):
+            x0, y0 = np.asarray(ring_x, dtype=float), np.asarray(ring_y, dtype=float)
+            x1, y1 = np.roll(x0, -1), np.roll(y0, -1)
+            spans = (y0 > y) != (y1 > y)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                at = x0 + (y - y0) * (x1 - x0) / (y1 - y0)
+            crossings += int(np.count_nonzero(spans & (x < at)))
+        if crossings % 2:
+            return True
+    return False
+
+
 class Choropleth(Viewer):
     """Countries coloured by `values`; hover shows name and value; a click sets `clicked`."""
 
@@ -90,6 +116,7 @@ class Choropleth(Viewer):
             "log": LogColorMapper(palette=SEQUENTIAL, nan_color=NO_DATA),
             "diverging": LinearColorMapper(palette=DIVERGING, nan_color=NO_DATA),
         }
+        self._bounds = None  # per country: x0, x1, y0, y1 (see code_at)
         self._figure, self._renderer, self._legend = self._build(shapes)
         self._shape_names = shapes["name"].tolist()
         self._recolour()
@@ -142,13 +169,12 @@ class Choropleth(Viewer):
         fig.background_fill_color = "#f8fafc"
         renderer = fig.multi_polygons("xs", "ys", source=self._source, fill_color=NO_DATA,
                                       line_color="line_color", line_width="line_width")
-        # A click picks a country; the selection itself is not drawn (no dimming of the others).
-        renderer.selection_glyph = renderer.glyph
-        renderer.nonselection_glyph = renderer.glyph
         fig.add_tools(HoverTool(renderers=[renderer], tooltips=[("", "@name"), ("", "@value_text")],
                                 point_policy="follow_mouse", attachment="right"))
-        fig.add_tools(TapTool(renderers=[renderer]))
-        self._source.selected.on_change("indices", self._on_tap)
+        # A click is the figure's Tap event (map coordinates), matched to a country here. Not a TapTool
+        # selection: the browser keeps a selection, so a second click on the same country changed
+        # nothing and never reached the server; every tap is an event.
+        fig.on_event(Tap, self._on_tap)
         legend = ColorBar(color_mapper=self._mappers["linear"], orientation="horizontal", location="bottom_left",
                           title=self.unit, width=260, height=10, padding=6, background_fill_alpha=0.7,
                           major_label_text_font_size="10px", title_text_font_size="11px")
@@ -186,12 +212,21 @@ class Choropleth(Viewer):
     def _on_title(self):
         self._figure.title.text = self.title
 
-    def _on_tap(self, _attr, _old, new):
-        if not new:
-            return
-        code = self._source.data["code"][new[0]]
-        self._source.selected.indices = []  # so a second click on the same country is a new event
-        if not code:
+    def code_at(self, x: float, y: float) -> str | None:
+        """The code of the country drawn at map point (x, y); None over the sea or a shape without a code."""
+        if self._bounds is None:  # built at the first click, not for every session
+            self._bounds = np.array([_bounds(xs, ys) for xs, ys in zip(self.shapes["xs"], self.shapes["ys"],
+                                                                      strict=True)]).reshape(-1, 4)
+        b = self._bounds
+        for row in np.flatnonzero((b[:, 0] <= x) & (x <= b[:, 1]) & (b[:, 2] <= y) & (y <= b[:, 3])):
+            code = self._codes[row]
+            if isinstance(code, str) and _contains(self.shapes["xs"].iat[row], self.shapes["ys"].iat[row], x, y):
+                return code
+        return None
+
+    def _on_tap(self, event) -> None:
+        code = self.code_at(event.x, event.y)
+        if code is None:
             return
         if code == self.clicked:
             self.param.trigger("clicked")

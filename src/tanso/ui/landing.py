@@ -7,6 +7,7 @@ import panel as pn
 from tanso.ui import safe
 from tanso.ui.app import AppContext, Page
 from tanso.ui.registry import AppInfo, available_apps
+from tanso.ui.view import wrap_row
 
 
 def app_card(app: AppInfo, lang: str) -> pn.Card:
@@ -22,6 +23,6 @@ def app_card(app: AppInfo, lang: str) -> pn.Card:
 
 
 def build(ctx: AppContext) -> Page:
-    cards = pn.FlexBox(*[app_card(a, ctx.lang) for a in available_apps()], margin=(10, 0))
+    cards = wrap_row(*[app_card(a, ctx.lang) for a in available_apps()], margin=(10, 0))
     intro = safe.Markdown(safe.markdown("### {tagline}", tagline=ctx.t("suite.tagline")), margin=(10, 10, 0, 10))
     return Page(main=[intro, cards])

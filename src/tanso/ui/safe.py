@@ -13,8 +13,8 @@ through), so a value from a URL, a file, a feed or a user must never be pasted i
   is taken as markup, and the rendered HTML is cleaned by the same nh3 allow-list as a second line
   of defence (a Markdown slip cannot become a script).
 
-Plain-text widgets (labels, options, Bokeh titles, Tabulator cells) show text as text: use `t()`
-there, not these helpers.
+Plain-text widgets (labels, Select options, Bokeh titles, Tabulator cells) show text as text: use
+`t()` there, not these helpers. One exception: `MultiChoice` option labels are HTML (`choice_label`).
 """
 
 from __future__ import annotations
@@ -54,6 +54,13 @@ def escape(value) -> Markup:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return Markup(text.replace("\r", "").replace("\n", "  \n"))  # new lines stay line breaks, never blocks
+
+
+def choice_label(value) -> str:
+    """An option label for `pn.widgets.MultiChoice`: BokehJS builds it with Choices.js, whose
+    `allowHTML` is on and cannot be turned off from Python, so a label is put into the page as
+    HTML. Escaped, it shows exactly its text (a name from data or a user cannot become markup)."""
+    return _html.escape("" if value is None else str(value), quote=True)
 
 
 def markdown(template: str, /, **values) -> Markup:

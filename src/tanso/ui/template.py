@@ -6,6 +6,8 @@ Korean fonts is used instead), and the page has a viewport meta so phones lay it
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 import panel as pn
 from panel.theme.fast import Fast
 
@@ -48,20 +50,27 @@ def current_lang() -> str:
                          current_user().language)
 
 
-def language_switch(lang: str) -> pn.widgets.RadioButtonGroup:
-    switch = pn.widgets.RadioButtonGroup(
-        name=t("lang.label", lang), options={label: code for code, label in LANGUAGES.items()},
-        value=lang, button_type="light", button_style="outline", width=160, margin=(12, 10),
-    )
+def language_links(lang: str) -> pn.pane.HTML:
+    """English · 한국어 as plain links to this page in the other language, keeping the rest of the
+    query (the view state): a navigation, so the new page is built in that language. Links, not a
+    widget with a JavaScript callback: the page's CSP allows no code compiled from strings."""
+    pane = safe.HTML("", margin=(18, 10), stylesheets=[
+        ":host a {color: white; text-decoration: none; opacity: 0.75} "
+        ":host a.current {opacity: 1; font-weight: 600} :host {color: white; white-space: nowrap}"])
+    location = pn.state.location
 
-    # Navigate in the browser: the new page is built in the new language and keeps the rest
-    # of the URL (view state). A server-side Location update raced with the reload.
-    switch.jscallback(value="""
-        const url = new URL(window.location.href);
-        url.searchParams.set('lang', codes[cb_obj.active]);
-        window.location.assign(url.toString());
-    """, args={"codes": list(LANGUAGES)})
-    return switch
+    def update(*_):
+        query = parse_qsl((location.search if location else "").lstrip("?"), keep_blank_values=True)
+        kept = [(key, value) for key, value in query if key != "lang"]
+        pane.object = safe.join(" · ", [
+            safe.link("?" + urlencode([*kept, ("lang", code)]), label, data_testid=f"lang-{code}",
+                      class_="current" if code == lang else "other")
+            for code, label in LANGUAGES.items()])
+
+    update()
+    if location is not None:
+        location.param.watch(update, "search")  # URL sync changes the query as the view changes
+    return pane
 
 
 def account_controls(lang: str) -> pn.pane.HTML:
@@ -92,8 +101,13 @@ def page(slug: str | None, main: list, *, lang: str, sidebar: list | None = None
                      styles={"font-weight": "600"}, stylesheets=[":host a {color: white; text-decoration: none}"],
                      margin=(18, 6))
     footer = safe.Markdown(t("footer.sources", lang), styles={"color": "#555"}, margin=(24, 10, 4, 10))
-    return pn.template.FastListTemplate(
-        title=title, header=[home, account_controls(lang), language_switch(lang)], main=[pn.Column(*main, footer, sizing_mode="stretch_width")],
+    template = pn.template.FastListTemplate(
+        title=title, header=[home, account_controls(lang), language_links(lang)], main=[pn.Column(*main, footer, sizing_mode="stretch_width")],
         sidebar=sidebar or [], accent=ACCENT, theme_toggle=False, main_layout=None,
         font=FONT, font_url="", meta_viewport=VIEWPORT, raw_css=[PAGE_CSS], sidebar_width=300,
     )
+    # The template's modal actions are a ReactiveHTML component, which BokehJS compiles with `new Function`
+    # (refused by the CSP, tanso.security_headers); no page opens the template's modal, so an empty pane
+    # takes the place the template's HTML embeds.
+    template._render_items["actions"] = (pn.pane.HTML("", margin=0, width=0, height=0), [])
+    return template

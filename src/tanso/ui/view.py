@@ -1,8 +1,8 @@
 """The base of every view: a `Viewer` holding a store, its language and the message helpers.
 
 A store is a `param.Parameterized` owning data and state (`lang` among its parameters); a view takes
-it and only renders. `TabView` adds what a tab needs: it renders nothing until its tab is first
-shown and skips updates while hidden (its `refresh` runs again when the tab comes back).
+it and only renders. `TabView` adds what a tab needs: it builds nothing (an empty column) until its
+tab is first shown and skips updates while hidden (its `refresh` runs again when the tab comes back).
 
 ```python
 class RankingView(TabView):
@@ -27,6 +27,17 @@ from panel.viewable import Viewer
 
 from tanso.ui import safe
 from tanso.ui.i18n import markup, t
+
+
+def wrap_row(*objects, align_items: str = "flex-start", **params) -> pn.Column:
+    """A row whose items wrap onto the next line when the page is narrow (phones).
+
+    A Column laid out as a wrapping row: Bokeh gives a Row the sum of its items' minimum widths (wider
+    than a phone) and a Column the largest one, which is what a wrapping row needs. Use this, not
+    `pn.FlexBox`: FlexBox is a ReactiveHTML component, which BokehJS compiles with `new Function` —
+    refused by the pages' CSP (tanso.security_headers)."""
+    styles = {"flex-direction": "row", "flex-wrap": "wrap", "align-items": align_items} | params.pop("styles", {})
+    return pn.Column(*objects, styles=styles, **params)
 
 
 class View(Viewer):

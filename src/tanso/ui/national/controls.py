@@ -26,7 +26,8 @@ class Controls(View):
         # Selected entities first, in the order of the selection (= the URL), so chips keep that order,
         # and stay choosable when their kind is filtered out.
         first = {by_code[c]: c for c in s.codes if c in by_code}
-        return first | {label: code for label, code in options.items() if code not in first.values()}
+        ordered = first | {label: code for label, code in options.items() if code not in first.values()}
+        return {safe.choice_label(label): code for label, code in ordered.items()}  # Choices.js shows HTML
 
     def _picker(self):
         s, sel = self.store, self.store.selection

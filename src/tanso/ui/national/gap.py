@@ -18,12 +18,22 @@ from tanso.ui import safe
 from tanso.ui.national.downloads import csv_download, gap_csv
 from tanso.ui.national.options import entity_options
 from tanso.ui.national.translate import caveat_text, target_name
-from tanso.ui.view import TabView
+from tanso.ui.view import TabView, wrap_row
 
-MAIN_COLUMNS = GAP_COLUMNS[:9]  # country … year reached: readable without scrolling
+MAIN_COLUMNS = GAP_COLUMNS[:9]  # country … year reached
+# Shown left to right; columns that do not fit the width (a phone) are listed under each row instead of
+# scrolling sideways (Tabulator's responsive collapse hides from the right), so status comes early.
+FIRST_COLUMNS = ("country", "target", "status")
+RESPONSIVE = {"responsiveLayout": "collapse", "responsiveLayoutCollapseStartOpen": True}
 NUMERIC_COLUMNS = ("latest", "target_level", "required_rate", "recent_rate", "margin_mt", "margin_pct", "gap_now",
                    "slope", "projected", "projected_trend")
-HEADER_WRAP = ".tabulator-col-title {white-space: normal !important; max-width: 9em;}"
+HEADER_WRAP = (".tabulator-col-title {white-space: normal !important; max-width: 9em;} "
+               # the columns listed under a row (phones): titles wrap, values get the rest of the line
+               ".tabulator-responsive-collapse table {width: 100%;} "
+               ".tabulator-responsive-collapse td {white-space: normal; vertical-align: top;} "
+               ".tabulator-responsive-collapse td:first-child {width: 45%;} "
+               ".tabulator-responsive-collapse td .tabulator-cell-value, .tabulator-responsive-collapse td + td "
+               "{text-align: left !important;}")
 STATUS_COLOURS = {"on_track": "#15803d", "off_track": "#b91c1c"}
 
 
@@ -64,17 +74,18 @@ class GapView(TabView):
         self._message = safe.Alert("", visible=False, margin=(5, 10), sizing_mode="stretch_width")
         self._all = pn.widgets.Toggle(name=self.t("nt.gap.all_columns"), button_type="light", width=160)
         self._all.param.watch(lambda _: self.refresh(), "value")
-        self._table = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_table",
+        self._table = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
                                            sizing_mode="stretch_width", max_height=460, visible=False,
-                                           stylesheets=[HEADER_WRAP])
+                                           stylesheets=[HEADER_WRAP], configuration=RESPONSIVE)
         self._source = safe.Markdown("", styles={"color": "#555", "font-size": "0.85em"}, sizing_mode="stretch_width")
         self._caveats = safe.Markdown("", sizing_mode="stretch_width")
         download = csv_download(s, gap_csv, self.t("nt.download_csv"))
-        table = pn.Column(self._message, pn.Row(self._all, pn.HSpacer(), download, sizing_mode="stretch_width"),
+        table = pn.Column(self._message, wrap_row(self._all, download, sizing_mode="stretch_width",
+                                                         styles={"justify-content": "space-between"}),
                           self._table, self._source, self._caveats, sizing_mode="stretch_width",
                           styles={"flex": "1 1 880px", "min-width": "0"})  # the form wraps below on laptops
         return pn.Column(safe.Markdown(self.md("nt.gap.intro"), sizing_mode="stretch_width"),
-                         pn.FlexBox(table, self._form(), sizing_mode="stretch_width", flex_wrap="wrap"),
+                         wrap_row(table, self._form(), sizing_mode="stretch_width"),
                          sizing_mode="stretch_width")
 
     @observe_callback("national_trends")
@@ -95,12 +106,13 @@ class GapView(TabView):
             return
         self._message.visible = False
         shown, _ = gap_display(frame, s.data, lang, name=s.label, target=lambda text: target_name(text, lang))
-        columns = list(GAP_COLUMNS if self._all.value else MAIN_COLUMNS)
+        shown_columns = GAP_COLUMNS if self._all.value else MAIN_COLUMNS
+        columns = [*FIRST_COLUMNS, *(c for c in shown_columns if c not in FIRST_COLUMNS)]
         titles = {c: self.t(f"nt.col.{c}") for c in GAP_COLUMNS}
         status = {self.t("nt.on_track"): STATUS_COLOURS["on_track"], self.t("nt.off_track"): STATUS_COLOURS["off_track"]}
         table = shown[columns].rename(columns=titles)
         self._table.param.update(
-            value=table, visible=True, frozen_columns=[titles["country"]],
+            value=table, visible=True,
             text_align={titles[c]: "right" for c in columns if c in NUMERIC_COLUMNS})
         self._table.style.map(lambda v: f"color: {status[v]}; font-weight: 600" if v in status else "",
                               subset=[titles["status"]])

@@ -9,7 +9,7 @@ from tanso.server_metrics import observe_callback
 from tanso.ui import safe
 from tanso.ui.national.charts import RankingFigure
 from tanso.ui.national.downloads import csv_download, ranking_csv
-from tanso.ui.view import TabView
+from tanso.ui.view import TabView, wrap_row
 
 
 class RankingView(TabView):
@@ -30,7 +30,7 @@ class RankingView(TabView):
         self._pane = pn.pane.Bokeh(self._chart.figure, sizing_mode="stretch_width")
         download = csv_download(s, ranking_csv, self.t("nt.download_csv"))
         return pn.Column(safe.Markdown(self.md("nt.rank.intro"), sizing_mode="stretch_width"),
-                         pn.FlexBox(year, year_input, top, kind), self._empty, self._pane,
+                         wrap_row(year, year_input, top, kind), self._empty, self._pane,
                          pn.Row(pn.HSpacer(), download), sizing_mode="stretch_width")
 
     @observe_callback("national_trends")

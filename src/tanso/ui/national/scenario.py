@@ -15,7 +15,7 @@ from tanso.ui.national.charts import ScenarioFigure
 from tanso.ui.national.downloads import csv_download, scenario_csv
 from tanso.ui.national.options import entity_options
 from tanso.ui.national.translate import target_name
-from tanso.ui.view import TabView
+from tanso.ui.view import TabView, wrap_row
 
 
 class ScenarioView(TabView):
@@ -41,7 +41,7 @@ class ScenarioView(TabView):
         download = csv_download(s, scenario_csv, self.t("nt.download_csv"))
         return pn.Column(
             safe.Markdown(self.md("nt.sc.intro"), sizing_mode="stretch_width"),
-            pn.FlexBox(country, metric, rates, net_zero),
+            wrap_row(country, metric, rates, net_zero),
             safe.Markdown(self.md("nt.sc.rates_help"), styles={"color": "#555", "font-size": "0.85em"}, margin=(0, 10)),
             self._error, self._pane, self._summary, self._met, pn.Row(pn.HSpacer(), download),
             sizing_mode="stretch_width")

@@ -9,7 +9,7 @@ from tanso.server_metrics import observe_callback
 from tanso.ui import safe
 from tanso.ui.national.charts import TrendFigure
 from tanso.ui.national.downloads import csv_download, trend_csv
-from tanso.ui.view import TabView
+from tanso.ui.view import TabView, wrap_row
 
 
 class TrendView(TabView):
@@ -24,7 +24,7 @@ class TrendView(TabView):
         self._caption = self.note("nt.caption", column=s.ind.codebook, source=s.source())
         download = csv_download(s, trend_csv, self.t("nt.download_csv"))
         return pn.Column(self._message, self._pane,
-                         pn.FlexBox(self._caption, download, sizing_mode="stretch_width", align_items="center"),
+                         wrap_row(self._caption, download, sizing_mode="stretch_width", align_items="center"),
                          sizing_mode="stretch_width")
 
     def _show(self, message: str | None, kind: str = "info", *, chart: bool) -> None:
