@@ -194,3 +194,22 @@ def test_layout_on_phones_and_laptops(browser, suite_url, artifacts, width, heig
         expect(page.get_by_text("추세", exact=True).first).to_be_visible()
         assert "대한민국" in browser_models(page)["legend"]
     context.close()
+
+
+def test_gap_table_on_a_phone_lists_what_does_not_fit_under_each_row(browser, suite_url, artifacts):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{suite_url}/national_trends?tab=gap&countries=KOR,JPN", timeout=60000)
+    table = page.locator(".tabulator").first
+    expect(table.locator(".tabulator-row", has_text="South Korea").first).to_contain_text("off track", timeout=60000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=artifacts / "national_trends_gap_390x844.png", full_page=True)
+    holder = page.evaluate("""() => { const h = [...document.querySelectorAll('*')].flatMap(e => e.shadowRoot ?
+        [...e.shadowRoot.querySelectorAll('.tabulator-tableholder')] : [])[0];
+        return [h.scrollWidth, h.clientWidth, h.getBoundingClientRect().right]; }""")
+    assert holder[0] <= holder[1] + 1 and holder[2] <= 390, f"the table scrolls sideways: {holder}"
+    details = table.locator(".tabulator-responsive-collapse").first  # the rest, listed under the row
+    expect(details).to_contain_text("Latest")
+    expect(details).to_contain_text("Required")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    context.close()

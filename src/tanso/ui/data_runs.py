@@ -41,8 +41,11 @@ def csv_download(frame: pd.DataFrame, filename: str, label: str) -> pn.widgets.F
     in UTC), not the translated display; made when clicked."""
     raw = frame.copy()
     for column in raw.columns:
-        if isinstance(raw[column].dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(raw[column]):
-            raw[column] = iso_utc(raw[column])
+        values = raw[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            raw[column] = iso_utc(values)
+        elif pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+            raw[column] = values.astype("Int64")  # counts stay counts when a missing value made them float
     return pn.widgets.FileDownload(callback=lambda: io.StringIO(raw.to_csv(index=False)), filename=filename,
                                    label=label, button_type="light", width=200, embed=False, margin=(0, 10, 10, 10))
 
