@@ -154,3 +154,35 @@ def test_stored_html_is_cleaned_again_when_shown(engine):
     shown = rendered(panel._thread)
     assert "<p>old</p>" in shown and "onclick" not in shown and "<script" not in shown
     assert "&lt;i&gt;never rendered&lt;/i&gt; <strong>bold</strong>" in shown   # rendered late
+
+
+def test_moderator_hides_and_dismisses_from_the_thread(engine):
+    from tanso.community import comments
+
+    with engine.begin() as conn:
+        owner = _user(conn, "ui.owner@example.org", "member")
+        other = _user(conn, "ui.other@example.org", "member")
+        moderator = _user(conn, "ui.moderator@example.org", "moderator")
+        first = comments.add(conn, owner, Target.project(PROJECT), "fine")
+        second = comments.add(conn, owner, Target.project(PROJECT), "spam spam")
+        for comment_id in (first, second):
+            comments.report(conn, other, comment_id, "looks odd")
+    panel = CommunityPanel(store=_store(engine, moderator))
+    panel.show(Target.project(PROJECT))
+    assert "1 open report(s)" in rendered(panel._thread)
+    panel._choice.value = first
+    panel._act("dismiss")
+    panel._choice.value = second
+    panel._act("hide")                       # no reason given
+    assert panel._message.object == "Reason: required."
+    panel._reason.value = "Advertising"
+    panel._act("hide")
+    with engine.connect() as conn:
+        assert comments.open_reports(conn, moderator) == []
+        resolutions = conn.execute(sa.text(
+            "SELECT comment_id, resolution FROM app.comment_reports ORDER BY comment_id")).all()
+    assert [tuple(r) for r in resolutions] == [(first, "dismissed"), (second, "hidden")]
+    reader = CommunityPanel(store=_store(engine, other))
+    reader.show(Target.project(PROJECT))
+    assert "spam spam" not in rendered(reader._thread)
+    assert "(hidden by a moderator)" in rendered(reader._thread)

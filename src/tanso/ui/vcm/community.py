@@ -109,12 +109,13 @@ class CommunityPanel(View):
         self._reason = pn.widgets.TextInput(name=self.t("community.reason"),
                                             max_length=LIMITS["reason"], width=320)
         self._actions = {}
-        for action in ("edit", "delete", "report", "hide", "unhide"):
+        for action in ("edit", "delete", "report", "hide", "unhide", "dismiss"):
             button = pn.widgets.Button(name=self.t(f"community.comment.{action}"), width=110)
             button.on_click(lambda _, a=action: self._act(a))
             self._actions[action] = button
         moderator = user.has_role("moderator")
-        self._actions["hide"].visible = self._actions["unhide"].visible = moderator
+        for action in ("hide", "unhide", "dismiss"):
+            self._actions[action].visible = moderator
         self._form = pn.Column(self._editor, pn.Row(self._post, self._cancel),
                                pn.Row(self._choice, self._reason),
                                pn.Row(*self._actions.values()),
@@ -222,7 +223,8 @@ class CommunityPanel(View):
         calls = {"delete": lambda conn: comments.delete(conn, self.user, comment_id),
                  "report": lambda conn: comments.report(conn, self.user, comment_id, reason),
                  "hide": lambda conn: comments.hide(conn, self.user, comment_id, reason),
-                 "unhide": lambda conn: comments.unhide(conn, self.user, comment_id)}
+                 "unhide": lambda conn: comments.unhide(conn, self.user, comment_id),
+                 "dismiss": lambda conn: comments.dismiss_reports(conn, self.user, comment_id)}
         if self._run(calls[action]):
             if action in ("report", "hide"):
                 self._reason.value = self._reason.value_input = ""
