@@ -97,6 +97,7 @@ def test_proposal_lifecycle_writes_every_change_to_the_audit_trail(engine, peopl
     with engine.begin() as conn:
         edited = proposals.update(conn, people.owner, pid, PROPOSAL)
         assert edited.expected_credits == 125_000 and edited.links == ["https://example.org/jeju"]
+        assert proposals.update(conn, people.owner, pid, PROPOSAL) == edited   # no change
         proposals.submit(conn, people.owner, pid)
         published = proposals.publish(conn, people.moderator, pid)
     assert published.status == "published" and published.decided_at is not None

@@ -117,7 +117,10 @@ def update(conn: sa.Connection, user: User, proposal_id: int, values: dict) -> P
     permissions.require(permissions.can_edit_proposal(user, owner_id=current.owner_id,
                                                       status=current.status),
                         user, "edit this proposal")
-    return _change(conn, user, current, "edit", clean_proposal(values))
+    clean = clean_proposal(values)
+    if all(getattr(current, name) == value for name, value in clean.items()):
+        return current   # nothing changed: no audit row, no new timestamp
+    return _change(conn, user, current, "edit", clean)
 
 
 def submit(conn: sa.Connection, user: User, proposal_id: int) -> Proposal:
