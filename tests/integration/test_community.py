@@ -45,8 +45,8 @@ class People:
     admin: User
 
 
-@pytest.fixture
-def engine(backend):
+def clean_engine(backend):
+    """The backend with empty community tables and one registry project, PROJECT."""
     engine = backend.engine
     with engine.begin() as conn:
         conn.execute(sa.text("TRUNCATE app.comment_reports, app.comments, app.supports, "
@@ -56,6 +56,11 @@ def engine(backend):
             "in_offsetsdb, in_registry_export) VALUES (:p, 'verra', 'Community test project', "
             "'vrod', true, false, false) ON CONFLICT DO NOTHING"), {"p": PROJECT})
     return engine
+
+
+@pytest.fixture
+def engine(backend):
+    return clean_engine(backend)
 
 
 @pytest.fixture

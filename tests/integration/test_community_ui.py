@@ -13,7 +13,7 @@ from tanso.auth import GUEST
 from tanso.community.targets import Target
 from tanso.ui.vcm.community import CommunityPanel, ProposalsView, thread_html
 from tanso.ui.vcm.store import VcmStore
-from tests.integration.test_community import PROJECT, _user
+from tests.integration.test_community import PROJECT, _user, clean_engine
 
 pytestmark = pytest.mark.integration
 
@@ -22,15 +22,7 @@ XSS = '<img src=x onerror=alert(1)><script>alert("x")</script>[x](javascript:ale
 
 @pytest.fixture
 def engine(backend):
-    engine = backend.engine
-    with engine.begin() as conn:
-        conn.execute(sa.text("TRUNCATE app.comment_reports, app.comments, app.supports, "
-                             "app.proposal_events, app.proposals"))
-        conn.execute(sa.text(
-            "INSERT INTO core.vcm_projects (project_id, registry, name, sources, in_vrod, "
-            "in_offsetsdb, in_registry_export) VALUES (:p, 'verra', 'Community test project', "
-            "'vrod', true, false, false) ON CONFLICT DO NOTHING"), {"p": PROJECT})
-    return engine
+    return clean_engine(backend)
 
 
 def _store(engine, user, **params) -> VcmStore:
