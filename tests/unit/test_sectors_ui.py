@@ -215,3 +215,16 @@ def test_derived_frames_are_cached_per_selection_and_bounded(store, monkeypatch)
     for key in range(5):
         store.data.cached(("test", key), lambda: object())
     assert len(store.data._derived) == 2
+
+
+def test_a_sector_without_a_value_keeps_the_kaya_charts_and_says_why(store):
+    rows = store.data.emissions
+    waste_2022 = (rows["source"] == "gir") & (rows["sector"] == "waste") & (rows["year"] == 2022)
+    store.data = SectorData(emissions=rows.assign(value_mt=rows["value_mt"].mask(waste_2022)),
+                            tree=store.data.tree, kaya=store.data.kaya, versions=store.data.versions)
+    store.tab = "decompose"
+    view = views.DecomposeView(store=store)
+    pn.panel(view).get_root()
+    assert view._alert.visible and view._alert.object == "waste has no value for KOR in 2022"
+    assert view._slots[0].layout.visible and not view._slots[2].layout.visible
+    assert list(view.csv()["decomposition"].unique()) == ["kaya_co2"]

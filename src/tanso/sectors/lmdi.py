@@ -221,7 +221,8 @@ def sectors_by_gdp_between(emissions: pd.DataFrame, gdp: pd.Series, *, what: str
     """
     if year_from >= year_to:
         raise DecompositionError(f"--from ({year_from}) must be before --to ({year_to})")
-    wide = emissions.pivot_table(index="sector", columns="year", values="value_mt", aggfunc="sum")
+    # `pivot`, not `pivot_table(aggfunc="sum")`: a sum would turn a missing value into 0
+    wide = emissions.pivot(index="sector", columns="year", values="value_mt")
     activity = []
     for year in (year_from, year_to):
         if year not in wide.columns:

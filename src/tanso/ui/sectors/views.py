@@ -237,7 +237,12 @@ class DecomposeView(ChartTab):
         self._slots[1].draw("trends", lambda fig: charts.index_lines(
             s.factor_trends(), labels=labels, title=self.t("sc.decompose.trends", start=s.year_from),
             source=s.source_caption("kaya"), y_label=self.t("sc.unit.index"), fig=fig))
-        effects, sector_labels = self._sector_effects()
+        try:
+            effects, sector_labels = self._sector_effects()
+        except DecompositionError as exc:  # e.g. a sector without a value: the Kaya charts still stand
+            self._alert.object, self._alert.visible = str(exc), True
+            self._slots[2].layout.visible = False
+            return
         by_sector = s.sector_decomposition()
         self._slots[2].draw("sector_effects", lambda fig: charts.effect_bars(
             effects, labels=sector_labels, total_label=self.t("sc.total_change"),
@@ -266,7 +271,10 @@ class DecomposeView(ChartTab):
     def csv(self):
         s = self.store
         kaya = s.decomposition()
-        effects, _ = self._sector_effects()
+        try:
+            effects, _ = self._sector_effects()
+        except DecompositionError:  # said on the page; the CSV then holds the Kaya effects only
+            effects = {}
         return pd.DataFrame({
             "decomposition": ["kaya_co2"] * len(kaya.effects) + ["gross_total_by_sector_gdp"] * len(effects),
             "factor": [*kaya.effects, *effects], "effect_mt": [*kaya.effects.values(), *effects.values()],
