@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -27,9 +28,15 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None
 
 
 @pytest.fixture(scope="session")
-def suite_url(loaded_embedded, tmp_path_factory):
+def suite_log(tmp_path_factory) -> Path:
+    """Where the browser suite's server writes its log (tests read it: no password in it)."""
+    return tmp_path_factory.mktemp("serve") / "serve.log"
+
+
+@pytest.fixture(scope="session")
+def suite_url(loaded_embedded, suite_log):
     port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    log = suite_log
     with open(log, "w") as out:
         proc = subprocess.Popen([*TANSO, "serve", "--port", str(port)], env=loaded_embedded.env,
                                 cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)

@@ -73,3 +73,19 @@ def test_wrong_password_is_a_clear_message(suite_url, page):
     assert page.get_by_test_id("error").inner_text() == "Wrong email or password."
     assert page.input_value("#email") == "nobody@example.org"
     assert page.input_value("#password") == ""
+
+
+def test_no_typed_password_reaches_the_server_log(suite_url, suite_log, page):
+    """Runs after the tests above in this module: every password they typed, and one typed
+    into the email field (people do), is absent from everything the server logged."""
+    typed_as_email = "my secret passphrase 1"
+    page.goto(f"{suite_url}/login")
+    page.evaluate("document.querySelector('form').noValidate = true")   # past type=email's check
+    page.fill("#email", typed_as_email)
+    page.fill("#password", PASSWORD)
+    page.get_by_test_id("submit").click()
+    page.get_by_test_id("error").wait_for(timeout=60_000)
+    log = suite_log.read_text()
+    assert "security event" in log      # the server does log sign-ins (this is the right file)
+    for typed in (PASSWORD, "not the password", typed_as_email):
+        assert typed not in log

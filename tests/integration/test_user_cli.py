@@ -175,3 +175,31 @@ def test_parallel_guesses_cannot_slip_under_the_limit(backend):
     engine.dispose()
     assert sum(wait == 0 for wait in waits) == 3     # exactly the limit was checked
     assert backend.count("ops.sign_in_failures WHERE address LIKE '198.51.100.%'") == 3
+
+
+def test_the_session_check_survives_dropped_connections(backend, monkeypatch):
+    """The per-request check has no pre-ping round trip; a connection the server dropped (as
+    after a restart) costs one retry, never a refused or failed request."""
+    from tanso.auth import web
+    from tanso.db import engine as db_engine
+
+    monkeypatch.setattr(db_engine, "database_url", lambda **_: backend.url)   # this backend
+    web.engine.cache_clear()
+    web._reader.cache_clear()
+    with backend.engine.begin() as conn:
+        user = users.create_user(conn, email="dropped@example.org", display_name="D",
+                                 password=PASSWORD)
+        token_hash = session_hash(sessions.create(conn, user.id, address=None, user_agent=None,
+                                                  now=datetime.now(UTC), policy=AuthPolicy()))
+    try:
+        assert web.lookup(token_hash).email == "dropped@example.org"   # a pooled connection now
+        with backend.engine.begin() as conn:
+            ended = conn.execute(sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = :name"), {"name": web.SESSION_CHECK}).scalar_one()
+        assert ended >= 1
+        assert web.lookup(token_hash).email == "dropped@example.org"
+    finally:
+        web._reader().dispose()
+        web.engine.cache_clear()
+        web._reader.cache_clear()

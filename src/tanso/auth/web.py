@@ -47,10 +47,18 @@ def engine() -> sa.Engine:
     return get_engine(start_embedded=False)
 
 
+SESSION_CHECK = "tanso-session-check"   # its connections' application_name
+
+
 @lru_cache(maxsize=1)
 def _reader() -> sa.Engine:
-    # autocommit: one round trip per read (no BEGIN/ROLLBACK); same pool as engine()
-    return engine().execution_options(isolation_level="AUTOCOMMIT")
+    # The session check runs on every request: one round trip each. Autocommit (no BEGIN/
+    # ROLLBACK), and no pool pre-ping (a `SELECT 1` before every use): `lookup` retries once
+    # instead when the server dropped a pooled connection (a restart, a failover).
+    from tanso.db.engine import get_engine
+
+    return get_engine(start_embedded=False, pre_ping=False, application_name=SESSION_CHECK
+                      ).execution_options(isolation_level="AUTOCOMMIT")
 
 
 def is_tls(request) -> bool:
@@ -67,8 +75,14 @@ def client_address(request) -> str:
 
 
 def lookup(token_hash: bytes) -> User | None:
-    with _reader().connect() as conn:   # the rare idle-clock touch commits on its own
-        row = sessions.user_for(conn, token_hash, now=now(), policy=auth_policy())
+    for attempt in (1, 2):
+        try:
+            with _reader().connect() as conn:   # the rare idle-clock touch commits on its own
+                row = sessions.user_for(conn, token_hash, now=now(), policy=auth_policy())
+            break
+        except sa.exc.DBAPIError as exc:   # a dropped connection: the pool has discarded it
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
     return user_from_row(row) if row is not None else None
 
 

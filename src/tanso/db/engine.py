@@ -87,19 +87,24 @@ def _with_psycopg_driver(url: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _engine_for(url: str) -> sa.Engine:
+def _engine_for(url: str, *, pre_ping: bool = True, application_name: str = "tanso") -> sa.Engine:
     return sa.create_engine(
         url,
-        pool_pre_ping=True,  # a restarted server must not break a running app
+        pool_pre_ping=pre_ping,  # a restarted server must not break a running app
         pool_size=5,
         max_overflow=5,
         pool_recycle=1800,
-        connect_args={"connect_timeout": 5, "application_name": "tanso"},
+        connect_args={"connect_timeout": 5, "application_name": application_name},
     )
 
 
-def get_engine(*, start_embedded: bool = True) -> sa.Engine:
-    return _engine_for(database_url(start_embedded=start_embedded))
+def get_engine(*, start_embedded: bool = True, pre_ping: bool = True,
+               application_name: str = "tanso") -> sa.Engine:
+    """The process's engine for the configured database. `pre_ping=False` saves the round trip
+    that checks each connection before use; the caller then retries once after a disconnect
+    (tanso.auth.web does, for the session check on every request)."""
+    return _engine_for(database_url(start_embedded=start_embedded), pre_ping=pre_ping,
+                       application_name=application_name)
 
 
 def redacted(url: str | sa.URL) -> str:
