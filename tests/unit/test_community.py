@@ -117,3 +117,21 @@ def test_policy_from_the_environment(monkeypatch):
     monkeypatch.setenv("TANSO_COMMENTS_PER_WINDOW", "two")
     with pytest.raises(ValueError, match="TANSO_COMMENTS_PER_WINDOW='two'"):
         community_policy()
+
+
+def test_refusals_read_in_korean():
+    from tanso.community.errors import Problem
+    from tanso.ui.vcm.community import problem_text
+
+    refused = Refused.because("forbidden", action="edit this comment")
+    assert problem_text(refused, "ko") == "이 작업(이 댓글 수정)을 할 권한이 없습니다."
+    assert problem_text(refused, "en") == "You are not allowed to edit this comment."
+    status = Refused([Problem("wrong_status", values={"status": "draft", "needed": "submitted",
+                                                      "action": "published"})])
+    assert problem_text(status, "ko") == ("이 제안의 상태는 초안입니다. 검토 중 상태의 제안만 "
+                                          "처리(게시)할 수 있습니다.")
+    with pytest.raises(InputProblems) as problems:
+        clean_proposal({"name": "", "expected_credits": "x"})
+    assert problem_text(problems.value, "ko") == ("이름: 필수 항목입니다.\n"
+                                                  "예상 크레딧 (tCO2e): “x” 대신 125000 같은 숫자를 "
+                                                  "입력하세요.")

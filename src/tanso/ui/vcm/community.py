@@ -11,6 +11,7 @@ or invalid action shows its message and keeps what the user typed.
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC
 
 import pandas as pd
@@ -41,8 +42,14 @@ def problem_text(error: CommunityError, lang: str) -> str:
     lines = []
     for problem in error.problems:
         field = t(f"community.field.{problem.field}", lang) if problem.field else ""
-        lines.append(t(f"community.problem.{problem.code}", lang, field=field,
-                       **problem.values))
+        values = dict(problem.values)
+        if "action" in values:   # "edit this comment" → community.action.edit_this_comment
+            key = "community.action." + re.sub(r"\W+", "_", values["action"]).strip("_")
+            values["action"] = t(key, lang) if t(key, lang) != key else values["action"]
+        for name in ("status", "needed"):
+            if name in values:
+                values[name] = t(f"community.status.{values[name]}", lang)
+        lines.append(t(f"community.problem.{problem.code}", lang, field=field, **values))
     return "\n".join(lines)
 
 
