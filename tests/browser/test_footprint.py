@@ -1,6 +1,8 @@
 """The footprint app as a guest sees it: the example day, an edit that changes the totals at once,
 a bad entry named, screenshots at desktop and phone sizes in English and Korean."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -25,6 +27,11 @@ def test_guest_day_edit_updates_totals(page, suite_url):
     expect(page.get_by_text("110 points")).to_be_visible()
     expect(page.get_by_text("Sign in to save your days").first).to_be_visible()
     expect(page.get_by_text("Take the subway instead of the car for 15 km: −2.36 kg CO2e")).to_be_visible()
+    with page.expect_download() as download:
+        page.locator(".footprint-download button").click()
+    rows = Path(download.value.path()).read_text().splitlines()
+    assert rows[0] == "section,category,item,quantity,unit,factor,kg_co2e,source"
+    assert any(row.startswith("total,,,,,,6.1995") for row in rows)
 
     edit_cell(page, "transport", "minutes", "60")
     expect(page.get_by_text("8.76 kg CO2e")).to_be_visible(timeout=20000)    # + 30 min × 30 km/h × 0.171

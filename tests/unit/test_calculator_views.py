@@ -46,3 +46,21 @@ def test_a_table_value_change_updates_the_totals():
     table.value = frame
     assert round(store.result.total_kg, 2) == 8.76
     assert "8\\.76 kg CO2e" in view._total.object                      # Markdown-escaped
+
+
+def test_the_day_as_csv_names_every_line_source_total_points_and_factor_set():
+    import io
+
+    import pandas as pd
+
+    store = FootprintStore(lang="en")
+    frame = pd.read_csv(io.StringIO(store.day_csv()))
+    lines = frame[frame["section"] == "line"]
+    assert lines["item"].tolist() == ["car", "tshirt (second-hand)", "gimbap", "plastic", "can", "aircon", "shower"]
+    car = lines.iloc[0]
+    assert (car["quantity"], car["unit"], car["factor"]) == (15.0, "km", 0.171)      # 30 min at 30 km/h
+    assert round(car["kg_co2e"], 4) == 2.565 and '"provider": "local"' in car["source"]
+    assert round(frame.loc[frame["section"] == "total", "kg_co2e"].item(), 4) == 6.1995
+    points = frame[frame["section"] == "points"].set_index("item")["quantity"]
+    assert points.to_dict() == {"saved": 0, "second_hand": 10, "below_average": 100, "total": 110}
+    assert frame.loc[frame["section"] == "factor_set", "item"].item().startswith("ecojourney@")

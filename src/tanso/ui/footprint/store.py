@@ -8,6 +8,8 @@ A guest calculates with the same code and nothing is saved. Lines are priced wit
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import math
 
 import pandas as pd
@@ -113,6 +115,28 @@ class FootprintStore(param.Parameterized):
         frame = self.tables[category]
         blank = {c: None for c in frame.columns} | ({"second_hand": False} if category == "clothing" else {})
         self.set_table(category, pd.concat([frame, pd.DataFrame([blank])], ignore_index=True))
+
+    def day_csv(self) -> str:
+        """The day's result as CSV: one row per line (its factor and the source that produced it), then
+        the totals by category, the total, the benchmark and the points; the factor set is named."""
+        result = self.result
+        if result is None:
+            return ""
+        rows = [{"section": "line", "category": line.category, "item": line.item, "quantity": line.quantity,
+                 "unit": line.unit, "factor": line.factor, "kg_co2e": line.kg,
+                 "source": json.dumps(line.source, sort_keys=True)} for line in result.lines]
+        rows += [{"section": "category", "category": c, "kg_co2e": kg} for c, kg in result.by_category.items()]
+        rows += [{"section": "total", "kg_co2e": result.total_kg},
+                 {"section": "benchmark", "item": "everyday_average", "kg_co2e": result.average_kg},
+                 {"section": "benchmark", "item": "korea_territorial", "kg_co2e": result.territorial_kg}]
+        rows += [{"section": "points", "item": k, "quantity": v} for k, v in result.points.to_dict().items()
+                 if k != "saved_kg"]
+        rows.append({"section": "factor_set", "item": f"{result.factor_set['name']}@{result.factor_set['version']}",
+                     "source": str(self.day)})
+        out = io.StringIO()
+        pd.DataFrame(rows, columns=["section", "category", "item", "quantity", "unit", "factor", "kg_co2e",
+                                    "source"]).to_csv(out, index=False)
+        return out.getvalue()
 
     # -------------------------------------------------------- saved (signed in)
     def save(self) -> bool:

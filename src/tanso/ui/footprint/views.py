@@ -3,6 +3,8 @@ suggestions, summary) and the saved history (day / week / month, goal, points ba
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 import panel as pn
 from bokeh.models import ColumnDataSource, Span
@@ -106,11 +108,16 @@ class DayView(TabView):
         self._summary = safe.Markdown(sizing_mode="stretch_width", styles={"font-size": "1.05em"})
         self._lines = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
                                            sizing_mode="stretch_width", max_height=320, name="lines")
-        forms = pn.FlexBox(*[pn.Column(self._table(c), width=420) for c in CATEGORIES])
+        forms = pn.FlexBox(*[pn.Column(self._table(c), sizing_mode="stretch_width", min_width=300, max_width=420)
+                             for c in CATEGORIES])
         results = pn.Column(self._total, self._points, self._problems,
                             pn.pane.Bokeh(self._fig, sizing_mode="stretch_width"), self._summary,
                             self._suggestions, safe.Markdown(safe.markdown("**{h}**", h=self.t("footprint.lines"))),
                             self._lines, sizing_mode="stretch_width")
+        self._download = download = pn.widgets.FileDownload(callback=lambda: io.StringIO(fp.day_csv()), label=self.t("footprint.download"),
+                                           filename=f"footprint-{fp.day}.csv", button_type="primary", width=200,
+                                           css_classes=["footprint-download"])
+        results.append(download)
         return pn.Column(pn.FlexBox(factors, day, save), self._guest, self._notice, forms, results,
                          sizing_mode="stretch_width")
 
@@ -122,6 +129,7 @@ class DayView(TabView):
         result = fp.result
         if result is None:
             return  # keep the last good figures on screen while an entry is being fixed
+        self._download.filename = f"footprint-{fp.day}.csv"
         self._total.object = self.md("footprint.total", total=f"{result.total_kg:.2f}", average=f"{result.average_kg:g}",
                                      territorial=f"{result.territorial_kg:g}")
         p = result.points
