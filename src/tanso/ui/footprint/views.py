@@ -13,6 +13,7 @@ from bokeh.plotting import figure
 from tanso.footprint import food, korean
 from tanso.footprint.factors import CATEGORIES
 from tanso.ui import safe
+from tanso.ui.footprint.problems import problem_text
 from tanso.ui.footprint.store import COLUMNS, FootprintStore
 from tanso.ui.view import TabView, View
 
@@ -125,7 +126,7 @@ class DayView(TabView):
         fp, t = self.fp, self.t
         self._notice.object = fp.notice
         self._problems.object = safe.Markup(safe.markdown("**{h}**  \n", h=t("footprint.problems"))
-                                            + safe.join("  \n", [f"{f}: {m}" for f, m in fp.problems])) if fp.problems else ""
+                                            + safe.join("  \n", [problem_text(f, m, self.lang) for f, m in fp.problems])) if fp.problems else ""
         result = fp.result
         if result is None:
             return  # keep the last good figures on screen while an entry is being fixed

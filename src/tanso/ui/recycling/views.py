@@ -24,6 +24,7 @@ from tanso.recycling import (
 from tanso.recycling.factors import FactorSet
 from tanso.recycling.validation import RecyclingInputError, validate_campaign
 from tanso.ui import safe
+from tanso.ui.recycling.problems import problem_text, problems_text
 from tanso.ui.recycling.store import (
     CalculatorStore,
     CampaignStore,
@@ -286,7 +287,7 @@ class CampaignsView(TabView):
         try:
             clean, start, end = validate_campaign(name=name, start=start, end=end, existing_names=same_org)
         except RecyclingInputError as exc:
-            return safe.markdown("⚠ {problems}", problems="; ".join(m for _f, m in exc.problems))
+            return safe.markdown("⚠ {problems}", problems=problems_text(exc.problems, self.lang))
         return self.md("recycling.campaign.draft", name=clean, organisation=organisation.strip(),
                        start=str(start), end=str(end))
 
@@ -328,7 +329,7 @@ class CampaignsView(TabView):
     def refresh(self):
         camp, t = self.camp, self.t
         self._notice.object = camp.notice
-        self._errors.object = safe.join("  \n", [f"{field}: {message}" for field, message in camp.errors.items()])
+        self._errors.object = safe.join("  \n", [problem_text(f, m, self.lang) for f, m in camp.errors.items()])
         listed = camp.campaigns
         if listed.empty:
             self._list.value = pd.DataFrame({t("recycling.campaign.list"): [t("recycling.no_campaigns")]})
