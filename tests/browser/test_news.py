@@ -68,3 +68,21 @@ def test_payloads_in_the_url_run_no_script(page, news_url):
     page.wait_for_timeout(1500)
     assert dialogs == [], f"a payload ran: {dialogs}"
     assert page.js_errors == []
+
+
+def test_the_whole_payload_corpus_as_news_runs_no_script(page, news_url, loaded_embedded, tmp_path):
+    from tests.unit.test_news import PAYLOADS, xss_feed
+
+    (tmp_path / "xss.xml").write_bytes(xss_feed())
+    (tmp_path / "feeds.yaml").write_text("feeds:\n  - {name: xss-corpus, url: xss.xml}\n")
+    loaded_embedded.cli("pipeline", "run", "news", "-p", f"feeds={tmp_path / 'feeds.yaml'}")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(news_url + "?lang=en&feed=xss-corpus")
+    expect(page.locator(".news-item")).to_have_count(len(PAYLOADS), timeout=60000)
+    page.wait_for_timeout(2000)  # let deferred handlers (onerror, onload, ontoggle, autofocus) fire
+    assert page.locator(".news-item script, .news-item img, .news-item iframe, .news-item svg, "
+                        ".news-item object, .news-item input, .news-item details, "
+                        ".news-item [onerror], .news-item [onload]").count() == 0
+    assert dialogs == [], f"a payload ran: {dialogs}"
+    assert page.js_errors == []

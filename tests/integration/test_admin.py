@@ -111,3 +111,30 @@ def test_failed_runs_are_flagged(people):
     mine = runs[runs["run_id"] == run].set_index("step")
     assert bool(mine.loc["bad-step", "failed"]) and not bool(mine.loc["ok-step", "failed"])
     assert mine.loc["bad-step", "error"] == "RuntimeError: boom"
+
+
+def test_admin_page_tabs_render_and_say_what_happened(people):
+    from tanso.ui.admin.views import AdminPage
+
+    engine, p = people
+    with engine.begin() as conn:
+        comment_id = conn.execute(sa.text(
+            "INSERT INTO app.comments (author_id, proposal_id, project_id, body) "
+            "VALUES (:a, NULL, 'VCS674', 'reported text') RETURNING id"),
+            {"a": p["cy"].id}).scalar_one()
+        comments.report(conn, p["di"], comment_id, "off topic")
+    page = AdminPage(AdminStore(engine, p["ada"]), "en")
+    page.layout()
+    reports = page._reports.objects[0].value
+    row = reports[reports["Comment"] == comment_id].iloc[0]
+    assert (row["On"], row["Text"], row["Reasons"]) == ("VCS674", "reported text", "off topic")
+    users = page._users.objects[0].value
+    assert p["cy"].email in users["Email"].tolist()
+
+    page.act(page.store.hide_comment, comment_id, "")        # a reason is required
+    assert page.message.alert_type == "danger" and page.message.visible
+    page.act(page.store.change_role, p["ada"].email, "member")
+    assert "cannot change the role of your own account" in str(page.message.object)
+    page.act(page.store.change_role, p["cy"].email, "moderator")
+    assert page.message.alert_type == "success"
+    assert str(page.message.object) == f"{p['cy'].email} is now moderator."

@@ -286,3 +286,57 @@ def test_news_markup_escapes_every_feed_value():
     assert '<a href="./vcm_explorer?tab=project&amp;project=VCS612&amp;lang=en"' in text
     undated = item_markup(row.copy().replace({False: True}), "en")
     assert "date not given \\(first seen 2026\\-12\\-02\\)" in str(undated)
+
+
+PAYLOADS = [line for line in (Path(__file__).parents[1] / "data" / "xss_payloads.txt")
+            .read_text().splitlines() if line and not line.startswith("#")]
+
+
+def xss_feed() -> bytes:
+    """An RSS feed whose every title and summary is a payload of the corpus: once escaped as
+    XML text (the feed says HTML), once in CDATA."""
+    from xml.sax.saxutils import escape
+
+    entries = []
+    for i, payload in enumerate(PAYLOADS):
+        cdata = payload.replace("]]>", "]]]]><![CDATA[>")
+        entries.append(f"<item><title>{escape(payload)} #{i}</title>"
+                       f"<link>https://xss.example/{i}</link><guid>xss-{i}</guid>"
+                       f"<pubDate>Sun, 29 Nov 2026 12:00:00 GMT</pubDate>"
+                       f"<description><![CDATA[{cdata}]]></description></item>")
+    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+            "<title>XSS corpus</title><link>https://xss.example/</link><description>x</description>"
+            + "".join(entries) + "</channel></rss>").encode()
+
+
+def test_every_payload_of_the_corpus_is_stored_without_any_tag():
+    import re
+
+    frame = items.parse_feed(xss_feed(), feed="xss", now=NOW).items
+    assert len(frame) == len(PAYLOADS)
+    for text in frame["title"].tolist() + frame["summary"].tolist():
+        assert not re.search(r"<\s*[a-zA-Z/!?]", text), text   # plain text: no tag at all
+
+
+def test_every_payload_renders_inert_through_safe():
+    import re
+
+    from markdown_it import MarkdownIt
+
+    from tanso.ui.news import item_markup
+
+    # Rendered as Panel's Markdown pane does (raw HTML passes), without the pane's nh3 pass:
+    # the escaping of item_markup alone must make every payload inert.
+    render = MarkdownIt("commonmark", {"html": True}).render
+    frame = items.parse_feed(xss_feed(), feed="xss", now=NOW).items
+    frame = frame.assign(first_seen_at=pd.Timestamp(NOW), date_missing=False, projects="VCS612")
+    # and the raw payloads, as if a row held them (the page must not rely on the pipeline's cleaning)
+    raw = pd.DataFrame({"title": PAYLOADS, "summary": PAYLOADS, "link": None, "feed": "<b>f</b>",
+                        "published_at": pd.Timestamp(NOW), "first_seen_at": pd.Timestamp(NOW),
+                        "date_missing": False, "projects": "VCS612"})
+    for row in [*frame.itertuples(index=False), *raw.itertuples(index=False)]:
+        html = render(str(item_markup(row, "en")))
+        tags = set(re.findall(r"<\s*([a-zA-Z0-9]+)", html))
+        assert tags <= {"p", "strong", "a", "br"}, (row.title, html)
+        assert not re.search(r"href=\"\s*javascript", html, re.IGNORECASE), html
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), html   # no event handler attribute
