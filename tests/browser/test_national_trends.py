@@ -204,9 +204,8 @@ def test_gap_table_on_a_phone_lists_what_does_not_fit_under_each_row(browser, su
     expect(table.locator(".tabulator-row", has_text="South Korea").first).to_contain_text("off track", timeout=60000)
     page.wait_for_timeout(1000)
     page.screenshot(path=artifacts / "national_trends_gap_390x844.png", full_page=True)
-    holder = page.evaluate("""() => { const h = [...document.querySelectorAll('*')].flatMap(e => e.shadowRoot ?
-        [...e.shadowRoot.querySelectorAll('.tabulator-tableholder')] : [])[0];
-        return [h.scrollWidth, h.clientWidth, h.getBoundingClientRect().right]; }""")
+    holder = table.locator(".tabulator-tableholder").evaluate(
+        "h => [h.scrollWidth, h.clientWidth, h.getBoundingClientRect().right]")
     assert holder[0] <= holder[1] + 1 and holder[2] <= 390, f"the table scrolls sideways: {holder}"
     details = table.locator(".tabulator-responsive-collapse").first  # the rest, listed under the row
     expect(details).to_contain_text("Latest")
