@@ -200,3 +200,23 @@ def test_a_shared_link_restores_each_value_it_can_and_names_the_rest(vcm):
     kenya = vcm_json(vcm, "search", "", "--registry", "verra", "--country", "Kenya")["total"]
     assert store.result.total <= kenya and store.result.total > 25  # page 2 exists
     assert set(store.result.rows["country"]) == {"Kenya"}
+
+
+@pytest.mark.parametrize("filters", [
+    {"query": "cookstove kenya", "registry": ("verra",)},
+    {"query": "cokstove"},  # no exact match: the similar names the page shows
+    {"corsia": True, "sort": "retired", "descending": False},
+])
+def test_the_export_is_every_page_of_the_view_in_its_order(vcm, filters):
+    from tanso.vcm import queries
+
+    shown, page = [], 1
+    while True:
+        result = queries.search(vcm.engine, queries.Filters(**filters, page=page, per_page=50))
+        shown += list(result.rows["project_id"])
+        if len(result.rows) < 50:
+            break
+        page += 1
+    exported = queries.export(vcm.engine, queries.Filters(**filters))
+    assert list(exported["project_id"]) == shown and len(shown) == result.total > 0
+    assert list(exported.columns) == list(queries.EXPORT_COLUMNS)
