@@ -40,7 +40,7 @@ def test_guest_day_edit_updates_totals(page, suite_url):
     assert page.js_errors == []
 
 
-def test_member_saves_a_day_and_sees_it_in_history_and_points(page, suite_url):
+def test_member_saves_a_day_and_sees_it_in_history_and_points(page, suite_url, artifacts):
     register(page, suite_url, email="footprint.member@example.org", name="Footprint Member",
              next_path="/footprint?lang=en")
     page.goto(suite_url + "/footprint?lang=en")
@@ -61,6 +61,7 @@ def test_member_saves_a_day_and_sees_it_in_history_and_points(page, suite_url):
     page.reload()                                                              # kept in the database
     page.locator(".bk-tab", has_text="History").click()
     expect(page.get_by_text("Points balance: 110")).to_be_visible(timeout=30000)
+    page.screenshot(path=artifacts / "footprint-history.png", full_page=True)
     assert page.js_errors == []
 
 

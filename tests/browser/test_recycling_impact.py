@@ -69,7 +69,7 @@ def add_entry(page, pathway: str, kg: str, preview: str, total: str) -> None:
     expect(page.get_by_text(total).first).to_be_visible(timeout=30000)
 
 
-def test_member_creates_a_campaign_edits_an_entry_with_history_and_finds_it_after_reload(page, suite_url):
+def test_member_creates_a_campaign_edits_an_entry_with_history_and_finds_it_after_reload(page, suite_url, artifacts):
     register(page, suite_url, email="campaign.operator@example.org", name="Campaign Operator",
              next_path="/recycling_impact?lang=en&tab=campaigns")
     page.goto(suite_url + "/recycling_impact?lang=en&tab=campaigns")
@@ -105,4 +105,5 @@ def test_member_creates_a_campaign_edits_an_entry_with_history_and_finds_it_afte
     expect(page.get_by_text("Toy drive <b>2026</b>").first).to_be_visible(timeout=30000)
     expect(page.get_by_text("7,562.5 kg CO2e avoided").first).to_be_visible(timeout=30000)
     expect(page.get_by_text("created", exact=True).first).to_be_visible()
+    page.screenshot(path=artifacts / "recycling_impact-campaign.png", full_page=True)
     assert page.js_errors == []

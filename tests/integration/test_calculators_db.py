@@ -178,4 +178,4 @@ def test_campaigns_tab_with_saved_history_serialises_for_the_browser(engine):
         doc = Document()
         doc.add_root(pn.Column(view).get_root(doc))
         doc.to_json()                                             # raised SerializationError before the fix
-        assert view._history.value.iloc[-1].tolist()[1:5] == ["수정", "pet", "reuse", 12.0]
+        assert view._history.value.iloc[-1].tolist()[1:5] == ["수정", "PET", "재사용", 12.0]

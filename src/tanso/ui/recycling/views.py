@@ -303,6 +303,11 @@ class CampaignsView(TabView):
                        pathway=self.t(f"recycling.pathway_name.{pathway}"), reduction=f"{reduction:,.1f}",
                        factor_id=factors.id)
 
+    def _named(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Materials and pathways by their names in the page's language (the stored keys stay in the store)."""
+        return frame.assign(material=[self.t(f"recycling.material.{m}") for m in frame["material"]],
+                            pathway=[self.t(f"recycling.pathway_name.{p}") for p in frame["pathway"]])
+
     def _choose(self, event):
         frame = self.camp.campaigns
         if 0 <= event.row < len(frame):
@@ -340,7 +345,7 @@ class CampaignsView(TabView):
                 "collected_kg": "kg"})[[t("recycling.campaign.name"), t("recycling.campaign.organisation"),
                                          t("recycling.campaign.start"), t("recycling.campaign.end"), "kg", "entries"]]
         entries = camp.entries
-        self._entries.value = camp.entries_with_reduction().rename(columns={
+        self._entries.value = self._named(camp.entries_with_reduction()).rename(columns={
             "date": t("recycling.entry.date"), "material": t("recycling.material"),
             "pathway": t("recycling.entry.pathway"), "kg": "kg", "reduction_kg": "kg CO2e"})
         quarters = camp.organisation_roll_up("quarter")
@@ -351,7 +356,7 @@ class CampaignsView(TabView):
         if history.empty:
             self._history.value = pd.DataFrame()
         else:
-            shown = history[["changed_at", "action", "material", "pathway", "kg", "changed_by"]].assign(
+            shown = self._named(history[["changed_at", "action", "material", "pathway", "kg", "changed_by"]]).assign(
                 action=[t(f"recycling.action.{a}") for a in history["action"]])
             self._history.value = shown.rename(columns={
                 "changed_at": t("recycling.history.when"), "action": t("recycling.history.action"),
