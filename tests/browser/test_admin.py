@@ -50,6 +50,10 @@ def test_admin_sees_the_page_and_a_role_change_is_audited(page, suite_url, accou
 
     page.get_by_role("combobox", name="Account").select_option(made["member"].email)
     page.get_by_role("combobox", name="Role").select_option("moderator")
+    # the server has both choices when it says what the button will do
+    expect(page.locator(".admin-plan").get_by_text(
+        f"{made['member'].email} — Change role makes this account moderator.")).to_be_visible(
+        timeout=30_000)
     page.get_by_role("button", name="Change role").click()
     expect(page.get_by_text(f"{made['member'].email} is now moderator.").first).to_be_visible(
         timeout=30_000)

@@ -72,12 +72,21 @@ class AdminPage:
         change = pn.widgets.Button(name=self.t("admin.change_role"), button_type="primary")
         disable = pn.widgets.Button(name=self.t("admin.disable"), button_type="danger")
         enable = pn.widgets.Button(name=self.t("admin.enable"))
+        # what the buttons will do, from the values the server has (not what the browser shows)
+        plan = safe.Markdown(sizing_mode="stretch_width", css_classes=["admin-plan"])
+
+        def show_plan(*_):
+            plan.object = (markup("admin.plan", self.lang, email=who.value, role=role.value)
+                           if who.value else "")
+        who.param.watch(show_plan, "value")
+        role.param.watch(show_plan, "value")
+        show_plan()
         change.on_click(lambda _: self.act(self.store.change_role, who.value or "", role.value))
         disable.on_click(lambda _: self.act(self.store.set_enabled, who.value or "", False))
         enable.on_click(lambda _: self.act(self.store.set_enabled, who.value or "", True))
         audit = self.store.audit()
         audit["at"] = utc_text(audit["at"])
-        return [listing, pn.Row(who, role, change), pn.Row(disable, enable),
+        return [listing, pn.Row(who, role, change), plan, pn.Row(disable, enable),
                 safe.Markdown(safe.markdown("### {h}", h=self.t("admin.audit"))),
                 table(audit, {"at": self.t("admin.when"), "event": self.t("admin.event"),
                               "email": self.t("admin.email"), "actor": self.t("admin.actor"),
