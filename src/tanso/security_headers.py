@@ -10,8 +10,7 @@ on every Bokeh application created afterwards, so pages, static files, /liveness
   way does not run. The Fast template's two inline `onclick` handlers are allowed by their hashes
   (`'unsafe-hashes'`), nothing else inline. No `'unsafe-eval'`: no page compiles JavaScript from strings
   (no `jscallback`/`CustomJS`/ReactiveHTML such as `pn.FlexBox` — `tanso.ui.view.wrap_row` instead; the
-  language switch is plain links), except the apps in `NEEDS_EVAL`, which still use `pn.FlexBox`. Styles keep
-  `'unsafe-inline'`: BokehJS sets `style` attributes and `<style>` elements on every component, and a
+  language switch is plain links). Styles keep `'unsafe-inline'`: BokehJS sets `style` attributes and `<style>` elements on every component, and a
   style cannot run script. Everything else from this server only (no CDN, no font host); no plugins,
   no `<base>` change, no framing;
 - `frame-ancestors 'none'` and `X-Frame-Options: DENY` (no clickjacking in a frame);
@@ -42,16 +41,11 @@ def _sha256(source: str) -> str:
 
 
 HANDLER_HASHES = " ".join(_sha256(handler) for handler in TEMPLATE_HANDLERS)
-# Apps whose pages still compile code in the browser (their `pn.FlexBox` layouts are ReactiveHTML); remove
-# an app from here when it moves to `tanso.ui.view.wrap_row` (tests/browser/test_security.py then checks it).
-NEEDS_EVAL = frozenset({"footprint", "recycling_impact"})
 
 
-def content_security_policy(nonce: str | None = None, *, allow_eval: bool = False) -> str:
+def content_security_policy(nonce: str | None = None) -> str:
     """The policy; ``nonce`` allows the inline scripts of one HTML response."""
     scripts = "script-src 'self' blob:" + (f" 'nonce-{nonce}' 'unsafe-hashes' {HANDLER_HASHES}" if nonce else "")
-    if allow_eval:
-        scripts += " 'unsafe-eval'"
     return "; ".join((
         "default-src 'self'",
         scripts,
@@ -80,7 +74,6 @@ class SecurityHeaders(tornado.web.OutputTransform):
 
     def __init__(self, request):
         self._nonce: str | None = None
-        self._allow_eval = request.path.rstrip("/").rpartition("/")[2] in NEEDS_EVAL
 
     def transform_first_chunk(self, status_code, headers, chunk, finishing):
         for name, value in HEADERS.items():
@@ -92,7 +85,7 @@ class SecurityHeaders(tornado.web.OutputTransform):
             if "Content-Length" in headers:
                 headers["Content-Length"] = str(len(chunk))
         headers.setdefault("Content-Security-Policy",
-                           content_security_policy(self._nonce, allow_eval=self._allow_eval))
+                           content_security_policy(self._nonce))
         return status_code, headers, chunk
 
     def transform_chunk(self, chunk, finishing):

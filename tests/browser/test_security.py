@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tanso.security_headers import NEEDS_EVAL
 from tanso.ui.national.store import URL_KEYS
 from tanso.ui.sectors.store import URL_PARAMETERS as SECTOR_URL_PARAMETERS
 
@@ -115,7 +114,7 @@ def test_pages_ask_no_other_host_break_no_policy_and_ship_no_mathjax(browser, su
     assert problems == []
     scripts = next(d for d in response.headers["content-security-policy"].split("; ") if d.startswith("script-src"))
     assert "'unsafe-inline'" not in scripts and "'nonce-" in scripts
-    assert ("'unsafe-eval'" in scripts) == (app.partition("?")[0] in NEEDS_EVAL)
+    assert "'unsafe-eval'" not in scripts
 
 
 def test_a_script_injected_into_a_page_does_not_run(browser, suite_url):

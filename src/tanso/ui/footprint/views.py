@@ -15,7 +15,7 @@ from tanso.footprint.factors import CATEGORIES
 from tanso.ui import safe
 from tanso.ui.footprint.problems import problem_text
 from tanso.ui.footprint.store import COLUMNS, FootprintStore
-from tanso.ui.view import TabView, View
+from tanso.ui.view import TabView, View, wrap_row
 
 ACCENT = "#0f766e"
 NUMBER_EDITOR = {"type": "number", "min": 0, "step": 1}
@@ -109,7 +109,7 @@ class DayView(TabView):
         self._summary = safe.Markdown(sizing_mode="stretch_width", styles={"font-size": "1.05em"})
         self._lines = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
                                            sizing_mode="stretch_width", max_height=320, name="lines")
-        forms = pn.FlexBox(*[pn.Column(self._table(c), sizing_mode="stretch_width", min_width=300, max_width=420)
+        forms = wrap_row(*[pn.Column(self._table(c), sizing_mode="stretch_width", min_width=300, max_width=420)
                              for c in CATEGORIES])
         results = pn.Column(self._total, self._points, self._problems,
                             pn.pane.Bokeh(self._fig, sizing_mode="stretch_width"), self._summary,
@@ -119,7 +119,7 @@ class DayView(TabView):
                                            filename=f"footprint-{fp.day}.csv", button_type="primary", width=200,
                                            css_classes=["footprint-download"])
         results.append(download)
-        return pn.Column(pn.FlexBox(factors, day, save), self._guest, self._notice, forms, results,
+        return pn.Column(wrap_row(factors, day, save), self._guest, self._notice, forms, results,
                          sizing_mode="stretch_width")
 
     def refresh(self):
@@ -186,7 +186,7 @@ class HistoryView(TabView):
         self._balance = safe.Markdown()
         if not fp.signed_in:
             return pn.Column(safe.Alert(self.md("footprint.sign_in"), alert_type="info"), sizing_mode="stretch_width")
-        return pn.Column(pn.FlexBox(freq, goal, set_goal), self._balance, self._empty,
+        return pn.Column(wrap_row(freq, goal, set_goal), self._balance, self._empty,
                          pn.pane.Bokeh(self._fig, sizing_mode="stretch_width"), sizing_mode="stretch_width")
 
     def refresh(self):

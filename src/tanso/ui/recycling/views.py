@@ -33,7 +33,7 @@ from tanso.ui.recycling.store import (
     promo_sentences,
     results_csv,
 )
-from tanso.ui.view import TabView, View
+from tanso.ui.view import TabView, View, wrap_row
 
 ACCENT = "#0f766e"
 KPI_PERIODS = ("monthly", "yearly")
@@ -114,7 +114,7 @@ class ResultBlock(View):
             self._gauges[(period, tier)] = (label, bar, box)
             gauges.append(box)
         title = safe.Markdown(self.md("recycling.kpi", period=self.t(f"recycling.kpi.{period}")), margin=(0, 5))
-        return pn.Column(title, pn.FlexBox(*gauges), sizing_mode="stretch_width", css_classes=[f"kpi-{period}"])
+        return pn.Column(title, wrap_row(*gauges), sizing_mode="stretch_width", css_classes=[f"kpi-{period}"])
 
     def _show_gauges(self, result: CampaignResult | None, factors: FactorSet) -> None:
         shown = set()
@@ -163,7 +163,7 @@ class CalculatorView(TabView):
             inputs.append(pn.Column(box, self._errors[pathway]))
         self._result = ResultBlock(store=self.store)
         self._kept_note = safe.Markdown(styles={"color": "#b45309"}, sizing_mode="stretch_width", margin=(0, 10))
-        return pn.Column(pn.FlexBox(material, factors), pn.FlexBox(*inputs), self._kept_note, self._result,
+        return pn.Column(wrap_row(material, factors), wrap_row(*inputs), self._kept_note, self._result,
                          sizing_mode="stretch_width")
 
     def _type(self, pathway: str, text: str) -> None:
@@ -263,17 +263,17 @@ class CampaignsView(TabView):
             widget.param.watch(preview, names)
         form = pn.Column(
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.campaign.new"))),
-            pn.FlexBox(name, organisation, start, end, factors), self._draft, create, visible=signed_in)
+            wrap_row(name, organisation, start, end, factors), self._draft, create, visible=signed_in)
         entry_form = pn.Column(
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.entry.new"))),
-            pn.FlexBox(material, pathway, kg, when), self._preview, add, visible=signed_in)
+            wrap_row(material, pathway, kg, when), self._preview, add, visible=signed_in)
         return pn.Column(
             safe.Alert(self.md("recycling.guest"), alert_type="info", visible=not signed_in),
             self._notice, self._errors,
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.campaign.list"))), self._list, form, entry_form,
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.entries"))), self._entries,
             pn.Row(update, delete, visible=signed_in), self._result,
-            pn.FlexBox(pn.pane.Bokeh(self._monthly_fig, width=420), pn.pane.Bokeh(self._material_fig, width=420)),
+            wrap_row(pn.pane.Bokeh(self._monthly_fig, width=420), pn.pane.Bokeh(self._material_fig, width=420)),
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.by_quarter"))), self._quarters,
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.history"))), self._history,
             sizing_mode="stretch_width")
