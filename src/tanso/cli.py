@@ -434,20 +434,26 @@ def serve(port: PortOpt = None, address: AddressOpt = None, allow_websocket_orig
 @app.command()
 def up(port: PortOpt = None, address: AddressOpt = None, allow_websocket_origin: OriginOpt = None,
        num_procs: ProcsOpt = None, num_threads: ThreadsOpt = None) -> None:
-    """Start the database, migrate, load what the catalog pins and is not loaded yet, serve."""
+    """Start the database, migrate, load what the catalog pins and is not loaded yet, run once the
+    pipelines that load no dataset (news), serve."""
     from tanso import status
+    from tanso.pipelines import dataset_pipelines, pipeline_names
 
     engine = _engine(migrate=True)
     missing = status.datasets_to_load(engine)
+    owners = dataset_pipelines()
     if missing:
         typer.echo(f"loading {', '.join(missing)} (first start or a new catalog version)")
-        from tanso.pipelines import dataset_pipelines
-
-        owners = dataset_pipelines()
         for name in sorted({owners[d] for d in missing}):
             pipeline_run(name, param=[], dry_run=False, force=False, wait=True)
     else:
         typer.echo("every pinned dataset is loaded; nothing to do")
+    for name in status.never_succeeded(engine, set(pipeline_names()) - set(owners.values())):
+        typer.echo(f"running {name} (it has not succeeded here yet)")
+        try:
+            pipeline_run(name, param=[], dry_run=False, force=False, wait=True)
+        except typer.Exit:  # its pages say what is missing; the apps with data still serve
+            typer.echo(f"{name} failed (see above); serving anyway", err=True)
     serve(port, address, allow_websocket_origin, num_procs, num_threads)
 
 

@@ -37,6 +37,14 @@ def datasets_to_load(engine: sa.Engine) -> list[str]:
     return frame.loc[~frame["up_to_date"], "dataset"].tolist()
 
 
+def never_succeeded(engine: sa.Engine, pipelines: set[str]) -> list[str]:
+    """Those of `pipelines` with no succeeded step on record (never run here, or only failed)."""
+    with engine.connect() as conn:
+        ran = set(conn.execute(sa.text(
+            "SELECT DISTINCT pipeline FROM ops.pipeline_runs WHERE status = 'succeeded'")).scalars())
+    return sorted(pipelines - ran)
+
+
 def runs_frame(engine: sa.Engine, limit: int = 50) -> pd.DataFrame:
     query = sa.text(
         "SELECT run_id, pipeline, step, ops.run_status(status, pipeline) AS status, "

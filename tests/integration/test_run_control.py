@@ -87,3 +87,16 @@ def test_sigterm_during_a_run_records_it_and_keeps_the_loaded_data(loaded_embedd
             "ORDER BY id DESC LIMIT 1")).scalar_one()
     assert status == "interrupted"
     assert loaded_embedded.count("core.national_indicators") == before
+
+
+def test_up_runs_once_the_pipelines_that_never_succeeded(backend):
+    from tanso.status import never_succeeded
+
+    with backend.engine.begin() as conn:
+        for run_id, pipeline, status in (("nd-1", "never_demo", "failed"), ("ok-1", "ok_demo", "failed"),
+                                         ("ok-2", "ok_demo", "succeeded")):
+            conn.execute(sa.text(
+                "INSERT INTO ops.pipeline_runs (run_id, pipeline, step, status, started_at) "
+                "VALUES (:r, :p, 'feeds', :s, now())"), {"r": run_id, "p": pipeline, "s": status})
+    assert never_succeeded(backend.engine, {"never_demo", "ok_demo", "fresh_demo"}) == \
+        ["fresh_demo", "never_demo"]
