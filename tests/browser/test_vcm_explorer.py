@@ -2,6 +2,7 @@
 sources, the JSON endpoint, payloads in the search box and every URL parameter, screenshots."""
 
 import json
+import re
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -82,3 +83,20 @@ def test_screenshots(browser, vcm_url, artifacts, lang, size):
     page.wait_for_timeout(1500)
     page.screenshot(path=artifacts / f"vcm_explorer-project-{lang}-{size}.png", full_page=True)
     context.close()
+
+
+def test_did_you_mean_a_hand_written_share_link_and_the_map(page, vcm_url):
+    page.goto(vcm_url + "?q=cokstove%20kenya")
+    page.get_by_text("Did you mean: cookstove kenya?").click(timeout=60000)
+    expect(page.get_by_text("GLD11970")).to_be_visible(timeout=30000)  # only the corrected search has it
+    expect(page).to_have_url(re.compile(r"q=cookstove(\+|%20)kenya"), timeout=30000)
+    page.goto(vcm_url + "?registry=verra&country=Kenya&sort=issued&lang=ko")
+    # the chosen values as the facet widgets' chips
+    expect(page.locator(".choices__item", has_text="verra (").first).to_be_visible(timeout=60000)
+    expect(page.locator(".choices__item", has_text="Kenya (").first).to_be_visible()
+    sort = page.locator("select:has(option[value='발행 크레딧'])").first  # the sort, translated
+    expect(sort).to_have_value("발행 크레딧")
+    expect(page.get_by_text("링크의", exact=False)).to_have_count(0)  # no value refused
+    page.get_by_text("통계", exact=True).click()
+    expect(page.get_by_text("국가별 프로젝트 수").first).to_be_visible(timeout=30000)
+    assert page.js_errors == []
