@@ -79,6 +79,9 @@ def test_a_members_actions_on_anothers_comment_are_refused_on_screen(engine):
     theirs = CommunityPanel(store=_store(engine, other))
     theirs.show(Target.project(PROJECT))
     theirs._choice.value = comment_id
+    assert {a for a, b in theirs._actions.items() if b.visible} == {"report"}
+    assert {a for a, b in mine._actions.items() if b.visible} == {"edit", "delete"}
+    # the buttons are a convenience: the operations refuse by themselves
     theirs._act("delete")
     assert theirs._message.object == "You are not allowed to delete this comment."
     theirs._act("hide")

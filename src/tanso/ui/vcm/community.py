@@ -120,9 +120,7 @@ class CommunityPanel(View):
             button = pn.widgets.Button(name=self.t(f"community.comment.{action}"), width=110)
             button.on_click(lambda _, a=action: self._act(a))
             self._actions[action] = button
-        moderator = user.has_role("moderator")
-        for action in ("hide", "unhide", "dismiss"):
-            self._actions[action].visible = moderator
+        self._choice.param.watch(lambda _: self._show_actions(), "value")
         self._form = pn.Column(self._editor, pn.Row(self._post, self._cancel),
                                pn.Row(self._choice, self._reason),
                                pn.Row(*self._actions.values()),
@@ -165,6 +163,30 @@ class CommunityPanel(View):
             preview = " ".join(c.body.split())[:40]
             options[f"#{c.id} {c.author_name}: {preview}"] = c.id
         self._choice.options = options
+        if self._choice.value not in options.values():   # the browser shows the first one
+            self._choice.value = next(iter(options.values()), None)
+        self._show_actions()
+
+    def _show_actions(self) -> None:
+        """Only the buttons this user may use on the chosen comment (the operations check
+        again)."""
+        from tanso.community import permissions as can
+
+        user, chosen = self.user, next((c for c in self._items
+                                        if c.id == self._choice.value), None)
+        author = chosen.author_id if chosen is not None else None
+        allowed = {
+            "edit": chosen is not None and can.can_edit_comment(
+                user, author_id=author, gone=chosen.deleted or chosen.hidden),
+            "delete": chosen is not None and can.can_delete_comment(
+                user, author_id=author, deleted=chosen.deleted),
+            "report": chosen is not None and can.can_report_comment(user, author_id=author),
+            "hide": can.can_hide_comment(user) and chosen is not None and not chosen.hidden,
+            "unhide": can.can_hide_comment(user) and chosen is not None and chosen.hidden,
+            "dismiss": can.can_hide_comment(user) and chosen is not None and chosen.reports > 0,
+        }
+        for action, button in self._actions.items():
+            button.visible = allowed[action]
 
     def _show_support(self, state: support.SupportState) -> None:
         self._supported = state.supported
