@@ -61,6 +61,13 @@ def field(page, label: str):
     return page.get_by_role("textbox", name=label, exact=True)
 
 
+def settle(page) -> None:
+    """Leave the field and let its value reach the server before a button is pressed: Panel
+    applies typed values in a batch, and a click arriving first would act on the old text."""
+    page.keyboard.press("Tab")
+    page.wait_for_timeout(700)
+
+
 def sign_in(page, base: str, user, path: str) -> None:
     page.goto(f"{base}/login?next={quote(path, safe='/')}")
     page.fill("#email", user.email)
@@ -69,9 +76,9 @@ def sign_in(page, base: str, user, path: str) -> None:
     page.get_by_test_id("account-name").wait_for(timeout=60_000)
 
 
-def sign_out(page) -> None:
-    page.get_by_test_id("sign-out").click()
-    page.wait_for_url("**/logout")
+def sign_out(page, base: str) -> None:
+    """The header's Sign out leads to /logout (tests/browser/test_accounts.py clicks it)."""
+    page.goto(f"{base}/logout")
     page.get_by_test_id("submit").click()
     page.get_by_test_id("sign-in").wait_for(timeout=60_000)
 
@@ -84,6 +91,7 @@ def test_sign_in_propose_support_comment_sign_out(watched, vcm_url, people, brow
     page.get_by_role("button", name="New proposal").click()
     field(page, "Name").fill(name)
     field(page, "Expected credits (tCO2e)").fill("lots")
+    settle(page)
     page.get_by_role("button", name="Save draft").click()
     # a clear message naming the field; what was typed stays
     expect(page.get_by_text("Expected credits (tCO2e): enter a number such as 125000"))\
@@ -94,6 +102,7 @@ def test_sign_in_propose_support_comment_sign_out(watched, vcm_url, people, brow
     field(page, "Project type").fill("Cookstoves")
     field(page, "Methodology").fill("VMR0006")
     field(page, "Description (Markdown)").fill("Efficient **stoves** for 2,000 homes.")
+    settle(page)
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible(timeout=20_000)
     page.get_by_role("button", name="Submit for review").click()
@@ -107,13 +116,14 @@ def test_sign_in_propose_support_comment_sign_out(watched, vcm_url, people, brow
         timeout=20_000)
     comment = "Stove *uptake* looks real; see the monitoring report."
     page.get_by_placeholder("Write a comment").fill(comment)
+    settle(page)
     page.get_by_role("button", name="Post comment").click()
     posted = page.get_by_text("Stove uptake looks real; see the monitoring report.")
     expect(posted).to_be_visible(timeout=20_000)
     expect(page.locator("em", has_text="uptake")).to_be_visible()   # Markdown rendered
     posted.scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "community-project-comment.png")
-    sign_out(page)
+    sign_out(page, base)
 
     # a guest sees the comment and the count, and cannot press the button
     page.goto(f"{vcm_url}?tab=project&project={PROJECT}")
@@ -132,6 +142,7 @@ def test_sign_in_propose_support_comment_sign_out(watched, vcm_url, people, brow
     mod.get_by_role("button", name="Publish").click()
     expect(mod.get_by_text("Published.")).to_be_visible(timeout=20_000)
     mod.get_by_placeholder("Write a comment").fill("Published: thanks for the details.")
+    settle(mod)
     mod.get_by_role("button", name="Post comment").click()
     expect(mod.locator("p", has_text="Published: thanks for the details.")).to_be_visible(
         timeout=20_000)
