@@ -69,3 +69,25 @@ def page(browser):
     page.js_errors = errors
     yield page
     context.close()
+
+
+def confined_page(browser, allowed: tuple[str, ...], viewport: dict):
+    """A page in a new context that can reach URLs starting with `allowed` (plus data: and blob:)
+    only: every other request is refused and listed in `page.outside`; page errors in `page.js_errors`."""
+    context = browser.new_context(viewport=viewport)
+    outside: list[str] = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith((*allowed, "data:", "blob:")):
+            request_route.continue_()
+        else:
+            outside.append(url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.outside, page.js_errors = outside, errors
+    return page

@@ -6,6 +6,7 @@ import panel as pn
 import pytest
 
 from tanso.reports import inline_panel_assets, save_html
+from tests.browser.conftest import confined_page
 
 pytestmark = [pytest.mark.browser]
 
@@ -30,21 +31,7 @@ def test_report_renders_offline(browser, tmp_path, artifacts):
     path = save_html(layout, tmp_path / "report.html", title="Offline report")
     assert "cdn.holoviz.org" not in path.read_text(encoding="utf-8")
 
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    outside: list[str] = []
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(("file:", "data:", "blob:")):
-            request_route.continue_()
-        else:
-            outside.append(url)
-            request_route.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page = confined_page(browser, ("file:",), {"width": 1100, "height": 900})
     page.goto(path.as_uri())
     page.locator(".bk-Canvas").first.wait_for(timeout=30000)
     page.get_by_text("Narrative").wait_for()
@@ -52,6 +39,6 @@ def test_report_renders_offline(browser, tmp_path, artifacts):
     assert page.evaluate("() => Bokeh.documents.length") == 1
     page.wait_for_timeout(500)
     page.screenshot(path=str(artifacts / "report_offline.png"), full_page=True)
-    context.close()
-    assert outside == []
-    assert errors == []
+    page.context.close()
+    assert page.outside == []
+    assert page.js_errors == []

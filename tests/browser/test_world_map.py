@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tanso.geo.boundaries import equal_earth
+from tests.browser.conftest import confined_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -34,24 +35,9 @@ def map_point(page, lon: float, lat: float, title: str | None = None):
 @pytest.fixture
 def offline_page(browser, suite_url):
     """A page that can reach the suite only: every other request is recorded and refused."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    outside: list[str] = []
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith((suite_url, "data:", "blob:")):
-            request_route.continue_()
-        else:
-            outside.append(url)
-            request_route.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.outside, page.js_errors = outside, errors
+    page = confined_page(browser, (suite_url,), {"width": 1440, "height": 900})
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_map_renders_offline_hovers_changes_year_and_compares(offline_page, suite_url, artifacts):
