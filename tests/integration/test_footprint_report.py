@@ -1,0 +1,51 @@
+"""`tanso report` of one day's footprint: the CLI's numbers, one offline HTML file, user text shown as text."""
+
+import json
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+NOTEBOOK = "notebooks/analysis/footprint_day.py"
+HOSTILE = "<img src=x onerror=alert(1)>"
+# The issue's example day (tests/unit/test_footprint.py::ISSUE_DAY) plus a dish of the user's own naming.
+DAY = {"transport": [{"mode": "car", "minutes": 30}], "clothing": [{"item": "tshirt", "count": 1, "second_hand": True}],
+       "food": [{"dish": "gimbap", "servings": 1}], "waste": [{"type": "plastic", "kg": 0.5}, {"type": "can", "count": 3}],
+       "electricity": [{"appliance": "aircon", "hours": 2}], "water": [{"use": "shower", "count": 1}]}
+
+
+def write(tmp_path, day) -> str:
+    path = tmp_path / "DAY.json"
+    path.write_text(day if isinstance(day, str) else json.dumps(day), encoding="utf-8")
+    return str(path)
+
+
+def test_report_of_the_issue_day_is_offline_with_sources_and_benchmarks(embedded_backend, tmp_path):
+    out = tmp_path / "day.html"
+    embedded_backend.cli("report", NOTEBOOK, "-p", f"day={write(tmp_path, DAY)}", "-o", str(out))
+    html = out.read_text(encoding="utf-8")
+    # 2.565 + 0.2 + 0.4 + 1.25 + 0.0675 + 1.696 + 0.021 = 6.1995; points 0 + 10 + min(100, 166) = 110
+    assert "6.20 kg CO2e" in html and "110 points" in html
+    assert "ecojourney@2025" in html                                  # every line names its factor's source
+    assert "14.5 kg" in html and "GIR inventory 2022" in html         # both reference figures, labelled
+    assert "<script src=\"https://cdn.bokeh.org" not in html and "cdn.holoviz.org" not in html
+
+
+def test_user_text_in_the_day_is_not_markup(embedded_backend, tmp_path):
+    day = {"food": [{"dish": HOSTILE, "servings": 1, "ingredients": [{"product": "rice", "kg": 0.1}]}]}
+    out = tmp_path / "hostile.html"
+    embedded_backend.cli("report", NOTEBOOK, "-p", f"day={write(tmp_path, day)}", "-p", "lang=ko", "-o", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert "onerror" in html and HOSTILE not in html                 # shown, as text
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "does not exist"),
+    ("{not json", "not valid JSON"),
+    (json.dumps({"transport": [{"mode": "car", "km": -3}]}), "transport[0].km"),
+])
+def test_bad_day_fails_with_one_clear_line(embedded_backend, tmp_path, content, message):
+    path = write(tmp_path, content) if content is not None else str(tmp_path / "missing.json")
+    result = embedded_backend.cli("report", NOTEBOOK, "-p", f"day={path}", "-o", str(tmp_path / "x.html"), check=False)
+    assert result.returncode == 1 and message in result.stderr
+    assert not (tmp_path / "x.html").exists()
