@@ -36,12 +36,30 @@ def test_contributions_sum_exactly_to_the_change():
     assert set(result.to_dict()) >= {"from", "to", "unit", "total_change", "sectors"}
 
 
-def test_a_sector_missing_in_one_year_counts_as_zero_there():
+def test_a_sector_missing_in_one_year_is_named_and_never_counted_as_zero():
+    # "new" has no 2018 row at all: left out of both totals (100 → 95, as without it), not 0 → 3
     frame = pd.concat([FRAME, pd.DataFrame({"year": [2022], "sector": ["new"], "value_mt": [3.0]})])
     result = contributions_to_change(frame, year_from=2018, year_to=2022, in_total=GROSS | {"new"},
                                      sectors=["energy", "waste", "new"], what="test")
     new = result.sectors[-1]
-    assert new.value_from is None and new.change == 3.0 and result.total_change == -2.0
+    assert (new.value_from, new.value_to, new.change, new.share_of_change_pct, new.share_to_pct) == (
+        None, 3.0, None, None, None)
+    assert (result.total_from, result.total_to, result.total_change) == (100.0, 95.0, -5.0)
+    assert result.missing == (("new", 2018),)
+    assert result.sectors[0].share_of_change_pct == 200.0  # energy −10 of −5, unchanged
+
+
+def test_a_nan_value_is_missing_not_zero():
+    # waste 2022 is NaN: a sum would make it 0 and the total 70 − 100 = −30
+    frame = FRAME.assign(value_mt=FRAME["value_mt"].where(~((FRAME["sector"] == "waste")
+                                                            & (FRAME["year"] == 2022))))
+    result = contributions_to_change(frame, year_from=2018, year_to=2022, in_total=GROSS,
+                                     sectors=["energy", "waste", "lulucf"], what="test")
+    by = {s.sector: s for s in result.sectors}
+    assert by["waste"].value_from == 20.0 and by["waste"].value_to is None and by["waste"].change is None
+    assert (result.total_from, result.total_to, result.total_change) == (80.0, 70.0, -10.0)  # energy only
+    assert by["energy"].share_of_change_pct == 100.0 and by["energy"].share_to_pct == 100.0
+    assert result.missing == (("waste", 2022),)
 
 
 @pytest.mark.parametrize(("year_from", "year_to", "message"), [

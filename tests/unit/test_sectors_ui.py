@@ -205,6 +205,21 @@ def test_waterfall_table_is_escaped_text_and_follows_the_years(store):
     assert '<td align="right">200.00</td>' in table  # energy: −10 of the total −5
 
 
+def test_waterfall_table_shows_a_missing_value_as_a_dash_and_names_it(store):
+    rows = store.data.emissions
+    waste_2022 = (rows["source"] == "gir") & (rows["sector"] == "waste") & (rows["year"] == 2022)
+    store.data = SectorData(emissions=rows.assign(value_mt=rows["value_mt"].mask(waste_2022)),
+                            tree=store.data.tree, kaya=store.data.kaya, versions=store.data.versions)
+    store.tab = "waterfall"
+    view = views.WaterfallView(store=store)
+    pn.panel(view).get_root()
+    table = view._table.object
+    assert '<td align="right">20.00</td><td align="right">–</td><td align="right">–</td>' in table
+    assert '<td align="right">0.00</td>' not in table and "nan" not in table
+    assert view._alert.visible and "No value for Waste 2022" in view._alert.object
+    assert "<td align=\"right\">100.00</td>" in table  # energy: −10 of the total −10 (waste left out)
+
+
 def test_derived_frames_are_cached_per_selection_and_bounded(store, monkeypatch):
     first = store.contributions()
     assert store.contributions() is first

@@ -77,6 +77,9 @@ def analyze_sectors(
         lines.append(f"  {s.sector:<28} {num(s.value_from, ',.1f'):>8} → {num(s.value_to, ',.1f'):>8}  "
                      f"{num(s.change):>8}  {num(s.share_of_change_pct, '+.1f'):>7} % of change"
                      + ("" if s.in_total else "  (not in total)"))
+    if result.missing:  # never summed as 0: said, and those sectors are left out of both totals
+        lines.append("  no value, left out of the totals: "
+                     + ", ".join(f"{sector} {year}" for sector, year in result.missing))
     _print(out, as_json, lines)
 
 

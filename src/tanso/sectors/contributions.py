@@ -7,8 +7,10 @@ sectors count in the total (gross: LULUCF and bunker fuels are listed but left o
 - change of sector i              = vᵢ(to) − vᵢ(from)
 - share of the total change       = changeᵢ / (total(to) − total(from)) × 100
 The sector changes of the counted sectors add up to the total change exactly: the totals are
-the sums of the same sector values (math.fsum), never a separately published total, and a
-sector without a value in one of the two years counts as 0 in that year.
+the sums of the same sector values (math.fsum), never a separately published total. A sector
+without a value in one of the two years is never counted as 0: its change and shares are None,
+it is left out of both totals (so they still compare like with like) and `missing` names it
+with the year, for the page to say.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class Contributions:
     total_to: float
     total_change: float
     sectors: list[SectorChange]
+    missing: tuple[tuple[str, int], ...] = ()  # (sector, year) without a value, left out of the totals
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -78,13 +81,15 @@ def contributions_to_change(frame: pd.DataFrame, *, year_from: int, year_to: int
                             in_total: set[str], sectors: list[str], what: str) -> Contributions:
     """Each sector's change between two years and its share of the total change."""
     check_years(frame["year"], year_from=year_from, year_to=year_to, what=what)
-    wide = frame.pivot_table(index="sector", columns="year", values="value_mt", aggfunc="sum")
-    wide = wide.reindex(sectors)
+    # `pivot`, not `pivot_table(aggfunc="sum")`: a sum would turn a missing value into 0
+    wide = frame.pivot(index="sector", columns="year", values="value_mt").reindex(sectors)
     start, end = wide[year_from], wide[year_to]
-    counted = [s for s in sectors if s in in_total]
-    # a sector without a value in one year counts as 0 there, so the changes still add up
-    total_from = math.fsum(start[counted].fillna(0.0))
-    total_to = math.fsum(end[counted].fillna(0.0))
+    missing = tuple((sector, year) for sector in sectors for year, values in ((year_from, start), (year_to, end))
+                    if pd.isna(values[sector]))
+    incomplete = {sector for sector, _ in missing}
+    counted = [s for s in sectors if s in in_total and s not in incomplete]
+    total_from = math.fsum(start[counted])
+    total_to = math.fsum(end[counted])
     total_change = total_to - total_from
 
     def number(value) -> float | None:
@@ -93,12 +98,13 @@ def contributions_to_change(frame: pd.DataFrame, *, year_from: int, year_to: int
     rows = []
     for sector in sectors:
         v0, v1 = number(start[sector]), number(end[sector])
-        change = None if v0 is None and v1 is None else (v1 or 0.0) - (v0 or 0.0)
+        complete = sector not in incomplete
+        change = v1 - v0 if complete else None
         rows.append(SectorChange(
             sector=sector, value_from=v0, value_to=v1, change=change,
             share_of_change_pct=(None if change is None or total_change == 0
                                  else change / total_change * 100),
-            share_to_pct=None if v1 is None or total_to == 0 else v1 / total_to * 100,
+            share_to_pct=None if not complete or total_to == 0 else v1 / total_to * 100,
             in_total=sector in in_total,
         ))
-    return Contributions(year_from, year_to, UNIT, total_from, total_to, total_change, rows)
+    return Contributions(year_from, year_to, UNIT, total_from, total_to, total_change, rows, missing)

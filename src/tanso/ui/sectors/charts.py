@@ -134,11 +134,12 @@ def waterfall(contrib: pd.DataFrame, *, total_from: float, total_to: float, star
 
     Given its previous figure, only the data, factors and labels change.
     """
-    counted = contrib[contrib["in_total"]]
+    # a sector without a value in either year is out of the totals (contributions_to_change): no bar
+    counted = contrib[contrib["in_total"] & contrib["change"].notna()]
     labels = [start_label, *counted["label"], end_label]
     bottoms, tops, colours_, values = [0.0], [total_from], [TOTAL], [total_from]
     level = total_from
-    for change in counted["change"].fillna(0.0):
+    for change in counted["change"]:
         bottoms.append(min(level, level + change))
         tops.append(max(level, level + change))
         colours_.append(UP if change > 0 else DOWN)

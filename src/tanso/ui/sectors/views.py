@@ -177,12 +177,20 @@ class WaterfallView(ChartTab):
             source=s.source_caption("sectors"), y_label=self.t("sc.unit.mt"), fig=fig))
         # an HTML table, its text replaced: a Tabulator re-creates its columns on every change (≈ 70 ms)
         yes_no = {True: self.t("sc.yes"), False: self.t("sc.no")}
+
+        def num(value, spec=",.2f"):  # a missing value is "–", never 0
+            return "–" if pd.isna(value) else format(value, spec)
+
         self._table.object = html_table(
             [self.t("sc.col.sector"), str(s.year_from), str(s.year_to), self.t("sc.col.change"),
              self.t("sc.col.share_change"), self.t("sc.col.in_total")],
-            [(r.label, f"{r.value_from:,.2f}", f"{r.value_to:,.2f}", f"{r.change:+,.2f}",
-              "–" if pd.isna(r.share_of_change_pct) else f"{r.share_of_change_pct:,.2f}", yes_no[r.in_total])
-             for r in table.itertuples()], numeric=(1, 2, 3, 4))
+            [(r.label, num(r.value_from), num(r.value_to), num(r.change, "+,.2f"), num(r.share_of_change_pct),
+              yes_no[r.in_total]) for r in table.itertuples()], numeric=(1, 2, 3, 4))
+        if result.missing:  # said like the decomposition tab: which sector, which year
+            labels = dict(zip(table["sector"], table["label"], strict=True))
+            self._alert.object = self.t("sc.error.missing_values", items=", ".join(
+                f"{labels[sector]} {year}" for sector, year in result.missing))
+            self._alert.visible = True
 
     def csv(self):
         return self.store.contributions_frame()
