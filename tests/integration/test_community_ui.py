@@ -14,6 +14,7 @@ from tanso.community.targets import Target
 from tanso.ui.vcm.community import CommunityPanel, ProposalsView, thread_html
 from tanso.ui.vcm.store import VcmStore
 from tests.integration.test_community import PROJECT, _user, clean_engine
+from tests.visible import visible_text
 
 pytestmark = pytest.mark.integration
 
@@ -107,6 +108,32 @@ def test_support_button_counts_and_guests_cannot_press_it(engine):
     guest = CommunityPanel(store=_store(engine, GUEST))
     guest.show(Target.project(PROJECT))
     assert guest._support.disabled and not guest._form.visible and guest._guest_note.visible
+
+
+def _published(engine, name: str = "Jeju cookstoves", **changes) -> int:
+    from tanso.community import proposals
+    from tests.integration.test_community import PROPOSAL
+
+    with engine.begin() as conn:
+        owner = _user(conn, "ui.owner@example.org", "member")
+        moderator = _user(conn, "ui.moderator@example.org", "moderator")
+        pid = proposals.create(conn, owner, PROPOSAL | {"name": name} | changes).id
+        proposals.submit(conn, owner, pid)
+        proposals.publish(conn, moderator, pid)
+    return pid
+
+
+def test_a_guest_reads_the_sign_in_note_once_on_a_published_proposal(engine):
+    """The Proposals tab's intro and the support bar both asked guests to sign in."""
+    pid = _published(engine)
+    store = _store(engine, GUEST, tab="proposals")
+    view = ProposalsView(store=store)
+    holder = view.__panel__()
+    assert visible_text(holder.get_root()).count("Sign in") == 1     # the list: the intro
+    store.proposal = pid
+    shown = visible_text(holder.get_root())
+    assert "Jeju cookstoves" in shown and view._community.support_bar.visible
+    assert shown.count("Sign in") == 1
 
 
 def test_rate_limit_message_keeps_the_comment(engine, monkeypatch):

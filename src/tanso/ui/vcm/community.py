@@ -281,8 +281,8 @@ class ProposalsView(TabView):
         new = pn.widgets.Button(name=self.t("community.proposal.new"), button_type="primary",
                                 width=200, visible=not user.is_guest)
         new.on_click(lambda _: self._open_new())
-        intro = self.note("community.proposal.intro" if not user.is_guest
-                          else "community.sign_in_note")
+        self._intro = self.note("community.proposal.intro" if not user.is_guest
+                                else "community.sign_in_note")
         self._head = safe.Markdown(sizing_mode="stretch_width")
         self._details = safe.Markdown(sizing_mode="stretch_width")
         self._description = safe.HTML(safe.Markup(""), sizing_mode="stretch_width")
@@ -323,7 +323,7 @@ class ProposalsView(TabView):
                                              layout="fit_data_fill", height=180,
                                              sizing_mode="stretch_width", visible=False)
         self._community = CommunityPanel(store=self.store)
-        return pn.Column(intro, new, self._list, self._message, self._head, self._form,
+        return pn.Column(self._intro, new, self._list, self._message, self._head, self._form,
                          self._community.support_bar, self._details, self._description,
                          self._moderation, self._history, self._community,
                          sizing_mode="stretch_width")
@@ -382,6 +382,7 @@ class ProposalsView(TabView):
             self._form.visible = self._creating
             self._moderation.visible = self._history.visible = False
             self._community.show(None)
+            self._intro.visible = True
             return
         self._head.object = self.md("community.proposal.head", name=proposal.name,
                                     status=self.t(f"community.status.{proposal.status}"),
@@ -398,8 +399,10 @@ class ProposalsView(TabView):
                                     else safe.user_markdown(proposal.description))
         self._moderation.visible = can.can_decide_proposal(user, status=proposal.status)
         self._show_history(proposal)
-        self._community.show(Target.proposal(proposal.id) if proposal.status == "published"
-                             else None)
+        published = proposal.status == "published"
+        self._community.show(Target.proposal(proposal.id) if published else None)
+        # a guest reads "Sign in to…" once: beside the support button when it is shown
+        self._intro.visible = not (user.is_guest and published)
 
     def _details_markdown(self, p: proposals.Proposal) -> safe.Markup:
         rows = [self.md("community.proposal.row", field=self.t(f"community.field.{name}"),
