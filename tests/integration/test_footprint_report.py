@@ -49,3 +49,30 @@ def test_bad_day_fails_with_one_clear_line(embedded_backend, tmp_path, content, 
     result = embedded_backend.cli("report", NOTEBOOK, "-p", f"day={path}", "-o", str(tmp_path / "x.html"), check=False)
     assert result.returncode == 1 and message in result.stderr
     assert not (tmp_path / "x.html").exists()
+
+
+def test_report_with_a_members_saved_history_and_points(embedded_backend, tmp_path):
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from tanso.db.footprint_log import save_day
+    from tanso.footprint import estimate_day, load_factor_set
+
+    engine = embedded_backend.engine
+    with engine.begin() as conn:
+        user = conn.execute(sa.text("INSERT INTO app.users (email, display_name, password_hash) "
+                                    "VALUES ('footprint-report@calc.test', 'Day', 'x') RETURNING id")).scalar_one()
+    result = estimate_day(DAY, factors=load_factor_set("ecojourney"))
+    for day in (dt.date(2025, 3, 3), dt.date(2025, 3, 4)):
+        save_day(engine, user_id=user, day=day, activities=DAY, result=result)
+    out = tmp_path / "member.html"
+    embedded_backend.cli("report", NOTEBOOK, "-p", f"day={write(tmp_path, DAY)}",
+                         "-p", "member=Footprint-Report@calc.test", "-o", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert "Points balance: &amp;lt;strong&amp;gt;220&amp;lt;" in html          # 2 days × 110, bold
+    assert "kg CO2e per logged day (week)" in html and "2025-03" in html
+
+    missing = embedded_backend.cli("report", NOTEBOOK, "-p", f"day={write(tmp_path, DAY)}",
+                                   "-p", "member=nobody@calc.test", "-o", str(tmp_path / "y.html"), check=False)
+    assert missing.returncode == 1 and "member: no account nobody@calc.test" in missing.stderr
