@@ -74,3 +74,13 @@ def test_a_shared_link_restores_the_view_on_a_phone_and_tabs_say_their_bases_and
     expect(row).to_contain_text("GIR 순배출량")
     page.screenshot(path=str(artifacts / "sector_contribution_phone_bases_ko.png"))
     assert page.js_errors == []
+
+
+def test_the_compare_box_keeps_the_order_of_a_shared_link(page, sectors_url, artifacts):
+    page.goto(sectors_url + "?tab=compare&compare=USA,KOR,DEU", timeout=120000)  # not in name order
+    items = page.locator(".choices__list--multiple .choices__item")
+    expect(items).to_have_count(3, timeout=60000)
+    assert items.evaluate_all("els => els.map(e => e.dataset.value)") == [
+        "United States (USA)", "South Korea (KOR)", "Germany (DEU)"]  # (Panel sends the labels as values)
+    page.screenshot(path=str(artifacts / "sector_contribution_compare_order.png"))
+    assert page.js_errors == []

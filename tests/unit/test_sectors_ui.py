@@ -243,3 +243,18 @@ def test_a_sector_without_a_value_keeps_the_kaya_charts_and_says_why(store):
     assert view._alert.visible and view._alert.object == "waste has no value for KOR in 2022"
     assert view._slots[0].layout.visible and not view._slots[2].layout.visible
     assert list(view.csv()["decomposition"].unique()) == ["kaya_co2"]
+
+
+def test_compare_box_keeps_the_order_of_the_link(store):
+    store.compare = ["KOR", "DEU"]  # against the box's name order (Germany before South Korea)
+    store.tab = "compare"
+    panel = pn.panel(views.CompareView(store=store))
+    panel.get_root()
+    (box,) = panel.select(pn.widgets.MultiChoice)
+    assert box.value == ["KOR", "DEU"]
+    assert list(box.options.values()) == ["KOR", "DEU"]  # the box shows its chosen items in options order
+    store.compare = ["DEU", "KOR"]
+    panel = pn.panel(views.CompareView(store=store))
+    panel.get_root()
+    (box,) = panel.select(pn.widgets.MultiChoice)
+    assert list(box.options.values()) == ["DEU", "KOR"]

@@ -297,8 +297,12 @@ class CompareView(ChartTab):
     def body(self):
         column = super().body()
         options = self.store.country_options()
-        choice = pn.widgets.MultiChoice(name=self.t("sc.compare_countries"), options=options,
-                                        value=[c for c in self.store.compare if c in options.values()],
+        chosen = [c for c in dict.fromkeys(self.store.compare) if c in options.values()]
+        # the box shows its chosen items in the order of its options (Bokeh's MultiChoice): the chosen
+        # ones first, in the link's order, keep that order; the others stay sorted by name below
+        names = {code: name for name, code in options.items()}
+        options = {names[c]: c for c in chosen} | {n: c for n, c in options.items() if c not in chosen}
+        choice = pn.widgets.MultiChoice(name=self.t("sc.compare_countries"), options=options, value=chosen,
                                         sizing_mode="stretch_width")
         choice.param.watch(lambda e: setattr(self.store, "compare", list(e.new)), "value")
         column.insert(1, choice)
