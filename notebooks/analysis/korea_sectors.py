@@ -83,7 +83,8 @@ print(headline)
 order = [o for o in store.sectors()[["sector", "label"]].itertuples(index=False, name=None)]
 levels = charts.stacked_area(charts.stack_columns(store.levels(), value="value_mt", order=order), order=order,
                              title=t("sc.levels.title", lang, country="South Korea"),
-                             y_label=t("sc.unit.mt", lang), source=store.source_caption("sectors"))
+                             y_label=t("sc.unit.mt", lang), source=store.source_caption("sectors"),
+                             year_label=t("sc.hover.year", lang))
 waterfall = charts.waterfall(table, total_from=contributions.total_from, total_to=contributions.total_to,
                              start_label=str(year_from), end_label=str(year_to),
                              title=t("sc.waterfall.title", lang, start=year_from, end=year_to,
@@ -99,7 +100,9 @@ effects = charts.effect_bars(decomposition.effects, labels=labels, total_label=t
                              source=store.source_caption("kaya"), y_label=t("sc.unit.mt_co2", lang))
 basis_labels = {b.key: getattr(b, f"name_{lang}") for b in BASES}
 basis_chart = charts.basis_lines(bases, labels=basis_labels, title=t("sc.bases.title", lang),
-                                 source=store.source_caption("bases"), y_label=t("sc.unit.mt", lang))
+                                 source=store.source_caption("bases"), y_label=t("sc.unit.mt", lang),
+                                 year_label=t("sc.hover.year", lang),
+                                 difference_label=t("sc.hover.vs_gir_gross", lang))
 notes = pd.DataFrame({"basis": list(basis_labels.values()), "note": [b.describe(lang) for b in BASES]})
 report = pn.Column(
     pn.pane.Markdown(f"# Korea: which sectors drive emissions, {year_from}–{year_to}\n\n{headline}",

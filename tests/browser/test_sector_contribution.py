@@ -84,3 +84,14 @@ def test_the_compare_box_keeps_the_order_of_a_shared_link(page, sectors_url, art
         "United States (USA)", "South Korea (KOR)", "Germany (DEU)"]  # (Panel sends the labels as values)
     page.screenshot(path=str(artifacts / "sector_contribution_compare_order.png"))
     assert page.js_errors == []
+
+
+def test_a_korean_page_says_year_and_its_dataset_names_in_korean(page, sectors_url, artifacts):
+    page.goto(sectors_url + "?lang=ko", timeout=120000)
+    expect(page.locator(".bk-Canvas").first).to_be_visible(timeout=60000)
+    assert "자료: GIR 국가 온실가스 인벤토리 2024" in chart_text(page, "자료: GIR 국가 온실가스 인벤토리 2024")
+    tooltips = page.evaluate("""() => [...Bokeh.documents[0].all_models]
+        .filter(m => m.constructor.__name__ === "HoverTool").flatMap(m => m.tooltips.map(t => t[0]))""")
+    assert "연도" in tooltips and "year" not in tooltips
+    page.screenshot(path=str(artifacts / "sector_contribution_levels_ko.png"))
+    assert page.js_errors == []

@@ -86,7 +86,7 @@ def test_captions_name_source_and_version(store):
     store.taxonomy = "climatewatch"
     assert "Tanso sector mapping ?" in store.source_caption("sectors")
     store.lang = "ko"
-    assert store.source_caption("kaya") == "자료: OWID CO2 & GHG 2025-05"
+    assert store.source_caption("kaya") == "자료: OWID CO2·온실가스 2025-05"  # dataset names translated too
 
 
 def test_stacked_area_puts_negative_parts_below_zero():
@@ -94,7 +94,7 @@ def test_stacked_area_puts_negative_parts_below_zero():
                            "value_mt": [80.0, -10.0, 70.0, -12.0]})
     order = [("energy", "Energy"), ("lulucf", "LULUCF")]
     fig = charts.stacked_area(charts.stack_columns(levels, value="value_mt", order=order), order=order,
-                              title="t", y_label="Mt", source="Source: test")
+                              title="t", y_label="Mt", source="Source: test", year_label="연도")
     data = {r.name: r.data_source.data for r in fig.renderers if r.name}
     assert list(data["energy"]["up_lo"]) == [0, 0] and list(data["energy"]["up_hi"]) == [80, 70]
     assert list(data["lulucf"]["dn_lo"]) == [-10, -12] and list(data["lulucf"]["dn_hi"]) == [0, 0]
@@ -102,7 +102,7 @@ def test_stacked_area_puts_negative_parts_below_zero():
     # redrawn for another country: the same figure, new data
     doubled = charts.stack_columns(levels.assign(value_mt=levels["value_mt"] * 2), value="value_mt", order=order)
     again = charts.stacked_area(doubled, order=order, title="t2",
-                                y_label="Mt", source="Source: test", fig=fig)
+                                y_label="Mt", source="Source: test", year_label="연도", fig=fig)
     assert again is fig and fig.title.text == "t2"
     assert list(fig.select_one({"name": "energy"}).data_source.data["up_hi"]) == [160, 140]
     assert any(getattr(t, "text", "") == "Source: test" for t in fig.below)
@@ -258,3 +258,13 @@ def test_compare_box_keeps_the_order_of_the_link(store):
     panel.get_root()
     (box,) = panel.select(pn.widgets.MultiChoice)
     assert list(box.options.values()) == ["DEU", "KOR"]
+
+
+def test_korean_page_says_year_and_dataset_names_in_korean(store):
+    store.lang = "ko"
+    assert store.source_caption("sectors_gdp") == "자료: GIR 국가 온실가스 인벤토리 2024 · OWID CO2·온실가스 2025-05"
+    view = views.LevelsView(store=store)
+    pn.panel(view).get_root()
+    (pane,) = view._slots[0].panes.values()
+    (hover,) = pane.object.select(type=charts.HoverTool)
+    assert ("연도", "@year") in hover.tooltips and "year" not in [name for name, _ in hover.tooltips]

@@ -95,7 +95,7 @@ def _set(model, name: str, value) -> None:
 
 
 def stacked_area(columns: dict[str, dict], *, order: list[tuple[str, str]], title: str,
-                 y_label: str, source: str, fig=None):
+                 y_label: str, source: str, year_label: str, fig=None):
     """Stacked areas by sector over years; positive parts above zero, negative parts below.
 
     columns: `stack_columns` of the levels; order: (sector, label) bottom to top. Given the figure
@@ -122,7 +122,7 @@ def stacked_area(columns: dict[str, dict], *, order: list[tuple[str, str]], titl
             fig.scatter("year", "y", source=data, size=6, alpha=0, name=sector),
         ]
         legend_items.append((label, renderers))
-    fig.add_tools(HoverTool(tooltips=[("", "@sector"), ("year", "@year"), ("", "@value{0,0.0}")]))
+    fig.add_tools(HoverTool(tooltips=[("", "@sector"), (year_label, "@year"), ("", "@value{0,0.0}")]))
     fig.add_layout(Span(location=0, dimension="width", line_color="#111827", line_width=1))
     _legend_below(fig, legend_items)
     return fig
@@ -268,7 +268,7 @@ def effect_bars(effects: dict[str, str | float], *, labels: dict[str, str], tota
 
 
 def index_lines(trends: pd.DataFrame, *, labels: dict[str, str], title: str, source: str, y_label: str,
-                fig=None):
+                year_label: str, fig=None):
     """Factor indices (start year = 100) as lines, one per key of `labels`.
 
     Given its previous figure for the same labels, only the lines' data and the titles change.
@@ -293,7 +293,7 @@ def index_lines(trends: pd.DataFrame, *, labels: dict[str, str], title: str, sou
         items.append((label, [fig.line("year", "index", source=ColumnDataSource(columns[key]), line_width=2.5,
                                        color=palette[key], line_dash=dash, name=key)]))
     fig.add_layout(Span(location=100, dimension="width", line_color="#9ca3af", line_dash="dotted"))
-    fig.add_tools(HoverTool(tooltips=[("", "@name"), ("year", "@year"), (y_label, "@index{0.0}")]))
+    fig.add_tools(HoverTool(tooltips=[("", "@name"), (year_label, "@year"), (y_label, "@index{0.0}")]))
     _legend_below(fig, items)
     return fig
 
@@ -351,7 +351,8 @@ def share_bars(columns: dict[str, dict], *, order: list[tuple[str, str]], countr
     return fig
 
 
-def basis_lines(bases: pd.DataFrame, *, labels: dict[str, str], title: str, source: str, y_label: str):
+def basis_lines(bases: pd.DataFrame, *, labels: dict[str, str], title: str, source: str, y_label: str,
+                year_label: str, difference_label: str):
     """One line per inventory basis over the years."""
     fig = _figure(title=title, source=source, y_label=y_label)
     palette = colours(list(labels))
@@ -363,7 +364,7 @@ def basis_lines(bases: pd.DataFrame, *, labels: dict[str, str], title: str, sour
         dash = "solid" if key.startswith("gir") else "dashed"
         items.append((label, [fig.line("year", "value", source=data, line_width=2.5, color=palette[key],
                                        line_dash=dash)]))
-    fig.add_tools(HoverTool(tooltips=[("", "@name"), ("year", "@year"), (y_label, "@value{0,0.0}"),
-                                      ("vs GIR gross %", "@diff{+0.0}")]))
+    fig.add_tools(HoverTool(tooltips=[("", "@name"), (year_label, "@year"), (y_label, "@value{0,0.0}"),
+                                      (difference_label, "@diff{+0.0}")]))
     _legend_below(fig, items)
     return fig

@@ -317,12 +317,9 @@ class SectorStore(param.Parameterized):
     def source_caption(self, kind: str) -> str:
         """'Source: … (version)' for a chart of `kind` (sectors, sectors_gdp, tree, kaya, compare, bases)."""
         v = self.data.versions
-        parts = {
-            "gir": f"GIR national inventory {v.get('gir_inventory', '?')}",
-            "climatewatch": f"Climate Watch via OWID {v.get('climatewatch_sectors', '?')}",
-            "mapping": f"Tanso sector mapping {v.get('sector_mapping', '?')}",
-            "owid": f"OWID CO2 & GHG {v.get('owid_co2', '?')}",
-        }
+        parts = {name: t(f"sc.dataset.{name}", self.lang, version=v.get(key, "?")) for name, key in (
+            ("gir", "gir_inventory"), ("climatewatch", "climatewatch_sectors"), ("mapping", "sector_mapping"),
+            ("owid", "owid_co2"))}
         if kind in ("sectors", "sectors_gdp"):
             names = [parts[self.effective_source]]
             if self.effective_source == "gir" and self.effective_taxonomy == "climatewatch":

@@ -150,7 +150,8 @@ class LevelsView(ChartTab):
             columns, order=list(order), fig=fig,
             title=self.t("sc.levels.title_share" if share else "sc.levels.title",
                          country=s.country_name(s.code)),
-            y_label=self.t("sc.unit.pct" if share else "sc.unit.mt"), source=s.source_caption("sectors")))
+            y_label=self.t("sc.unit.pct" if share else "sc.unit.mt"), source=s.source_caption("sectors"),
+            year_label=self.t("sc.hover.year")))
 
     def csv(self):
         return self.store.levels()
@@ -244,7 +245,8 @@ class DecomposeView(ChartTab):
             source=s.source_caption("kaya"), y_label=self.t("sc.unit.mt_co2"), fig=fig))
         self._slots[1].draw("trends", lambda fig: charts.index_lines(
             s.factor_trends(), labels=labels, title=self.t("sc.decompose.trends", start=s.year_from),
-            source=s.source_caption("kaya"), y_label=self.t("sc.unit.index"), fig=fig))
+            source=s.source_caption("kaya"), y_label=self.t("sc.unit.index"), year_label=self.t("sc.hover.year"),
+            fig=fig))
         try:
             effects, sector_labels = self._sector_effects()
         except DecompositionError as exc:  # e.g. a sector without a value: the Kaya charts still stand
@@ -352,7 +354,8 @@ class BasesView(ChartTab):
         labels = {b.key: getattr(b, f"name_{s.lang}") for b in BASES}
         self._slots[0].draw(s.lang, lambda fig: fig or charts.basis_lines(  # same data for a language
             bases, labels=labels, title=self.t("sc.bases.title"), source=s.source_caption("bases"),
-            y_label=self.t("sc.unit.mt")))
+            y_label=self.t("sc.unit.mt"), year_label=self.t("sc.hover.year"),
+            difference_label=self.t("sc.hover.vs_gir_gross")))
         latest_year = int(bases.loc[bases["basis"] == "gir_gross", "year"].max())
         latest = bases[bases["year"] == latest_year]
         targets = target_bases()
