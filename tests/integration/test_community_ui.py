@@ -208,3 +208,50 @@ def test_moderator_hides_and_dismisses_from_the_thread(engine):
     reader.show(Target.project(PROJECT))
     assert "spam spam" not in rendered(reader._thread)
     assert "(hidden by a moderator)" in rendered(reader._thread)
+
+
+def test_published_proposals_are_found_in_search_as_proposals(engine):
+    """Only a published proposal is listed, marked registry "proposal", with its support; the
+    page, the CSV export and the store's click all agree."""
+    from tanso.community import proposals, support
+    from tanso.vcm import queries
+    from tests.integration.test_community import PROPOSAL
+
+    hostile = "Jeju <script>alert(1)</script> '; DROP TABLE app.proposals; -- !!! & |"
+    pid = _published(engine, hostile)
+    with engine.begin() as conn:
+        owner = _user(conn, "ui.owner@example.org", "member")
+        moderator = _user(conn, "ui.moderator@example.org", "moderator")
+        fan = _user(conn, "ui.fan@example.org", "member")
+        proposals.create(conn, owner, PROPOSAL | {"name": "Jeju draft"})
+        submitted = proposals.create(conn, owner, PROPOSAL | {"name": "Jeju submitted"}).id
+        proposals.submit(conn, owner, submitted)
+        rejected = proposals.create(conn, owner, PROPOSAL | {"name": "Jeju rejected"}).id
+        proposals.submit(conn, owner, rejected)
+        proposals.reject(conn, moderator, rejected, "no")
+        support.set_supported(conn, fan, Target.proposal(pid), True)
+    # its name, its description, the whole hostile name (the full-text parser reads "<script>"
+    # as a tag, so that one is found as a similar name: still text, still found)
+    for text in ("Jeju", "cookstoves", hostile):
+        result = queries.search(engine, queries.Filters(query=text))
+        assert result.fuzzy == (text == hostile)
+        assert result.total == 1
+        row = result.rows.iloc[0]
+        assert (row["project_id"], row["name"], row["registry"], row["supporters"]) == (
+            f"proposal:{pid}", hostile, "proposal", 1)
+        exported = queries.export(engine, queries.Filters(query=text))
+        assert list(exported["project_id"]) == [f"proposal:{pid}"]
+        assert exported["sources"].tolist() == ["proposal"]
+    # no text: listed with the registry projects, first by support, counted in the facets
+    everything = queries.search(engine, queries.Filters(sort="support", per_page=200))
+    assert everything.rows["project_id"].iloc[0] == f"proposal:{pid}"
+    assert ("proposal", 1) in everything.facets["registry"]
+    only = queries.search(engine, queries.Filters(registry=("proposal",)))
+    assert only.total == 1 and list(only.rows["project_id"]) == [f"proposal:{pid}"]
+    assert list(queries.export(engine, queries.Filters(registry=("proposal",)))["project_id"]) \
+        == [f"proposal:{pid}"]
+    with engine.connect() as conn:                   # the hostile name was text
+        assert conn.execute(sa.text("SELECT count(*) FROM app.proposals")).scalar_one() == 4
+    store = _store(engine, GUEST)
+    store.open_project(f"proposal:{pid}")
+    assert (store.tab, store.proposal) == ("proposals", pid)
