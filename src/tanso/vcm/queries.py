@@ -165,39 +165,9 @@ _MATCH = {
     "fuzzy": ("word_similarity(:q, p.name)::float8", ":q <% p.name"),
 }
 
-# Every row of the search, registry projects and published proposals alike, is a `p` of
-# _COLUMNS with its support count and rank; _DERIVED adds the facet bucket and one ok_ flag per
-# facet filter. Each source is its own CTE so a page can read the projects in index order;
-# NOT MATERIALIZED because `base` names them too (twice named, PostgreSQL would scan every
-# project into a temporary result first, even where `base` is not used).
-_PROJECTS = """
-        SELECT {columns}, coalesce(s.supporters, 0) AS supporters, {rank} AS rank
-        FROM mart.vcm_projects p
-        LEFT JOIN (SELECT project_id, count(*) AS supporters FROM app.supports
-                   WHERE project_id IS NOT NULL GROUP BY project_id) s  -- members' support
-               ON s.project_id = p.project_id
-        WHERE {condition}"""
-# Published (moderator-approved) proposals shaped as projects: id "proposal:<id>", registry and
-# sources "proposal", no credits yet. Few rows, so the search vector is made on the fly.
-_PROPOSALS = """
-        SELECT {columns}, p.supporters, {rank} AS rank
-        FROM (SELECT 'proposal:' || q.id AS project_id, q.name, 'proposal'::text AS registry,
-                     q.country, NULL::text AS region, NULL::text AS category, q.project_type,
-                     NULL::text AS reduction_removal, q.methodology, 'published'::text AS status,
-                     NULL::text AS developer, NULL::text AS proponent, NULL::boolean AS corsia,
-                     NULL::boolean AS ccb, NULL::smallint AS first_vintage,
-                     NULL::float8 AS issued, NULL::float8 AS retired, NULL::float8 AS remaining,
-                     NULL::text AS registry_url, 'proposal'::text AS sources, NULL::int AS flags,
-                     (SELECT count(*) FROM app.supports s WHERE s.proposal_id = q.id)
-                         AS supporters,
-                     setweight(to_tsvector('english', q.name), 'A')
-                     || setweight(to_tsvector('english', concat_ws(' ', q.project_type,
-                                                   q.methodology, q.country)), 'C')
-                     || setweight(to_tsvector('english', q.description), 'D') AS search_vector
-              FROM app.proposals q WHERE q.status = 'published') p
-        WHERE {condition}"""
-_DERIVED = """
-        SELECT p.*,
+_BASE = """
+    WITH base AS (
+        SELECT {columns}, coalesce(s.supporters, 0) AS supporters, {rank} AS rank,
                CASE WHEN p.issued IS NULL THEN 'unknown'
                     WHEN p.issued < 1 THEN '0'
                     WHEN p.issued < 10000 THEN '1-10k'
@@ -224,10 +194,13 @@ _DERIVED = """
                ((CAST(:issued_min AS float8) IS NULL OR p.issued >= :issued_min)
                 AND (CAST(:issued_max AS float8) IS NULL OR p.issued <= :issued_max))
                    AS ok_issued_range
-        FROM ({rows}) p"""
-_BASE = ("\n    WITH projects AS NOT MATERIALIZED (" + _DERIVED.replace("{rows}", _PROJECTS) + "),"
-         "\n    published AS NOT MATERIALIZED (" + _DERIVED.replace("{rows}", _PROPOSALS) + "),"
-         "\n    base AS (SELECT * FROM projects UNION ALL SELECT * FROM published)\n")
+        FROM mart.vcm_projects p
+        LEFT JOIN (SELECT project_id, count(*) AS supporters FROM app.supports
+                   WHERE project_id IS NOT NULL GROUP BY project_id) s  -- members' support
+               ON s.project_id = p.project_id
+        WHERE {condition}
+    )
+"""
 _ALL_OK = " AND ".join(f"ok_{f}" for f in FACETS)
 # Only what pages, exports and facets read: the search vector and descriptions are wide
 _COLUMNS = ", ".join(f"p.{c}" for c in dict.fromkeys(
@@ -241,14 +214,13 @@ _FACET_VALUE = {f: {"corsia": "coalesce(corsia, false)::text",
 
 def _facet_select(facet: str) -> str:
     """Counts of one facet under every filter but its own (so other values stay choosable)."""
-    others = " AND ".join(f"ok_{f}" for f in FACETS if f != facet)  # nosec B608 - constants
+    others = " AND ".join(f"ok_{f}" for f in FACETS if f != facet)
     return (f"SELECT '{facet}' AS facet, {_FACET_VALUE[facet]} AS value, count(*) AS n "  # nosec B608 - module constants only
             f"FROM base WHERE {others} GROUP BY 2 ORDER BY n DESC, value")
 
 
 # Facets without a filter of their own all count the fully filtered rows: one scan with
 # GROUPING SETS instead of one scan per facet; the empty set () is the total ("total", NULL).
-# Over `base` (both sources); the stored counts are of `projects`, published ones are added live.
 _FACET_SETS = (
     "SELECT CASE " + " ".join(f"WHEN grouping(v_{f}) = 0 THEN '{f}'" for f in FACETS)  # nosec B608 - module constants only
     + " ELSE 'total' END AS facet, CASE "
@@ -282,13 +254,9 @@ def _with_base(mode: str, select: str) -> sa.TextClause:
     return _statement(_BASE.format(columns=_COLUMNS, rank=rank, condition=condition) + select)
 
 
-# A page: the projects read in the page's order up to its end (an index read, stopping at the
-# LIMIT), the matching published proposals, then the two merged in that order.
-_RESULT = ", ".join(RESULT_COLUMNS)
-PAGE = {(mode, order): _with_base(mode, f"(SELECT {_RESULT} FROM projects WHERE {_ALL_OK} "  # nosec B608 - module constants only
-                                  f"ORDER BY {_ORDERS[order]} LIMIT :limit + :offset) "
-                                  f"UNION ALL (SELECT {_RESULT} FROM published WHERE {_ALL_OK}) "
-                                  f"ORDER BY {_ORDERS[order]} LIMIT :limit OFFSET :offset")
+PAGE = {(mode, order): _with_base(mode, f"SELECT {', '.join(RESULT_COLUMNS)} FROM base "  # nosec B608 - module constants only
+                                  f"WHERE {_ALL_OK} ORDER BY {_ORDERS[order]} "
+                                  "LIMIT :limit OFFSET :offset")
         for mode in _MATCH for order in _ORDERS}
 COUNT = {mode: _with_base(mode, f"SELECT count(*) FROM base WHERE {_ALL_OK}")  # nosec B608 - module constants only
          for mode in _MATCH}
@@ -296,8 +264,6 @@ EXPORT = {(mode, order): _with_base(mode, f"SELECT {', '.join(EXPORT_COLUMNS)} F
                                     f"WHERE {_ALL_OK} ORDER BY {_ORDERS[order]}")
           for mode in _MATCH for order in _ORDERS}
 FACET_SETS = {mode: _with_base(mode, _FACET_SETS) for mode in _MATCH}
-_SOURCE_FACETS = {rows: _with_base("all", _FACET_SETS.replace(" FROM base ", f" FROM {rows} "))
-                  for rows in ("projects", "published")}
 FACET_ONE = {(mode, facet): _with_base(mode, _facet_select(facet))
              for mode in _MATCH for facet in FACETS}
 # The unfiltered counts, as refresh_search_aids stored them (empty before the first refresh)
@@ -320,11 +286,7 @@ def facet_counts(conn, filters: Filters, mode: str, params: dict) -> list[tuple]
     """(facet, value, n) rows, the total as facet "total"."""
     own = _filtered_facets(filters)
     if mode == "all" and not own and (counts := conn.execute(STORED_FACETS).all()):
-        merged: dict[tuple, int] = {}
-        for facet, value, n in [*counts, *conn.execute(_SOURCE_FACETS["published"], params)]:
-            merged[facet, value] = merged.get((facet, value), 0) + n
-        return sorted(((f, v, n) for (f, v), n in merged.items()),
-                      key=lambda row: (row[0], -row[2], "" if row[1] is None else row[1]))
+        return counts
     counts = [row for row in conn.execute(FACET_SETS[mode], params).all()
               if row[0] not in own]
     for facet in own:
@@ -437,7 +399,7 @@ def refresh_search_aids(conn) -> None:
     growing the table); until then the explorer counts live and suggests nothing."""
     conn.execute(sa.text("DELETE FROM core.vcm_facet_counts"))
     conn.execute(_statement("INSERT INTO core.vcm_facet_counts (facet, value, n) "
-                            + _SOURCE_FACETS["projects"].text),
+                            + FACET_SETS["all"].text),
                  _params(Filters()))
     conn.execute(sa.text("DELETE FROM core.vcm_search_words"))
     conn.execute(sa.text(_WORDS))

@@ -91,13 +91,7 @@ class VcmStore(param.Parameterized):
         return io.StringIO(queries.export(self.engine, self.filters(page=1)).to_csv(index=False))
 
     def open_project(self, project_id: str) -> None:
-        """A registry project's page, or a published proposal's (search lists them as
-        "proposal:<id>", tanso.vcm.queries)."""
-        kind, _, number = project_id.partition(":")
-        if kind == "proposal" and number.isdigit():
-            self.param.update(proposal=int(number), tab="proposals")
-        else:
-            self.param.update(project=project_id, tab="project")
+        self.param.update(project=project_id, tab="project")
 
     def apply_url_problems(self, values: dict) -> None:
         """Panel applies a link's values in one update, so one bad value (or a hand-written
