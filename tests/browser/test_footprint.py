@@ -4,6 +4,7 @@ a bad entry named, screenshots at desktop and phone sizes in English and Korean.
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser.members import register
@@ -15,8 +16,14 @@ SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 
 def edit_cell(page, table: str, field: str, value: str) -> None:
     cell = page.locator(f".table-{table} .tabulator-row").first.locator(f".tabulator-cell[tabulator-field={field}]")
-    cell.click()
     editor = cell.locator("input")
+    for _ in range(6):  # a click while the table redraws (its data arriving under load) opens no editor
+        cell.click()
+        try:
+            editor.wait_for(timeout=5000)
+            break
+        except PlaywrightTimeout:
+            continue
     editor.fill(value)
     editor.press("Enter")
 

@@ -5,6 +5,7 @@ tsquery metacharacters in every input that reaches a query."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import threading
 
@@ -45,8 +46,13 @@ class People:
     admin: User
 
 
+TEST_PROJECTS = (PROJECT, "VCS990002")  # made up here; removed after each test
+
+
+@contextlib.contextmanager
 def clean_engine(backend):
-    """The backend with empty community tables and one registry project, PROJECT."""
+    """The backend with empty community tables and one registry project, PROJECT; the made-up
+    projects go afterwards (the database may be shared with tests that count the loaded ones)."""
     engine = backend.engine
     with engine.begin() as conn:
         conn.execute(sa.text("TRUNCATE app.comment_reports, app.comments, app.supports, "
@@ -55,12 +61,18 @@ def clean_engine(backend):
             "INSERT INTO core.vcm_projects (project_id, registry, name, sources, in_vrod, "
             "in_offsetsdb, in_registry_export) VALUES (:p, 'verra', 'Community test project', "
             "'vrod', true, false, false) ON CONFLICT DO NOTHING"), {"p": PROJECT})
-    return engine
+    try:
+        yield engine
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM core.vcm_projects WHERE project_id = ANY(:ids)"),
+                         {"ids": list(TEST_PROJECTS)})
 
 
 @pytest.fixture
 def engine(backend):
-    return clean_engine(backend)
+    with clean_engine(backend) as engine:
+        yield engine
 
 
 @pytest.fixture

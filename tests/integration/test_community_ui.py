@@ -23,7 +23,8 @@ XSS = '<img src=x onerror=alert(1)><script>alert("x")</script>[x](javascript:ale
 
 @pytest.fixture
 def engine(backend):
-    return clean_engine(backend)
+    with clean_engine(backend) as engine:
+        yield engine
 
 
 def _store(engine, user, **params) -> VcmStore:
