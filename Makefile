@@ -31,24 +31,20 @@ lint: env
 	$(BIN)/ruff check src apps tests benchmarks
 	$(BIN)/bandit -q -c pyproject.toml -r src apps
 
-# The benchmarks that read the dev database (served_app, report_build, app_latency, sectors) get it
-# migrated and loaded here (a pipeline skips what is loaded already); the others prepare their own.
+# The benchmarks that read the dev database (served_app, report_build, sectors, news, community)
+# get it migrated and loaded here (a pipeline skips what is loaded already); the others prepare
+# their own (etl_load, vcm_search: a scratch database; startup, auth: a fresh embedded server).
 bench-data: env         ## the dev database (DATABASE_URL or embedded) migrated and loaded, for make bench
 	$(BIN)/tanso db upgrade
 	$(BIN)/tanso pipeline run etl
 	$(BIN)/tanso pipeline run sectors
 	$(BIN)/tanso pipeline run vcm
 
-bench: bench-data       ## performance figures (printed, not asserted)
-	$(BIN)/python benchmarks/etl_load.py
-	$(BIN)/python benchmarks/startup.py
-	$(BIN)/python benchmarks/gap_all.py
-	$(BIN)/python benchmarks/sectors.py
-	$(BIN)/python benchmarks/app_latency.py
-	$(BIN)/python benchmarks/vcm_search.py
-	$(BIN)/python benchmarks/served_app.py
-	$(BIN)/python benchmarks/report_build.py
-	$(BIN)/python benchmarks/auth.py
+# Every script in benchmarks/ except pgbinary.py, which is a module (etl_load.py's baseline encoder).
+BENCHMARKS := $(filter-out benchmarks/pgbinary.py,$(sort $(wildcard benchmarks/*.py)))
+
+bench: bench-data       ## performance figures (printed, not asserted): every benchmark in benchmarks/
+	@set -e; for script in $(BENCHMARKS); do echo "== $$script"; $(BIN)/python $$script; done
 
 i18n: env              ## add the message keys used in the code to both catalogs (empty = to translate)
 	$(BIN)/python -m tanso.ui.i18n
