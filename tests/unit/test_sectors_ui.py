@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import panel as pn
 import pytest
@@ -106,6 +107,34 @@ def test_stacked_area_puts_negative_parts_below_zero():
     assert again is fig and fig.title.text == "t2"
     assert list(fig.select_one({"name": "energy"}).data_source.data["up_hi"]) == [160, 140]
     assert any(getattr(t, "text", "") == "Source: test" for t in fig.below)
+
+
+def test_a_missing_sector_value_is_a_gap_in_the_stack_never_zero():
+    # waste has no value in 2019 (NaN) and agriculture no row in 2020: neither is drawn as 0
+    levels = pd.DataFrame({"year": [2018, 2018, 2018, 2019, 2019, 2019, 2020, 2020],
+                           "sector": ["energy", "waste", "agriculture"] * 2 + ["energy", "waste"],
+                           "value_mt": [80.0, 10.0, 5.0, 70.0, np.nan, 6.0, 60.0, 8.0]})
+    order = [("energy", "Energy"), ("waste", "Waste"), ("agriculture", "Agriculture")]
+    columns = charts.stack_columns(levels, value="value_mt", order=order)
+    waste, agriculture = columns["waste"], columns["agriculture"]
+    assert np.isnan(waste["up_lo"][1]) and np.isnan(waste["up_hi"][1]) and np.isnan(waste["y"][1])
+    assert np.isnan(waste["value"][1])
+    assert list(waste["up_hi"][[0, 2]]) == [90, 68]
+    assert np.isnan(agriculture["up_hi"][2]) and np.isnan(agriculture["value"][2])
+    # the sector above stacks on the values there are
+    assert list(agriculture["up_lo"][:2]) == [90, 70] and list(agriculture["up_hi"][:2]) == [95, 76]
+    assert charts.missing_values(levels, value="value_mt", order=order) == [("Waste", 2019), ("Agriculture", 2020)]
+    fig = charts.stacked_area(columns, order=order, title="t", y_label="Mt", source="s", year_label="Year")
+    outline = fig.select_one({"name": "waste:up"}).data_source.data
+    # two polygons (2018 alone, 2020 alone) separated by NaN: nothing spans the missing 2019
+    assert 2019 not in list(outline["x"]) and np.isnan(outline["x"]).sum() == 1
+    assert np.isnan(fig.select_one({"name": "waste"}).data_source.data["y"][1])  # no point to hover
+
+
+def test_missing_years_are_named_as_runs():
+    assert views.year_spans([1995, 1990, 1991, 1992]) == "1990–1992, 1995"
+    assert views.group_years([("Waste", 2019), ("Energy", 2001), ("Waste", 2020)]) == {
+        "Waste": [2019, 2020], "Energy": [2001]}
 
 
 def test_waterfall_bars_bridge_the_totals():

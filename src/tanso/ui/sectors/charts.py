@@ -44,19 +44,54 @@ def _figure(*, title: str, source: str, y_label: str = "", x_range=None, y_range
 
 
 def stack_columns(levels: pd.DataFrame, *, value: str, order: list[tuple[str, str]]) -> dict[str, dict]:
-    """Per sector: the bounds of its positive part (stacked up from 0) and negative part (down from 0)."""
-    wide = levels.pivot_table(index="year", columns="sector", values=value, aggfunc="sum").sort_index()
+    """Per sector: the bounds of its positive part (stacked up from 0) and negative part (down from 0).
+
+    A year without a value for a sector (NaN, or no row) is missing, never 0: that sector's bounds are NaN
+    there (no segment is drawn, its area has a gap) and the sectors above it stack on the known values.
+    """
+    # `pivot`, not `pivot_table(aggfunc="sum")`: a sum would turn a missing value into 0
+    wide = levels.pivot(index="year", columns="sector", values=value).sort_index()
     years = wide.index.to_numpy()
     up, down = np.zeros(len(years)), np.zeros(len(years))
     columns = {}
     for sector, label in order:
-        values = wide[sector].fillna(0.0).to_numpy() if sector in wide else np.zeros(len(years))
-        pos, neg = np.clip(values, 0, None), np.clip(values, None, 0)
-        columns[sector] = {"year": years, "up_lo": up, "up_hi": up + pos, "dn_lo": down + neg, "dn_hi": down,
-                           "y": np.where(values >= 0, up + pos, down + neg), "value": values,
-                           "sector": [label] * len(years)}
+        values = wide[sector].to_numpy(dtype=float) if sector in wide else np.full(len(years), np.nan)
+        known = ~np.isnan(values)
+        pos, neg = np.clip(np.where(known, values, 0.0), 0, None), np.clip(np.where(known, values, 0.0), None, 0)
+        bounds = {"up_lo": up, "up_hi": up + pos, "dn_lo": down + neg, "dn_hi": down,
+                  "y": np.where(values >= 0, up + pos, down + neg)}
+        columns[sector] = {"year": years, **{k: np.where(known, v, np.nan) for k, v in bounds.items()},
+                           "value": values, "sector": [label] * len(years)}
         up, down = up + pos, down + neg
     return columns
+
+
+def missing_values(levels: pd.DataFrame, *, value: str, order: list[tuple[str, str]]) -> list[tuple[str, int]]:
+    """(sector label, year) of every sector in ``order`` without a value in a year that others have."""
+    wide = levels.pivot(index="year", columns="sector", values=value).sort_index()
+    return [(label, int(year)) for sector, label in order if sector in wide
+            for year in wide.index[wide[sector].isna()]]
+
+
+def area_outline(years, lo, hi) -> dict[str, np.ndarray]:
+    """The polygon(s) of an area between ``lo`` and ``hi``, one per run of years with values, separated by
+    NaN (Bokeh's `patch` draws NaN-separated polygons; `varea` would join the years around a gap)."""
+    xs, ys = [], []
+    known = ~(np.isnan(lo) | np.isnan(hi))
+    start = None
+    for i in range(len(years) + 1):
+        if i < len(years) and known[i]:
+            start = i if start is None else start
+            continue
+        if start is not None:
+            if xs:
+                xs.append(np.nan)
+                ys.append(np.nan)
+            run = slice(start, i)
+            xs += [*years[run], *years[run][::-1]]
+            ys += [*hi[run], *lo[run][::-1]]
+            start = None
+    return {"x": np.asarray(xs, dtype=float), "y": np.asarray(ys, dtype=float)}
 
 
 def legend_height(labels) -> int:
@@ -94,6 +129,11 @@ def _set(model, name: str, value) -> None:
         setattr(model, name, value)
 
 
+def _part(column: dict, part: str) -> dict:
+    """The outline of a sector's positive ("up") or negative ("dn") part."""
+    return area_outline(column["year"], column[f"{part}_lo"], column[f"{part}_hi"])
+
+
 def stacked_area(columns: dict[str, dict], *, order: list[tuple[str, str]], title: str,
                  y_label: str, source: str, year_label: str, fig=None):
     """Stacked areas by sector over years; positive parts above zero, negative parts below.
@@ -104,8 +144,9 @@ def stacked_area(columns: dict[str, dict], *, order: list[tuple[str, str]], titl
     """
     if fig is not None and getattr(fig, "tags", None) == [("stack", tuple(order))]:
         for renderer in fig.renderers:
-            if renderer.name in columns:
-                renderer.data_source.data = columns[renderer.name]
+            sector, _, part = (renderer.name or "").partition(":")
+            if sector in columns:
+                renderer.data_source.data = _part(columns[sector], part) if part else columns[sector]
         _relabel(fig, title=title, source=source, y_label=y_label)
         return fig
     fig = _figure(title=title, source=source, y_label=y_label)
@@ -116,13 +157,17 @@ def stacked_area(columns: dict[str, dict], *, order: list[tuple[str, str]], titl
         data = ColumnDataSource(columns[sector])
         colour = palette[sector]
         renderers = [
-            fig.varea(x="year", y1="up_lo", y2="up_hi", source=data, fill_color=colour, fill_alpha=0.85),
-            fig.varea(x="year", y1="dn_lo", y2="dn_hi", source=data, fill_color=colour, fill_alpha=0.85,
-                      hatch_pattern="/", hatch_alpha=0.25),
+            fig.patch(x="x", y="y", source=ColumnDataSource(_part(columns[sector], "up")), name=f"{sector}:up",
+                      fill_color=colour, fill_alpha=0.85, line_color=None),
+            fig.patch(x="x", y="y", source=ColumnDataSource(_part(columns[sector], "dn")), name=f"{sector}:dn",
+                      fill_color=colour, fill_alpha=0.85, line_color=None, hatch_pattern="/", hatch_alpha=0.25),
             fig.scatter("year", "y", source=data, size=6, alpha=0, name=sector),
         ]
         legend_items.append((label, renderers))
-    fig.add_tools(HoverTool(tooltips=[("", "@sector"), (year_label, "@year"), ("", "@value{0,0.0}")]))
+    # the points carry the values (the areas only their outlines); a missing year has no point
+    points = [r for r in fig.renderers if r.name in columns]
+    fig.add_tools(HoverTool(renderers=points, tooltips=[("", "@sector"), (year_label, "@year"),
+                                                        ("", "@value{0,0.0}")]))
     fig.add_layout(Span(location=0, dimension="width", line_color="#111827", line_width=1))
     _legend_below(fig, legend_items)
     return fig

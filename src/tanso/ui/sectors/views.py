@@ -58,6 +58,25 @@ def html_table(header: list[str], rows: list[tuple], *, numeric=()) -> safe.Mark
     return safe.Markup(f'<table class="tanso-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
 
+def group_years(pairs) -> dict[str, list[int]]:
+    """(label, year) pairs as {label: [years]}, in order."""
+    grouped: dict[str, list[int]] = {}
+    for label, year in pairs:
+        grouped.setdefault(label, []).append(year)
+    return grouped
+
+
+def year_spans(years) -> str:
+    """Years as runs: 1990, 1991, 1992, 1995 → "1990–1992, 1995"."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
 class Slot:
     """Where one chart of a tab goes: one Bokeh pane per figure shape, only the current one visible.
 
@@ -152,6 +171,11 @@ class LevelsView(ChartTab):
                          country=s.country_name(s.code)),
             y_label=self.t("sc.unit.pct" if share else "sc.unit.mt"), source=s.source_caption("sectors"),
             year_label=self.t("sc.hover.year")))
+        # a missing value is a gap in its sector's area, never drawn as 0: the page says which ones
+        if missing := charts.missing_values(s.levels(), value=value, order=list(order)):
+            self._alert.object = self.t("sc.levels.missing", items="; ".join(
+                f"{label} {year_spans(years)}" for label, years in group_years(missing).items()))
+            self._alert.visible = True
 
     def csv(self):
         return self.store.levels()
