@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from tanso.db import load
 from tanso.db.load import TableLoad, is_loaded, load_dataset, loaded_version
 from tests.conftest import ROOT
 
@@ -128,6 +129,78 @@ def test_a_partitioned_table_is_swapped_whole_and_its_views_follow(partitioned):
         load_dataset(partitioned.engine, [TableLoad("ops.facts", dup, key=("k", "year"))],
                      dataset="facts", version="v3", sha256="3" * 64)
     assert loaded_version(partitioned.engine, "facts").version == "v2"
+
+
+def partition_indexes(backend) -> list[tuple[str, bool]]:
+    with backend.engine.connect() as conn:
+        return conn.execute(sa.text(
+            "SELECT indexrelid::regclass::text, indisprimary FROM pg_index "
+            "WHERE indrelid = 'ops.facts_current'::regclass ORDER BY 1")).all()
+
+
+def load_facts(backend, version: str, frame: pd.DataFrame) -> None:
+    load_dataset(backend.engine, [TableLoad("ops.facts", frame, key=("k", "year"))],
+                 dataset="facts", version=version, sha256=version * 32)
+
+
+def test_the_swapped_partition_has_its_key_built_once_under_a_stable_name(partitioned):
+    """ATTACH adopts the staging table's primary key; a bare unique index it would build again."""
+    frame = pd.DataFrame({"k": ["a", "b"], "year": [2000, 2001], "x": [1.0, 2.0]})
+    for version in ("v1", "v2"):
+        load_facts(partitioned, version, frame)
+        assert partition_indexes(partitioned) == [("ops.facts_current_pkey", True)]
+
+
+def test_a_partition_key_named_by_the_former_loader_does_not_block_the_next_load(partitioned):
+    """The former loader left the key named after its staging table; the new staging key
+    must not collide with it while the old partition still exists."""
+    with partitioned.engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE ops.facts_current "
+                             "RENAME CONSTRAINT facts_current_pkey TO facts_staging_pkey"))
+    load_facts(partitioned, "v1", pd.DataFrame({"k": ["a"], "year": [2000], "x": [1.0]}))
+    assert partition_indexes(partitioned) == [("ops.facts_current_pkey", True)]
+
+
+def test_a_frame_sent_in_many_copy_batches_arrives_whole_and_exact(partitioned, monkeypatch):
+    monkeypatch.setattr(load, "COPY_BATCH_BYTES", 256)  # ≈ 10 rows a batch
+    n = 1000
+    frame = pd.DataFrame({"k": [f"k{i:04d}" for i in range(n)], "year": np.full(n, 2000),
+                          "x": np.where(np.arange(n) % 7 == 0, np.nan, np.arange(n) / 3)})
+    load_facts(partitioned, "v1", frame)
+    with partitioned.engine.connect() as conn:
+        got = conn.execute(sa.text("SELECT k, year, x FROM ops.facts ORDER BY k")).all()
+    assert got == [(k, 2000, None if np.isnan(x) else x)
+                   for k, x in zip(frame.k, frame.x, strict=True)]
+
+
+def test_a_partitioned_load_killed_before_its_swap_leaves_the_old_partition(partitioned):
+    load_facts(partitioned, "v1", pd.DataFrame({"k": ["a"], "year": [2000], "x": [1.0]}))
+    script = textwrap.dedent(f"""
+        import time
+        import pandas as pd, sqlalchemy as sa
+        from tanso.db import load
+        def stall(cursor, staged):
+            print("staged", flush=True)
+            time.sleep(60)
+        load._swap = stall
+        engine = sa.create_engine({partitioned.url!r})
+        frame = pd.DataFrame({{"k": ["z"], "year": [2000], "x": [9.0]}})
+        load.load_dataset(engine, [load.TableLoad("ops.facts", frame, key=("k", "year"))],
+                          dataset="facts", version="v9", sha256="9" * 64)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                            cwd=ROOT)
+    try:
+        assert proc.stdout.readline().strip() == "staged"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        proc.kill()
+    with partitioned.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT k, x FROM ops.facts")).all() == [("a", 1.0)]
+    assert loaded_version(partitioned.engine, "facts").version == "v1"
+    load_facts(partitioned, "v2", pd.DataFrame({"k": ["b"], "year": [2000], "x": [2.0]}))
+    assert partition_indexes(partitioned) == [("ops.facts_current_pkey", True)]
 
 
 @pytest.fixture
