@@ -60,6 +60,14 @@ def line(label: str, values: list[float], baseline: list[float] | None = None,
     return text + f"   n={len(values)}"
 
 
+def print_beside_baseline(comments: int, wall: dict, cpu: dict, full: str, empty: str) -> None:
+    """The `empty` timings (a project without comments, when there is one) as the baseline line,
+    then the `full` ones (the project with `comments` comments) against it."""
+    if wall[empty]:
+        print(line("   baseline: a project with no comments", wall[empty], cpu=cpu[empty]))
+    print(line(f"   {comments} comments", wall[full], wall[empty] or None, cpu=cpu[full]))
+
+
 class Timer:
     """Wall-clock and this process's CPU seconds of a block."""
 
@@ -209,18 +217,10 @@ def main() -> None:
         assert shown == args.comments, f"the page showed {shown} comments"
         print("1. Project page with comments, server-side build (target: median ≤ 150 ms)")
         print("   the community part (support bar, thread, form; query + models + nh3):")
-        if parts["empty"]:
-            print(line("   baseline: a project with no comments", wall["empty"],
-                       cpu=cpu["empty"]))
-        print(line(f"   {args.comments} comments", wall["full"], wall["empty"] or None,
-                   cpu=cpu["full"]))
+        print_beside_baseline(args.comments, wall, cpu, "full", "empty")
         print("   the whole project page (store with its search, registry tables, chart,")
         print("   community part, Bokeh models):")
-        if parts["page_empty"]:
-            print(line("   baseline: a project with no comments", wall["page_empty"],
-                       cpu=cpu["page_empty"]))
-        print(line(f"   {args.comments} comments", wall["page_full"], wall["page_empty"] or None,
-                   cpu=cpu["page_full"]))
+        print_beside_baseline(args.comments, wall, cpu, "page_full", "page_empty")
 
         target = Target.project(project)
         with engine.begin() as conn:

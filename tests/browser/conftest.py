@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,27 @@ def page(browser):
     page.js_errors = errors
     yield page
     context.close()
+
+
+# The two screens every app's screenshots are taken at.
+SCREEN_SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+
+
+@contextmanager
+def sized_page(browser, size: str):
+    """A page in a new context with the viewport of SCREEN_SIZES[size], closed afterwards."""
+    width, height = SCREEN_SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def settled_screenshot(page, path: Path, *, full_page: bool = True) -> None:
+    """A screenshot once BokehJS has had time to draw (the text a test waits for comes first)."""
+    page.wait_for_timeout(1500)
+    page.screenshot(path=path, full_page=full_page)
 
 
 def confined_page(browser, allowed: tuple[str, ...], viewport: dict):

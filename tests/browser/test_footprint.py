@@ -7,11 +7,11 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SCREEN_SIZES, settled_screenshot, sized_page
 from tests.browser.members import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 
 
 def edit_cell(page, table: str, field: str, value: str) -> None:
@@ -73,13 +73,9 @@ def test_member_saves_a_day_and_sees_it_in_history_and_points(page, suite_url, a
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("size", list(SCREEN_SIZES))
 def test_screenshots(browser, suite_url, artifacts, lang, size):
-    width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.goto(f"{suite_url}/footprint?lang={lang}")
-    expect(page.get_by_text("6.20 kg CO2e").first).to_be_visible(timeout=30000)
-    page.wait_for_timeout(1500)
-    page.screenshot(path=artifacts / f"footprint-{lang}-{size}.png", full_page=True)
-    context.close()
+    with sized_page(browser, size) as page:
+        page.goto(f"{suite_url}/footprint?lang={lang}")
+        expect(page.get_by_text("6.20 kg CO2e").first).to_be_visible(timeout=30000)
+        settled_screenshot(page, artifacts / f"footprint-{lang}-{size}.png")

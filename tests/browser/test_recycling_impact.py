@@ -4,11 +4,11 @@ field, KPI attainment and equivalents in English and Korean, at desktop and phon
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SCREEN_SIZES, settled_screenshot, sized_page
 from tests.browser.members import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 
 
 def type_weights(page, *steps):
@@ -36,20 +36,16 @@ def test_live_results_kpi_and_equivalents(page, suite_url, artifacts):
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("size", list(SCREEN_SIZES))
 def test_screenshots(browser, suite_url, artifacts, lang, size):
-    width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.goto(f"{suite_url}/recycling_impact?lang={lang}&reuse=310&upcycle=682&recycle=248")
-    expect(page.get_by_text("7,928.2", exact=False).first).to_be_visible(timeout=30000)
-    if lang == "ko":
-        expect(page.get_by_text("나무 360그루").first).to_be_visible()
-    else:
-        expect(page.get_by_text("Basic 1.5 t: 529 %").first).to_be_visible()   # 7.92825 t of 1.5 t
-    page.wait_for_timeout(1500)  # let BokehJS draw before the screenshot
-    page.screenshot(path=artifacts / f"recycling_impact-{lang}-{size}.png", full_page=True)
-    context.close()
+    with sized_page(browser, size) as page:
+        page.goto(f"{suite_url}/recycling_impact?lang={lang}&reuse=310&upcycle=682&recycle=248")
+        expect(page.get_by_text("7,928.2", exact=False).first).to_be_visible(timeout=30000)
+        if lang == "ko":
+            expect(page.get_by_text("나무 360그루").first).to_be_visible()
+        else:
+            expect(page.get_by_text("Basic 1.5 t: 529 %").first).to_be_visible()   # 7.92825 t of 1.5 t
+        settled_screenshot(page, artifacts / f"recycling_impact-{lang}-{size}.png")
 
 
 def test_kpi_gauges_appear_after_typing(page, suite_url):

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tanso.ui.vcm.store import URL
+from tests.browser.conftest import SCREEN_SIZES, settled_screenshot, sized_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 PAYLOADS = [line for line in (Path(__file__).parents[1] / "data" / "xss_payloads.txt")
             .read_text().splitlines() if line and not line.startswith("#")]
 PAYLOADS += ["'; DROP TABLE core.vcm_projects; --", "!!! & | <-> :* (", "%_\\"]
@@ -69,20 +69,15 @@ def test_payloads_in_search_box_and_url_run_no_script(page, vcm_url):
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("size", list(SCREEN_SIZES))
 def test_screenshots(browser, vcm_url, artifacts, lang, size):
-    width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.goto(f"{vcm_url}?lang={lang}&q=cookstove%20kenya")
-    expect(page.get_by_text("GLD3080").first).to_be_visible(timeout=60000)
-    page.wait_for_timeout(1500)
-    page.screenshot(path=artifacts / f"vcm_explorer-{lang}-{size}.png")
-    page.goto(f"{vcm_url}?lang={lang}&tab=project&project=GLD1005")
-    expect(page.get_by_text("GLD1005").first).to_be_visible(timeout=60000)
-    page.wait_for_timeout(1500)
-    page.screenshot(path=artifacts / f"vcm_explorer-project-{lang}-{size}.png", full_page=True)
-    context.close()
+    with sized_page(browser, size) as page:
+        page.goto(f"{vcm_url}?lang={lang}&q=cookstove%20kenya")
+        expect(page.get_by_text("GLD3080").first).to_be_visible(timeout=60000)
+        settled_screenshot(page, artifacts / f"vcm_explorer-{lang}-{size}.png", full_page=False)
+        page.goto(f"{vcm_url}?lang={lang}&tab=project&project=GLD1005")
+        expect(page.get_by_text("GLD1005").first).to_be_visible(timeout=60000)
+        settled_screenshot(page, artifacts / f"vcm_explorer-project-{lang}-{size}.png")
 
 
 def test_did_you_mean_a_hand_written_share_link_and_the_map(page, vcm_url):

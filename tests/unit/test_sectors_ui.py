@@ -234,11 +234,16 @@ def test_waterfall_table_is_escaped_text_and_follows_the_years(store):
     assert '<td align="right">200.00</td>' in table  # energy: −10 of the total −5
 
 
-def test_waterfall_table_shows_a_missing_value_as_a_dash_and_names_it(store):
+def without_waste_2022(store) -> None:
+    """The store's data with Korea's (GIR) waste value of 2022 missing."""
     rows = store.data.emissions
     waste_2022 = (rows["source"] == "gir") & (rows["sector"] == "waste") & (rows["year"] == 2022)
     store.data = SectorData(emissions=rows.assign(value_mt=rows["value_mt"].mask(waste_2022)),
                             tree=store.data.tree, kaya=store.data.kaya, versions=store.data.versions)
+
+
+def test_waterfall_table_shows_a_missing_value_as_a_dash_and_names_it(store):
+    without_waste_2022(store)
     store.tab = "waterfall"
     view = views.WaterfallView(store=store)
     pn.panel(view).get_root()
@@ -262,10 +267,7 @@ def test_derived_frames_are_cached_per_selection_and_bounded(store, monkeypatch)
 
 
 def test_a_sector_without_a_value_keeps_the_kaya_charts_and_says_why(store):
-    rows = store.data.emissions
-    waste_2022 = (rows["source"] == "gir") & (rows["sector"] == "waste") & (rows["year"] == 2022)
-    store.data = SectorData(emissions=rows.assign(value_mt=rows["value_mt"].mask(waste_2022)),
-                            tree=store.data.tree, kaya=store.data.kaya, versions=store.data.versions)
+    without_waste_2022(store)
     store.tab = "decompose"
     view = views.DecomposeView(store=store)
     pn.panel(view).get_root()

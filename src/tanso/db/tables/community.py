@@ -16,12 +16,38 @@ from tanso.db.tables import metadata
 
 PROPOSAL_STATUSES = ("draft", "submitted", "published", "rejected")
 DOUBLE = sa.Float(precision=53)
-ONE_TARGET = "num_nonnulls(project_id, proposal_id) = 1"
+
+
+def _id() -> sa.Column:
+    return sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True)
+
+
+def _member(name: str, *, required: bool = True, ondelete: str | None = None) -> sa.Column:
+    """A reference to an account (`app.users`): who owns, wrote, did or decided something."""
+    return sa.Column(name, sa.BigInteger, sa.ForeignKey("app.users.id", ondelete=ondelete),
+                     nullable=not required)
+
+
+def _time(name: str, *, now: bool = False) -> sa.Column:
+    """A moment; `now=True`: set when the row is written, so never missing."""
+    if now:
+        return sa.Column(name, sa.DateTime(timezone=True), nullable=False,
+                         server_default=sa.func.now())
+    return sa.Column(name, sa.DateTime(timezone=True))
+
+
+def _target(table: str) -> list:
+    """What a comment or a support is about: a registry project or a proposal, exactly one."""
+    return [sa.Column("project_id", sa.Text),
+            sa.Column("proposal_id", sa.BigInteger, sa.ForeignKey("app.proposals.id")),
+            sa.CheckConstraint("num_nonnulls(project_id, proposal_id) = 1",
+                               name=f"{table}_one_target")]
+
 
 proposals = sa.Table(
     "proposals", metadata,
-    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
-    sa.Column("owner_id", sa.BigInteger, sa.ForeignKey("app.users.id"), nullable=False),
+    _id(),
+    _member("owner_id"),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("registry", sa.Text),                       # none for a project not yet listed
     sa.Column("country", sa.Text, nullable=False, server_default=""),
@@ -32,13 +58,11 @@ proposals = sa.Table(
     sa.Column("expected_credits", DOUBLE),                # tCO2e over the crediting period
     sa.Column("status", sa.Text, nullable=False, server_default="draft"),
     sa.Column("rejection_reason", sa.Text),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
-              server_default=sa.func.now()),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False,
-              server_default=sa.func.now()),
-    sa.Column("submitted_at", sa.DateTime(timezone=True)),
-    sa.Column("decided_at", sa.DateTime(timezone=True)),  # published or rejected
-    sa.Column("decided_by", sa.BigInteger, sa.ForeignKey("app.users.id")),
+    _time("created_at", now=True),
+    _time("updated_at", now=True),
+    _time("submitted_at"),
+    _time("decided_at"),                                  # published or rejected
+    _member("decided_by", required=False),
     sa.CheckConstraint("status IN ('draft', 'submitted', 'published', 'rejected')",
                        name="proposals_status_known"),
     sa.CheckConstraint("status <> 'rejected' OR rejection_reason IS NOT NULL",
@@ -51,10 +75,10 @@ proposals = sa.Table(
 # Append-only: every change of a proposal, with the fields before and after.
 proposal_events = sa.Table(
     "proposal_events", metadata,
-    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    _id(),
     sa.Column("proposal_id", sa.BigInteger, sa.ForeignKey("app.proposals.id"), nullable=False),
-    sa.Column("actor_id", sa.BigInteger, sa.ForeignKey("app.users.id"), nullable=False),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    _member("actor_id"),
+    _time("at", now=True),
     sa.Column("action", sa.Text, nullable=False),   # create, edit, submit, publish, reject
     sa.Column("before", JSONB),
     sa.Column("after", JSONB),
@@ -64,23 +88,20 @@ proposal_events = sa.Table(
 
 comments = sa.Table(
     "comments", metadata,
-    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
-    sa.Column("author_id", sa.BigInteger, sa.ForeignKey("app.users.id"), nullable=False),
-    sa.Column("project_id", sa.Text),
-    sa.Column("proposal_id", sa.BigInteger, sa.ForeignKey("app.proposals.id")),
+    _id(),
+    _member("author_id"),
+    *_target("comments"),
     sa.Column("body", sa.Text, nullable=False),      # Markdown as written; emptied on delete
     # the body rendered once when written (tanso.ui.safe.user_markdown: Markdown without raw
     # HTML, nh3 allow-list); pages clean it again when they show it, so a stricter allow-list
     # applies to old comments too. Rendering 500 bodies per page view would cost ~0.5 s.
     sa.Column("body_html", sa.Text, nullable=False, server_default=""),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
-              server_default=sa.func.now()),
-    sa.Column("edited_at", sa.DateTime(timezone=True)),
-    sa.Column("deleted_at", sa.DateTime(timezone=True)),
-    sa.Column("hidden_at", sa.DateTime(timezone=True)),
-    sa.Column("hidden_by", sa.BigInteger, sa.ForeignKey("app.users.id")),
+    _time("created_at", now=True),
+    _time("edited_at"),
+    _time("deleted_at"),
+    _time("hidden_at"),
+    _member("hidden_by", required=False),
     sa.Column("hidden_reason", sa.Text),
-    sa.CheckConstraint(ONE_TARGET, name="comments_one_target"),
     sa.Index("comments_by_project", "project_id", "created_at"),
     sa.Index("comments_by_proposal", "proposal_id", "created_at"),
     sa.Index("comments_by_author", "author_id", "created_at"),   # the rate limit counts these
@@ -90,14 +111,13 @@ comments = sa.Table(
 # A member reports a comment once; a moderator resolves the report (the admin page's queue).
 comment_reports = sa.Table(
     "comment_reports", metadata,
-    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    _id(),
     sa.Column("comment_id", sa.BigInteger, sa.ForeignKey("app.comments.id"), nullable=False),
-    sa.Column("reporter_id", sa.BigInteger, sa.ForeignKey("app.users.id"), nullable=False),
+    _member("reporter_id"),
     sa.Column("reason", sa.Text, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
-              server_default=sa.func.now()),
-    sa.Column("resolved_at", sa.DateTime(timezone=True)),
-    sa.Column("resolved_by", sa.BigInteger, sa.ForeignKey("app.users.id")),
+    _time("created_at", now=True),
+    _time("resolved_at"),
+    _member("resolved_by", required=False),
     sa.Column("resolution", sa.Text),               # hidden, dismissed
     sa.UniqueConstraint("comment_id", "reporter_id"),
     sa.Index("comment_reports_open", "created_at", postgresql_where=sa.text("resolved_at IS NULL")),
@@ -106,14 +126,10 @@ comment_reports = sa.Table(
 
 supports = sa.Table(
     "supports", metadata,
-    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
-    sa.Column("user_id", sa.BigInteger, sa.ForeignKey("app.users.id", ondelete="CASCADE"),
-              nullable=False),
-    sa.Column("project_id", sa.Text),
-    sa.Column("proposal_id", sa.BigInteger, sa.ForeignKey("app.proposals.id")),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
-              server_default=sa.func.now()),
-    sa.CheckConstraint(ONE_TARGET, name="supports_one_target"),
+    _id(),
+    _member("user_id", ondelete="CASCADE"),
+    *_target("supports"),
+    _time("created_at", now=True),
     sa.UniqueConstraint("user_id", "project_id"),
     sa.UniqueConstraint("user_id", "proposal_id"),
     sa.Index("supports_by_project", "project_id"),

@@ -13,9 +13,37 @@ revision = '0011'
 down_revision = '0010'
 
 
+# The columns and constraints the five tables share, written once (as tanso.db.tables.community
+# does); what they create is what autogenerate wrote.
+def _id() -> sa.Column:
+    return sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False)
+
+
+def _time(name: str, *, now: bool = False) -> sa.Column:
+    if now:
+        return sa.Column(name, sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False)
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=True)
+
+
+def _member_key(table: str, column: str, **options) -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint([column], ['app.users.id'], name=op.f(f'{table}_{column}_fkey'), **options)
+
+
+def _target(table: str) -> list:
+    """project_id or proposal_id, exactly one: what a comment or a support is about."""
+    return [sa.Column('project_id', sa.Text(), nullable=True),
+            sa.Column('proposal_id', sa.BigInteger(), nullable=True),
+            sa.CheckConstraint('num_nonnulls(project_id, proposal_id) = 1', name=f'{table}_one_target'),
+            sa.ForeignKeyConstraint(['proposal_id'], ['app.proposals.id'], name=op.f(f'{table}_proposal_id_fkey'))]
+
+
+def _create_table(name: str, *items) -> None:
+    op.create_table(name, *items, sa.PrimaryKeyConstraint('id', name=op.f(f'{name}_pkey')), schema='app')
+
+
 def upgrade() -> None:
-    op.create_table('proposals',
-    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    _create_table('proposals',
+    _id(),
     sa.Column('owner_id', sa.BigInteger(), nullable=False),
     sa.Column('name', sa.Text(), nullable=False),
     sa.Column('registry', sa.Text(), nullable=True),
@@ -27,87 +55,71 @@ def upgrade() -> None:
     sa.Column('expected_credits', sa.Float(precision=53), nullable=True),
     sa.Column('status', sa.Text(), server_default='draft', nullable=False),
     sa.Column('rejection_reason', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    _time('created_at', now=True),
+    _time('updated_at', now=True),
+    _time('submitted_at'),
+    _time('decided_at'),
     sa.Column('decided_by', sa.BigInteger(), nullable=True),
     sa.CheckConstraint("status <> 'rejected' OR rejection_reason IS NOT NULL", name='proposals_rejection_has_reason'),
     sa.CheckConstraint("status IN ('draft', 'submitted', 'published', 'rejected')", name='proposals_status_known'),
-    sa.ForeignKeyConstraint(['decided_by'], ['app.users.id'], name=op.f('proposals_decided_by_fkey')),
-    sa.ForeignKeyConstraint(['owner_id'], ['app.users.id'], name=op.f('proposals_owner_id_fkey')),
-    sa.PrimaryKeyConstraint('id', name=op.f('proposals_pkey')),
-    schema='app'
+    _member_key('proposals', 'decided_by'),
+    _member_key('proposals', 'owner_id'),
     )
     op.create_index('proposals_by_owner', 'proposals', ['owner_id'], unique=False, schema='app')
     op.create_index('proposals_by_status', 'proposals', ['status'], unique=False, schema='app')
-    op.create_table('comments',
-    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    _create_table('comments',
+    _id(),
     sa.Column('author_id', sa.BigInteger(), nullable=False),
-    sa.Column('project_id', sa.Text(), nullable=True),
-    sa.Column('proposal_id', sa.BigInteger(), nullable=True),
+    *_target('comments'),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.Column('edited_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('hidden_at', sa.DateTime(timezone=True), nullable=True),
+    _time('created_at', now=True),
+    _time('edited_at'),
+    _time('deleted_at'),
+    _time('hidden_at'),
     sa.Column('hidden_by', sa.BigInteger(), nullable=True),
     sa.Column('hidden_reason', sa.Text(), nullable=True),
-    sa.CheckConstraint('num_nonnulls(project_id, proposal_id) = 1', name='comments_one_target'),
-    sa.ForeignKeyConstraint(['author_id'], ['app.users.id'], name=op.f('comments_author_id_fkey')),
-    sa.ForeignKeyConstraint(['hidden_by'], ['app.users.id'], name=op.f('comments_hidden_by_fkey')),
-    sa.ForeignKeyConstraint(['proposal_id'], ['app.proposals.id'], name=op.f('comments_proposal_id_fkey')),
-    sa.PrimaryKeyConstraint('id', name=op.f('comments_pkey')),
-    schema='app'
+    _member_key('comments', 'author_id'),
+    _member_key('comments', 'hidden_by'),
     )
     op.create_index('comments_by_author', 'comments', ['author_id', 'created_at'], unique=False, schema='app')
     op.create_index('comments_by_project', 'comments', ['project_id', 'created_at'], unique=False, schema='app')
     op.create_index('comments_by_proposal', 'comments', ['proposal_id', 'created_at'], unique=False, schema='app')
-    op.create_table('proposal_events',
-    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    _create_table('proposal_events',
+    _id(),
     sa.Column('proposal_id', sa.BigInteger(), nullable=False),
     sa.Column('actor_id', sa.BigInteger(), nullable=False),
-    sa.Column('at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    _time('at', now=True),
     sa.Column('action', sa.Text(), nullable=False),
     sa.Column('before', postgresql.JSONB(astext_type=sa.Text()), nullable=True),
     sa.Column('after', postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-    sa.ForeignKeyConstraint(['actor_id'], ['app.users.id'], name=op.f('proposal_events_actor_id_fkey')),
+    _member_key('proposal_events', 'actor_id'),
     sa.ForeignKeyConstraint(['proposal_id'], ['app.proposals.id'], name=op.f('proposal_events_proposal_id_fkey')),
-    sa.PrimaryKeyConstraint('id', name=op.f('proposal_events_pkey')),
-    schema='app'
     )
     op.create_index('proposal_events_by_proposal', 'proposal_events', ['proposal_id', 'at'], unique=False, schema='app')
-    op.create_table('supports',
-    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    _create_table('supports',
+    _id(),
     sa.Column('user_id', sa.BigInteger(), nullable=False),
-    sa.Column('project_id', sa.Text(), nullable=True),
-    sa.Column('proposal_id', sa.BigInteger(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.CheckConstraint('num_nonnulls(project_id, proposal_id) = 1', name='supports_one_target'),
-    sa.ForeignKeyConstraint(['proposal_id'], ['app.proposals.id'], name=op.f('supports_proposal_id_fkey')),
-    sa.ForeignKeyConstraint(['user_id'], ['app.users.id'], name=op.f('supports_user_id_fkey'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('supports_pkey')),
+    *_target('supports'),
+    _time('created_at', now=True),
+    _member_key('supports', 'user_id', ondelete='CASCADE'),
     sa.UniqueConstraint('user_id', 'project_id', name=op.f('supports_user_id_project_id_key')),
     sa.UniqueConstraint('user_id', 'proposal_id', name=op.f('supports_user_id_proposal_id_key')),
-    schema='app'
     )
     op.create_index('supports_by_project', 'supports', ['project_id'], unique=False, schema='app')
     op.create_index('supports_by_proposal', 'supports', ['proposal_id'], unique=False, schema='app')
-    op.create_table('comment_reports',
-    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    _create_table('comment_reports',
+    _id(),
     sa.Column('comment_id', sa.BigInteger(), nullable=False),
     sa.Column('reporter_id', sa.BigInteger(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
+    _time('created_at', now=True),
+    _time('resolved_at'),
     sa.Column('resolved_by', sa.BigInteger(), nullable=True),
     sa.Column('resolution', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['comment_id'], ['app.comments.id'], name=op.f('comment_reports_comment_id_fkey')),
-    sa.ForeignKeyConstraint(['reporter_id'], ['app.users.id'], name=op.f('comment_reports_reporter_id_fkey')),
-    sa.ForeignKeyConstraint(['resolved_by'], ['app.users.id'], name=op.f('comment_reports_resolved_by_fkey')),
-    sa.PrimaryKeyConstraint('id', name=op.f('comment_reports_pkey')),
+    _member_key('comment_reports', 'reporter_id'),
+    _member_key('comment_reports', 'resolved_by'),
     sa.UniqueConstraint('comment_id', 'reporter_id', name=op.f('comment_reports_comment_id_reporter_id_key')),
-    schema='app'
     )
     op.create_index('comment_reports_open', 'comment_reports', ['created_at'], unique=False, schema='app', postgresql_where=sa.text('resolved_at IS NULL'))
 
