@@ -7,7 +7,8 @@ tables (a first load) unless said:
 
 - `parse`     feedparser + normalising of every feed's bytes, in process: the floor;
 - `work`      what the notebook does, in process: read the state, fetch (local files), parse,
-              de-duplicate, link to the projects in the database, load in one transaction;
+              de-duplicate, apply retention, link to the projects in the database, load in
+              one transaction, delete what retention removes;
 - `rerun`     `work` again on the loaded tables (nothing new: the idempotent path);
 - `link`      linking the sample items against all 10,975 VROD projects (names and ids as VROD
               writes them): the matcher's build and scan at real size;
@@ -37,7 +38,7 @@ from tanso.config import settings
 from tanso.db import migrations
 from tanso.db.engine import check_connection, get_engine
 from tanso.db.load import TableLoad, load_dataset
-from tanso.news import batch, feeds, items, links
+from tanso.news import batch, feeds, items, links, retention
 from tanso.pipelines import Step, WarmKernel, load_pipeline, run_pipeline
 
 TARGET_SECONDS = 10.0
@@ -63,10 +64,11 @@ def work(engine, config: feeds.FeedConfig) -> int:
     now = datetime.now(UTC)
     with engine.connect() as conn:
         state = pd.read_sql(sa.text("SELECT * FROM core.news_feeds"), conn)
-        stored = pd.read_sql(sa.text("SELECT item_key, title, summary, content_hash, "
-                                     "first_seen_at FROM core.news_items"), conn)
+        stored = pd.read_sql(sa.text(f"SELECT {', '.join(batch.STORED_COLUMNS)} "
+                                     "FROM core.news_items"), conn)
         projects = pd.read_sql(sa.text("SELECT project_id, name FROM core.vcm_projects"), conn)
-    news = batch.collect(config, state=state, stored=stored, projects=projects, now=now)
+    news = batch.collect(config, state=state, stored=stored, projects=projects, now=now,
+                         retention=retention.retention_policy())
     load_dataset(engine, [
         TableLoad("core.news_items", news.items[["item_key", "feed", "guid", "link", "title",
                                                  "summary", "published_at", "first_seen_at",
@@ -75,6 +77,9 @@ def work(engine, config: feeds.FeedConfig) -> int:
         TableLoad("core.news_item_projects", news.links, key=("item_key", "project_id")),
         TableLoad("core.news_feeds", news.feeds, key=("feed",), mode="upsert"),
     ], dataset="news", version=now.isoformat(), sha256=news.fingerprint)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM core.news_items WHERE item_key = ANY(:keys)"),
+                     {"keys": news.removed})
     return len(news.items)
 
 

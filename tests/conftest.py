@@ -54,6 +54,9 @@ def base_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TANSO_HOME")}
     env["TANSO_PROJECT_ROOT"] = str(ROOT)
     env["PYTHONWARNINGS"] = "ignore"
+    # the test feeds are dated 2026 and news retention counts from the clock: keep them all,
+    # whenever the tests run (the retention test sets its own)
+    env["TANSO_NEWS_KEEP_DAYS"] = "36500"
     return env | extra
 
 

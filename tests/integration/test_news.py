@@ -8,12 +8,15 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from tanso.news.feeds import Feed, fetch
+from tests.conftest import run_cli
 
 pytestmark = [pytest.mark.integration]
 
@@ -276,3 +279,55 @@ def test_project_page_lists_the_news_of_its_project(news_db):
     assert any("GS769 and VCS 1477 in one story" in t for t in texts)
     store.project = "ART102"  # Guyana: named in stories, never linked by that short name
     assert [str(p.object) for p in view._items.objects] == ["No news item mentions this project."]
+
+
+def dated_feed(days_ago: dict[str, int]) -> str:
+    """An RSS feed of one item per guid, dated that many days before now (the retention test
+    must not depend on when it runs)."""
+    now = datetime.now(UTC)
+    entries = "".join(
+        f"<item><title>{guid}: VCS612</title><guid isPermaLink='false'>{guid}</guid>"
+        f"<pubDate>{format_datetime(now - timedelta(days=days))}</pubDate></item>"
+        for guid, days in days_ago.items())
+    return f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{entries}</channel></rss>"
+
+
+def test_retention_removes_old_items_and_those_past_a_feeds_count_at_the_end_of_a_run(news_db,
+                                                                                     tmp_path):
+    engine = news_db.engine
+    now = datetime.now(UTC)
+    with engine.begin() as conn:   # a feed no longer configured: one old item, one recent
+        for key, days in (("gone-old", 400), ("gone-recent", 5)):
+            conn.execute(sa.text(
+                "INSERT INTO core.news_items (item_key, feed, title, content_hash, published_at, "
+                "first_seen_at) VALUES (:key, 'gone', :title, :key, :at, :at)"),
+                {"key": key, "title": f"{key}: VCS612", "at": now - timedelta(days=days)})
+            conn.execute(sa.text(
+                "INSERT INTO core.news_item_projects VALUES (:key, 'VCS612', 'id', 'VCS612')"),
+                {"key": key})
+    (tmp_path / "wire.xml").write_text(dated_feed({"d1": 1, "d2": 2, "d3": 3, "d40": 40}))
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds:\n  - {name: wire, url: wire.xml}\n")
+    env = news_db.env | {"TANSO_NEWS_KEEP_DAYS": "30", "TANSO_NEWS_KEEP_PER_FEED": "2"}
+
+    run_cli("pipeline", "run", "news", "-p", f"feeds={config}", env=env)
+    with engine.connect() as conn:
+        titles = sorted(conn.execute(sa.text("SELECT title FROM core.news_items")).scalars())
+        linked = sorted(conn.execute(sa.text(
+            "SELECT i.title FROM core.news_item_projects l JOIN core.news_items i USING (item_key) "
+            "WHERE l.project_id = 'VCS612'")).scalars())
+    # d3 is the wire's third newest, d40 older than 30 days: neither stored; gone-old removed
+    # with its link
+    assert titles == ["d1: VCS612", "d2: VCS612", "gone-recent: VCS612"]
+    assert linked == titles
+
+    before = snapshot(engine)   # the feed still lists d3 and d40: they do not come back
+    run_cli("pipeline", "run", "news", "-p", f"feeds={config}", env=env)
+    assert snapshot(engine) == before
+
+    bad = run_cli("pipeline", "run", "news", "-p", f"feeds={config}", check=False,
+                  env=env | {"TANSO_NEWS_KEEP_DAYS": "a year"})
+    assert bad.returncode != 0
+    assert "TANSO_NEWS_KEEP_DAYS='a year' must be a whole number of at least 1" in (
+        bad.stdout + bad.stderr)
+    assert snapshot(engine) == before

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tanso.news import batch, items, links
+from tanso.errors import UserError
+from tanso.news import batch, items, links, retention
 from tanso.news.feeds import FeedConfigError, Fetched, read_config
 
 FEEDS = Path(__file__).parents[1] / "data" / "feeds"
@@ -340,3 +341,71 @@ def test_every_payload_renders_inert_through_safe():
         assert tags <= {"p", "strong", "a", "br"}, (row.title, html)
         assert not re.search(r"href=\"\s*javascript", html, re.IGNORECASE), html
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), html   # no event handler attribute
+
+
+def _dated(key, feed, published, first_seen="2026-12-01"):
+    return {"item_key": key, "feed": feed,
+            "published_at": pd.Timestamp(published, tz="UTC") if published else pd.NaT,
+            "first_seen_at": pd.Timestamp(first_seen, tz="UTC")}
+
+
+def test_retention_removes_by_age_of_the_date_else_first_seen_and_past_the_feed_count():
+    rows = pd.DataFrame([
+        _dated("a-new", "a", "2026-11-30"),
+        _dated("a-mid", "a", "2026-11-20"),
+        _dated("a-old", "a", "2026-10-01"),                   # older than 30 days
+        _dated("a-undated", "a", None, first_seen="2026-11-25"),   # dated by first seen
+        _dated("a-undated-old", "a", None, first_seen="2026-09-01"),
+        _dated("b-1", "b", "2026-11-01", first_seen="2026-12-01"),  # its date counts, not first seen
+        _dated("b-2", "b", "2026-11-10"),
+    ])
+    policy = retention.Retention(keep_days=30, keep_per_feed=2)
+    # older than 2 November: a-old, a-undated-old and b-1 (first seen yesterday, dated 1 Nov);
+    # feed a by date: a-new (30 Nov), a-undated (25 Nov), a-mid (20 Nov): a-mid is third
+    assert sorted(retention.expired(rows, policy, NOW)) == ["a-mid", "a-old", "a-undated-old", "b-1"]
+    assert sorted(retention.expired(rows, retention.Retention(keep_days=30, keep_per_feed=10),
+                                    NOW)) == ["a-old", "a-undated-old", "b-1"]
+    assert sorted(retention.expired(rows, retention.Retention(keep_days=3650, keep_per_feed=1),
+                                    NOW)) == ["a-mid", "a-old", "a-undated", "a-undated-old", "b-1"]
+    # equal dates: the key decides, the same way on every run
+    ties = pd.DataFrame([_dated(k, "c", "2026-11-30") for k in ("c-2", "c-1", "c-3")])
+    assert list(retention.expired(ties, retention.Retention(keep_per_feed=1), NOW)) == ["c-2", "c-3"]
+    assert retention.expired(rows.iloc[:0], policy, NOW).empty
+
+
+def test_retention_comes_from_the_environment_and_a_bad_value_names_its_variable(monkeypatch):
+    monkeypatch.delenv("TANSO_NEWS_KEEP_DAYS", raising=False)
+    monkeypatch.delenv("TANSO_NEWS_KEEP_PER_FEED", raising=False)
+    assert retention.retention_policy() == retention.Retention(keep_days=365, keep_per_feed=1000)
+    monkeypatch.setenv("TANSO_NEWS_KEEP_DAYS", "90")
+    monkeypatch.setenv("TANSO_NEWS_KEEP_PER_FEED", "50")
+    assert retention.retention_policy() == retention.Retention(keep_days=90, keep_per_feed=50)
+    for bad in ("0", "-3", "1.5", "a year"):
+        monkeypatch.setenv("TANSO_NEWS_KEEP_DAYS", bad)
+        with pytest.raises(UserError, match=f"TANSO_NEWS_KEEP_DAYS='{bad}' must be a whole number"):
+            retention.retention_policy()
+
+
+def test_a_run_neither_stores_nor_links_what_retention_removes_and_lists_the_stored_ones():
+    config = read_config(FEEDS / "feeds.yaml")
+    config = type(config)(config.feeds[1:2], config.timeout, config.max_bytes)   # registry-watch
+    stored = pd.DataFrame([{"item_key": "registry-watch:gone", "feed": "registry-watch",
+                            "title": "An old story about VCS612", "summary": "",
+                            "content_hash": "h-gone", "published_at": pd.Timestamp("2025-01-01", tz="UTC"),
+                            "first_seen_at": pd.Timestamp("2025-01-01", tz="UTC")},
+                           {"item_key": "other:kept", "feed": "other", "title": "Kept VCS612",
+                            "summary": "", "content_hash": "h-kept", "published_at": pd.NaT,
+                            "first_seen_at": pd.Timestamp("2026-11-30", tz="UTC")}])
+    everything = batch.collect(config, state=pd.DataFrame(), stored=stored, projects=PROJECTS,
+                               now=NOW, retention=retention.Retention(keep_days=3650))
+    assert len(everything.items) == 4 and everything.removed == []
+    # 10 days: the registry feed's items of 20 and 18 November go, as does the stored 2025 one
+    news = batch.collect(config, state=pd.DataFrame(), stored=stored, projects=PROJECTS, now=NOW,
+                         retention=retention.Retention(keep_days=10))
+    assert news.removed == ["registry-watch:gone"]
+    kept = set(news.items["item_key"])
+    assert len(kept) == 2 and kept <= set(everything.items["item_key"])
+    assert not set(news.links["item_key"]) & ({"registry-watch:gone"}
+                                              | set(everything.items["item_key"]) - kept)
+    assert "other:kept" in set(news.links["item_key"])
+    assert news.fingerprint != everything.fingerprint

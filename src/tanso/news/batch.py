@@ -2,8 +2,9 @@
 stored, link to projects; the frames the `news` notebook loads and the per-feed messages.
 
 A feed that fails (network, HTTP error, not a feed) gets a `failed` state row with the message
-and contributes no items; its stored items are untouched, and its ETag/Last-Modified are kept
-so the next run still asks conditionally.
+and contributes no items; its stored items are untouched (but for retention, which removes
+items by age and per-feed count whatever the fetch did: tanso.news.retention), and its
+ETag/Last-Modified are kept so the next run still asks conditionally.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from tanso.news import feeds as feeds_mod
 from tanso.news.feeds import Feed, FeedConfig, Fetched
 from tanso.news.items import ITEM_COLUMNS, FeedError, changed, deduplicate, parse_feed
 from tanso.news.links import link_items
+from tanso.news.retention import DEFAULT_RETENTION, Retention, expired
 
 STATE_COLUMNS = ("feed", "url", "etag", "last_modified", "status", "message", "items_in_feed",
                  "checked_at", "succeeded_at")
-STORED_COLUMNS = ("item_key", "title", "summary", "content_hash", "first_seen_at")
+STORED_COLUMNS = ("item_key", "feed", "title", "summary", "content_hash", "published_at",
+                  "first_seen_at")
 
 
 @dataclass
@@ -32,6 +35,7 @@ class NewsBatch:
     feeds: pd.DataFrame        # STATE_COLUMNS, one row per configured feed
     fingerprint: str           # SHA-256 of every stored item's key and hash after this run
     messages: list[str] = field(default_factory=list)   # one line per problem, naming the feed
+    removed: list[str] = field(default_factory=list)    # stored item keys retention removes
 
     @property
     def failed(self) -> list[str]:
@@ -40,9 +44,11 @@ class NewsBatch:
 
 def collect(config: FeedConfig, *, state: pd.DataFrame, stored: pd.DataFrame,
             projects: pd.DataFrame, now: datetime | None = None,
+            retention: Retention = DEFAULT_RETENTION,
             fetch: Callable[..., Fetched] = feeds_mod.fetch) -> NewsBatch:
     """`state`: core.news_feeds rows; `stored`: STORED_COLUMNS of core.news_items;
-    `projects`: project_id, name of core.vcm_projects."""
+    `projects`: project_id, name of core.vcm_projects. Items that `retention` removes are
+    neither written nor linked, and the stored ones are listed in `removed`."""
     now = now or datetime.now(UTC)
     previous = state.set_index("feed").to_dict("index") if len(state) else {}
     parsed, rows, messages = [], [], []
@@ -62,14 +68,17 @@ def collect(config: FeedConfig, *, state: pd.DataFrame, stored: pd.DataFrame,
     fresh = deduplicate(fresh, stored)
     new = changed(fresh, stored)
     new["first_seen_at"] = new["first_seen_at"].fillna(pd.Timestamp(now))
-    columns = ["item_key", "title", "summary", "content_hash"]
-    every = pd.concat([stored.loc[~stored["item_key"].isin(new["item_key"]), columns],
-                       new[columns]], ignore_index=True)
+    every = pd.concat([stored.loc[~stored["item_key"].isin(new["item_key"])], new],
+                      ignore_index=True)
+    gone = expired(every, retention, now)
+    new = new[~new["item_key"].isin(gone)].reset_index(drop=True)
+    every = every[~every["item_key"].isin(gone)]
     fingerprint = hashlib.sha256("\n".join(sorted(every["item_key"] + every["content_hash"]))
                                  .encode()).hexdigest()
     return NewsBatch(items=new, links=link_items(every, projects),
                      feeds=pd.DataFrame(rows, columns=list(STATE_COLUMNS)),
-                     fingerprint=fingerprint, messages=messages)
+                     fingerprint=fingerprint, messages=messages,
+                     removed=sorted(set(stored["item_key"]).intersection(gone)))
 
 
 def _outcome(feed: Feed, fetched: Fetched, before: dict, now: datetime):
