@@ -98,20 +98,21 @@ def settle(engine: sa.Engine) -> float:
         queries.refresh_search_aids(conn)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE core.vcm_projects, core.vcm_flags, "
-                             "core.vcm_facet_counts, core.vcm_search_words"))
+                             "core.vcm_facet_counts, core.vcm_search_words, core.vcm_search_keys"))
     return time.perf_counter() - start
 
 
-def measure(engine: sa.Engine, repeat: int) -> tuple[list[float], list[float]]:
-    ours, baseline = [], []
+def measure(engine: sa.Engine, repeat: int) -> tuple[dict, list[float]]:
+    """Seconds per request of ours (by workload position) and of the baseline."""
+    ours, baseline = {i: [] for i in range(len(WORKLOAD))}, []
     for filters in WORKLOAD:  # warm-up: plans and caches
         queries.search(engine, filters)
     with engine.connect() as conn:
         for _ in range(repeat):
-            for filters in WORKLOAD:
+            for i, filters in enumerate(WORKLOAD):
                 start = time.perf_counter()
                 queries.search(engine, filters)
-                ours.append(time.perf_counter() - start)
+                ours[i].append(time.perf_counter() - start)
                 like = f"%{filters.query.strip()}%"
                 start = time.perf_counter()
                 conn.execute(BASELINE, {"like": like}).all()
@@ -119,10 +120,19 @@ def measure(engine: sa.Engine, repeat: int) -> tuple[list[float], list[float]]:
     return ours, baseline
 
 
+def describe(filters: queries.Filters) -> str:
+    return " ".join(f"{k}={v[0] if len(v) == 1 else ','.join(v)}"
+                    for k, v in filters.to_mapping().items()) or "(no filter)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scales", default="1,10,100")
+    parser.add_argument("--detail", action="store_true",
+                        help="also print each request's median at each scale")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the scratch database (at the largest scale) for EXPLAIN")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
 
@@ -158,17 +168,25 @@ def main() -> None:
                       f"{settle(engine):.0f} s)")
             else:
                 settle(engine)
-            ours, baseline = measure(engine, args.repeat)
+            by_request, baseline = measure(engine, args.repeat)
+            ours = [t for samples in by_request.values() for t in samples]
             target = 50 if scale == 1 else 150 if scale >= 100 else None
             p50 = (statistics.median(ours), statistics.median(baseline))
             p95 = (percentile(ours, 0.95), percentile(baseline, 0.95))
             print(f"{scale:>5}× {real * scale:>10,} {p50[0] * 1000:>8.1f} {p95[0] * 1000:>9.1f} "
                   f"{p50[1] * 1000:>10.1f} {p95[1] * 1000:>10.1f} {p50[0] / p50[1]:>9.1f}× "
                   f"{p95[0] / p95[1]:>9.1f}× {(f'≤ {target} ms' if target else '-'):>11}")
+            if args.detail:
+                for i, samples in by_request.items():
+                    print(f"{'':>18}{statistics.median(samples) * 1000:>8.1f}  "
+                          f"{describe(WORKLOAD[i])}")
     finally:
         engine.dispose()
-        with base.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        if args.keep:
+            print(f"kept database {name}")
+        else:
+            with base.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
 
 
 if __name__ == "__main__":

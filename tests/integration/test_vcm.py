@@ -142,6 +142,99 @@ def test_empty_search_lists_everything_by_issued(vcm):
     assert issued == sorted(issued, reverse=True)
 
 
+# What a search without text must give, computed here from the projects view with pandas (the
+# explorer reads its narrow keys table and stored counts instead)
+_BUCKETS = [(1, "0"), (10_000, "1-10k"), (100_000, "10k-100k"), (1_000_000, "100k-1M"),
+            (10_000_000, "1M-10M")]
+
+
+def _issued_range(issued) -> str:
+    if pd.isna(issued):
+        return "unknown"
+    return next((label for bound, label in _BUCKETS if issued < bound), "10M+")
+
+
+def _passes(frame: pd.DataFrame, filters) -> dict[str, pd.Series]:
+    """Per facet, which projects its own filter lets through."""
+    everyone = pd.Series(True, index=frame.index)
+    ok = {}
+    for facet in ("registry", "country", "category", "project_type", "methodology", "status",
+                  "reduction_removal"):
+        chosen = getattr(filters, facet)
+        ok[facet] = frame[facet].isin(chosen) if chosen else everyone
+    for flag in ("corsia", "ccb"):
+        wanted = getattr(filters, flag)
+        ok[flag] = everyone if wanted is None else frame[flag].fillna(False) == wanted
+    vintage = frame["first_vintage"]
+    ok["vintage"] = ((vintage >= filters.vintage_min) if filters.vintage_min is not None
+                     else everyone) & ((vintage <= filters.vintage_max)
+                                       if filters.vintage_max is not None else everyone)
+    issued = frame["issued"]
+    ok["issued_range"] = ((issued >= filters.issued_min) if filters.issued_min is not None
+                          else everyone) & ((issued <= filters.issued_max)
+                                            if filters.issued_max is not None else everyone)
+    return ok
+
+
+def _facet_value(frame: pd.DataFrame, facet: str) -> pd.Series:
+    if facet in ("corsia", "ccb"):
+        return frame[facet].fillna(False).map({True: "true", False: "false"})
+    if facet == "vintage":
+        return frame["first_vintage"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    if facet == "issued_range":
+        return frame["issued"].map(_issued_range)
+    return frame[facet].fillna("")
+
+
+@pytest.mark.parametrize("filters", [
+    {"registry": ("gold-standard",), "vintage_min": 2020},
+    {"corsia": True, "sort": "retired"},
+    {"country": ("Kenya", "India"), "issued_min": 1000.0, "sort": "retired", "descending": False,
+     "page": 2},
+    {"ccb": False, "category": ("forest", "land-use"), "sort": "first_vintage"},
+    {"status": ("Registered",), "vintage_max": 2012, "sort": "project_id", "descending": False},
+])
+def test_a_search_without_text_is_what_the_projects_say(vcm, filters):
+    from tanso.vcm import queries
+
+    filters = queries.Filters(**filters)
+    with vcm.engine.connect() as conn:
+        # the id's place in the database's collation breaks ties, as ORDER BY … project_id does
+        frame = pd.read_sql(sa.text("SELECT *, row_number() OVER (ORDER BY project_id) AS id_order "
+                                    "FROM mart.vcm_projects"), conn).drop(columns="search_vector")
+    ok = _passes(frame, filters)
+    chosen = frame[pd.concat(ok, axis=1).all(axis=1)]
+    key = "issued" if filters.sort == "relevance" else filters.sort
+    ordered = (chosen.sort_values("id_order", ascending=not filters.descending)
+               if key == "project_id" else
+               chosen.sort_values("id_order").sort_values(
+                   key, ascending=not filters.descending, na_position="last", kind="stable"))
+    start = (filters.page - 1) * filters.per_page
+
+    result = queries.search(vcm.engine, filters)
+    assert result.total == len(chosen) > filters.per_page
+    assert list(result.rows["project_id"]) == list(
+        ordered["project_id"].iloc[start:start + filters.per_page])
+    for facet, counted in result.facets.items():
+        others = pd.concat([v for f, v in ok.items() if f != facet], axis=1).all(axis=1)
+        expected = _facet_value(frame[others], facet).value_counts().to_dict()
+        assert dict(counted) == expected, facet
+    assert queries.search(vcm.engine, filters, facets=False).total == len(chosen)
+
+
+def test_name_order_without_text_is_the_databases(vcm):
+    from tanso.vcm import queries
+
+    for descending in (True, False):
+        with vcm.engine.connect() as conn:
+            expected = conn.execute(sa.text(
+                "SELECT project_id FROM mart.vcm_projects WHERE registry = 'verra' ORDER BY name "
+                f"{'DESC' if descending else 'ASC'} NULLS LAST, project_id LIMIT 50")).scalars().all()
+        result = queries.search(vcm.engine, queries.Filters(
+            registry=("verra",), sort="name", descending=descending, per_page=50))
+        assert list(result.rows["project_id"]) == expected
+
+
 def test_bad_cli_input_is_one_line(vcm):
     for args, message in [(("search", "x", "--limit", "0"), "--limit must be 1–200"),
                           (("search", "x", "--registry", "plan-vivo"), "unknown registry"),

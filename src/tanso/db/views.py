@@ -110,6 +110,7 @@ VIEWS: dict[str, str] = {  # in mart, in creation order
     "vcm_source_projects": "SELECT * FROM core.vcm_source_projects",
     "vcm_facet_counts": "SELECT * FROM core.vcm_facet_counts",
     "vcm_search_words": "SELECT * FROM core.vcm_search_words",
+    "vcm_search_keys": "SELECT * FROM core.vcm_search_keys",
     "sector_emissions": SECTOR_EMISSIONS,
     "gir_tree": GIR_TREE,
     "country_boundaries": COUNTRY_BOUNDARIES,

@@ -12,10 +12,12 @@ place, then description) or the id as a substring (trigram index). When that fin
 names similar to the query (trigram word similarity) are returned instead, marked `fuzzy`,
 with a "did you mean" text whose misspelt words are replaced by known ones.
 
-Speed (benchmarks/vcm_search.py): text is matched through GIN indexes only, the first page
-without text is read in index order, the unfiltered facet counts are stored at load time
-(refresh_search_aids), the total comes with the facet counts (the empty grouping set), and
-JIT is off for these short statements.
+Speed (benchmarks/vcm_search.py): text is matched through GIN indexes only; without text, the
+narrow keys of each project (core.vcm_search_keys, ~60 bytes instead of ~1 kB) are filtered,
+counted and sorted, the first page is read in index order, and only the page's projects are
+read; the unfiltered facet counts are stored at load time (refresh_search_aids) and serve a
+facet whose own filter is the only one; the total comes with the facet counts (the empty
+grouping set), and JIT is off for these short statements.
 """
 
 from __future__ import annotations
@@ -194,7 +196,7 @@ _BASE = """
                ((CAST(:issued_min AS float8) IS NULL OR p.issued >= :issued_min)
                 AND (CAST(:issued_max AS float8) IS NULL OR p.issued <= :issued_max))
                    AS ok_issued_range
-        FROM mart.vcm_projects p
+        FROM {source} p
         LEFT JOIN (SELECT project_id, count(*) AS supporters FROM app.supports
                    WHERE project_id IS NOT NULL GROUP BY project_id) s  -- members' support
                ON s.project_id = p.project_id
@@ -205,6 +207,12 @@ _ALL_OK = " AND ".join(f"ok_{f}" for f in FACETS)
 # Only what pages, exports and facets read: the search vector and descriptions are wide
 _COLUMNS = ", ".join(f"p.{c}" for c in dict.fromkeys(
     [*RESULT_COLUMNS, *EXPORT_COLUMNS, "methodology", "status"]) if c not in ("supporters", "rank"))
+# Without text, the narrow keys (core.vcm_search_keys) are filtered, counted and sorted instead
+_KEY_COLUMNS = ("project_id", "registry", "country", "category", "project_type", "methodology",
+                "status", "reduction_removal", "corsia", "ccb", "first_vintage", "issued",
+                "retired", "name_order")
+_SOURCE = {"projects": ("mart.vcm_projects", _COLUMNS),
+           "keys": ("mart.vcm_search_keys", ", ".join(f"p.{c}" for c in _KEY_COLUMNS))}
 
 
 _FACET_VALUE = {f: {"corsia": "coalesce(corsia, false)::text",
@@ -232,12 +240,19 @@ _FACET_SETS = (
 
 # ORDER BY of each (sort, descending), chosen by name: a constant each, so the planner can read
 # an index in that order (issued, the first page's) and stop at LIMIT. The id breaks ties.
-_ORDERS = {("relevance", d): "rank DESC, issued DESC NULLS LAST, project_id" for d in (True, False)}
-_ORDERS |= {(sort, d): f"{sort} {'DESC' if d else 'ASC'} NULLS LAST, project_id"
-            for sort in ("issued", "retired", "name", "first_vintage") for d in (True, False)}
-_ORDERS |= {("project_id", True): "project_id DESC", ("project_id", False): "project_id"}
-_ORDERS |= {("support", d): f"supporters {'DESC' if d else 'ASC'}, issued DESC NULLS LAST, project_id"
-            for d in (True, False)}
+# `name` is the column sorted for the name: name_order among the keys (the same order).
+def _order_by(sort: str, descending: bool, *, table: str = "", name: str = "name") -> str:
+    way, t = "DESC" if descending else "ASC", table
+    if sort == "relevance":
+        return f"{t}rank DESC, {t}issued DESC NULLS LAST, {t}project_id"
+    if sort == "project_id":
+        return f"{t}project_id {way}"
+    if sort == "support":
+        return f"{t}supporters {way}, {t}issued DESC NULLS LAST, {t}project_id"
+    return f"{t}{name if sort == 'name' else sort} {way} NULLS LAST, {t}project_id"
+
+
+_ORDERS = {(sort, d): _order_by(sort, d) for sort in SORTS for d in (True, False)}
 
 _ARRAYS = ("registry", "country", "category", "project_type", "methodology", "status",
            "reduction_removal")
@@ -251,17 +266,31 @@ def _statement(sql: str) -> sa.TextClause:
 
 def _with_base(mode: str, select: str) -> sa.TextClause:
     rank, condition = _MATCH[mode]
-    return _statement(_BASE.format(columns=_COLUMNS, rank=rank, condition=condition) + select)
+    source, columns = _SOURCE["keys" if mode == "all" else "projects"]
+    return _statement(_BASE.format(source=source, columns=columns, rank=rank,
+                                   condition=condition) + select)
 
 
-PAGE = {(mode, order): _with_base(mode, f"SELECT {', '.join(RESULT_COLUMNS)} FROM base "  # nosec B608 - module constants only
-                                  f"WHERE {_ALL_OK} ORDER BY {_ORDERS[order]} "
-                                  "LIMIT :limit OFFSET :offset")
+def _rows(mode: str, order: tuple[str, bool], columns: tuple[str, ...], limit: str) -> str:
+    """The select of a page (with `limit`) or of an export (without) after the base. Keys have
+    only keys: their page is sorted and cut first, then only its projects are read."""
+    if mode != "all":
+        return (f"SELECT {', '.join(columns)} FROM base "  # nosec B608 - module constants only
+                f"WHERE {_ALL_OK} ORDER BY {_ORDERS[order]} {limit}")
+    picked = ", ".join(f"page.{c}" if c in ("supporters", "rank") else f"v.{c}" for c in columns)
+    return (f"SELECT {picked} FROM (SELECT project_id, supporters, rank, issued, retired, "  # nosec B608 - module constants only
+            f"first_vintage, name_order FROM base WHERE {_ALL_OK} "
+            f"ORDER BY {_order_by(*order, name='name_order')} {limit}) page "
+            "JOIN mart.vcm_projects v ON v.project_id = page.project_id "
+            f"ORDER BY {_order_by(*order, table='page.', name='name_order')}")
+
+
+PAGE = {(mode, order): _with_base(mode, _rows(mode, order, RESULT_COLUMNS,
+                                              "LIMIT :limit OFFSET :offset"))
         for mode in _MATCH for order in _ORDERS}
 COUNT = {mode: _with_base(mode, f"SELECT count(*) FROM base WHERE {_ALL_OK}")  # nosec B608 - module constants only
          for mode in _MATCH}
-EXPORT = {(mode, order): _with_base(mode, f"SELECT {', '.join(EXPORT_COLUMNS)} FROM base "  # nosec B608 - module constants only
-                                    f"WHERE {_ALL_OK} ORDER BY {_ORDERS[order]}")
+EXPORT = {(mode, order): _with_base(mode, _rows(mode, order, EXPORT_COLUMNS, ""))
           for mode in _MATCH for order in _ORDERS}
 FACET_SETS = {mode: _with_base(mode, _FACET_SETS) for mode in _MATCH}
 FACET_ONE = {(mode, facet): _with_base(mode, _facet_select(facet))
@@ -285,12 +314,15 @@ def _filtered_facets(filters: Filters) -> list[str]:
 def facet_counts(conn, filters: Filters, mode: str, params: dict) -> list[tuple]:
     """(facet, value, n) rows, the total as facet "total"."""
     own = _filtered_facets(filters)
-    if mode == "all" and not own and (counts := conn.execute(STORED_FACETS).all()):
-        return counts
+    # Without text, a facet whose filter is the only one counts every project: stored counts
+    stored = conn.execute(STORED_FACETS).all() if mode == "all" and len(own) <= 1 else []
+    if stored and not own:
+        return stored
     counts = [row for row in conn.execute(FACET_SETS[mode], params).all()
               if row[0] not in own]
     for facet in own:
-        counts += conn.execute(FACET_ONE[mode, facet], params).all()
+        counts += ([row for row in stored if row[0] == facet] if stored
+                   else conn.execute(FACET_ONE[mode, facet], params).all())
     return counts
 
 
@@ -394,9 +426,12 @@ def _suggest(conn, text: str) -> str | None:
 
 
 def refresh_search_aids(conn) -> None:
-    """Recompute core.vcm_facet_counts and core.vcm_search_words from core.vcm_projects, in the
-    caller's transaction. The `vcm` notebook calls it after each load (the benchmark after
-    growing the table); until then the explorer counts live and suggests nothing."""
+    """Recompute core.vcm_search_keys, core.vcm_facet_counts and core.vcm_search_words from
+    core.vcm_projects, in the caller's transaction. The `vcm` notebook calls it after each load
+    (the benchmark after growing the table); until then a search without text reads the keys
+    of the previous load."""
+    conn.execute(sa.text("DELETE FROM core.vcm_search_keys"))
+    conn.execute(sa.text(_KEYS))
     conn.execute(sa.text("DELETE FROM core.vcm_facet_counts"))
     conn.execute(_statement("INSERT INTO core.vcm_facet_counts (facet, value, n) "
                             + FACET_SETS["all"].text),
@@ -405,6 +440,12 @@ def refresh_search_aids(conn) -> None:
     conn.execute(sa.text(_WORDS))
 
 
+# name_order: the name's rank in the database's collation (equal names share one)
+_KEYS = f"""
+    INSERT INTO core.vcm_search_keys ({', '.join(_KEY_COLUMNS)})
+    SELECT {', '.join(_KEY_COLUMNS[:-1])},
+           CASE WHEN name IS NOT NULL THEN dense_rank() OVER (ORDER BY name) END
+    FROM core.vcm_projects"""  # nosec B608 - module constants only
 _WORDS = """
     INSERT INTO core.vcm_search_words (word, n)
     SELECT word, ndoc FROM ts_stat($$

@@ -87,6 +87,27 @@ facet_counts = sa.Table(
     schema="core",
 )
 
+# The explorer's filter, facet and sort keys of every project (tanso.vcm.queries), derived after
+# each load: a search without text filters, counts and sorts these ~60-byte rows instead of the
+# ~1 kB project rows (a 10× smaller scan at 100× the real data), and reads only its page's
+# projects. name_order is the rank of the name in the database's collation (same order, 4 bytes).
+search_keys = sa.Table(
+    "vcm_search_keys", metadata,
+    sa.Column("project_id", sa.Text, nullable=False),
+    *[sa.Column(f, sa.Text) for f in ("registry", "country", "category", "project_type",
+                                      "methodology", "status", "reduction_removal")],
+    sa.Column("corsia", sa.Boolean),
+    sa.Column("ccb", sa.Boolean),
+    sa.Column("first_vintage", sa.SmallInteger),
+    sa.Column("issued", DOUBLE),
+    sa.Column("retired", DOUBLE),
+    sa.Column("name_order", sa.Integer),
+    # the first page in the two credit orders is read from these and LIMIT stops early
+    sa.Index("vcm_search_keys_issued_idx", sa.text("issued DESC NULLS LAST"), "project_id"),
+    sa.Index("vcm_search_keys_retired_idx", sa.text("retired DESC NULLS LAST"), "project_id"),
+    schema="core",
+)
+
 search_words = sa.Table(
     "vcm_search_words", metadata,
     sa.Column("word", sa.Text, primary_key=True),
