@@ -10,7 +10,8 @@
 
 # %% [markdown]
 # # News feeds
-# Fetches the RSS/Atom feeds listed in `feeds` (catalog/feeds.yaml by default; README "News"),
+# Fetches the RSS/Atom feeds listed in `feeds` (else the file $TANSO_NEWS_FEEDS names, which the
+# Helm chart mounts from a ConfigMap, else catalog/feeds.yaml; README "News feeds"),
 # conditionally (the ETag / Last-Modified each feed last sent), with a timeout; keeps new and
 # edited items as plain text, de-duplicated by key and content; links every stored item to the
 # VCM projects it names (`tanso.news.links`). A feed that fails keeps what it had, and fails
@@ -18,22 +19,20 @@
 # TANSO_NEWS_KEEP_PER_FEED) then removes items older than the age kept or past each feed's count.
 
 # %% tags=["parameters"]
-feeds = "catalog/feeds.yaml"
+feeds = None   # a feeds file; None: $TANSO_NEWS_FEEDS, else catalog/feeds.yaml
 run_id = None
 step_result_path = None
 
 # %%
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 
-from tanso.config import settings
 from tanso.db.engine import get_engine
 from tanso.db.load import TableLoad, load_dataset
 from tanso.news import batch as news_batch
-from tanso.news.feeds import read_config
+from tanso.news.feeds import config_path, read_config
 from tanso.news.retention import retention_policy
 from tanso.pipelines import record_step_result
 
@@ -46,7 +45,7 @@ retention = retention_policy()
 # The feed list, what the last runs stored (feed state, item keys and hashes) and the projects.
 
 # %%
-config = read_config(settings().project_root / Path(feeds))
+config = read_config(config_path(feeds))
 with engine.connect() as conn:
     state = pd.read_sql(sa.text("SELECT * FROM core.news_feeds"), conn)
     stored = pd.read_sql(sa.text(f"SELECT {', '.join(news_batch.STORED_COLUMNS)} "

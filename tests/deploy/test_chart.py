@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path, PurePosixPath
 
 import pytest
+import yaml
 
+from tanso.news.feeds import read_config
 from tests.deploy.helpers import (
     CHART,
     DEPLOY,
@@ -122,7 +125,7 @@ def test_apps_run_one_process_with_probes_and_config_checksum(default_objects):
     assert container["livenessProbe"]["httpGet"]["path"] == "/liveness"
     for probe in ("readinessProbe", "startupProbe"):
         assert container[probe]["httpGet"]["path"] == "/liveness?endpoint=/national_trends"
-    (config,) = of_kind(default_objects, "ConfigMap")
+    (config,) = [c for c in of_kind(default_objects, "ConfigMap") if c["metadata"]["name"] == "tanso"]
     assert config["data"]["TANSO_NUM_PROCS"] == "1"
     assert config["data"]["TANSO_ALLOW_WEBSOCKET_ORIGIN"] == "*:30506"
 
@@ -324,3 +327,54 @@ def _children_documented(keys, index) -> bool:
         if entry_indent == child_indent and not commented and not _children_documented(keys, position):
             return False
     return child_indent is not None
+
+
+def config_maps(objects) -> dict[str, dict]:
+    return {c["metadata"]["name"]: c["data"] for c in of_kind(objects, "ConfigMap")}
+
+
+def test_news_feeds_are_a_configmap_of_the_catalog_file_mounted_where_tanso_news_feeds_points(
+        default_objects, tmp_path):
+    maps = config_maps(default_objects)
+    shipped = (ROOT / "catalog" / "feeds.yaml").read_text(encoding="utf-8")
+    assert maps["tanso-news-feeds"] == {"feeds.yaml": shipped}
+    path = PurePosixPath(maps["tanso"]["TANSO_NEWS_FEEDS"])
+    assert path.name == "feeds.yaml"
+    specs = dict(tanso_pod_specs(default_objects))
+    assert any("pipeline-news" in name for name in specs)
+    for name, spec in specs.items():
+        mounted = [v for v in spec["volumes"] if v.get("configMap", {}).get("name") == "tanso-news-feeds"]
+        if name == "tanso-migrations":   # a pre-install hook: it runs before the ConfigMap exists
+            assert mounted == []
+            continue
+        (volume,) = mounted
+        (mount,) = [m for c in spec["containers"] for m in c["volumeMounts"]
+                    if m["name"] == volume["name"]]
+        assert mount["mountPath"] == str(path.parent) and mount["readOnly"] is True, name
+    # the folder sits in the image's project root like catalog/, so the shipped file's relative
+    # sample paths (../data/…) resolve in the pod as they do in the repository
+    image_root = re.search(r"TANSO_PROJECT_ROOT=(\S+)", (DEPLOY / "docker" / "Dockerfile").read_text())
+    assert str(path.parent.parent) == image_root.group(1)
+    (tmp_path / path.parent.name).mkdir()
+    (tmp_path / path.parent.name / path.name).write_text(maps["tanso-news-feeds"]["feeds.yaml"])
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    feeds = read_config(tmp_path / path.parent.name / path.name).feeds
+    assert feeds and all(Path(f.url.removeprefix("file://")).is_file() for f in feeds)
+
+
+def test_news_feeds_and_retention_come_from_values_and_a_bad_list_is_refused():
+    listed = {"feeds": [{"name": "market", "url": "https://example.org/feed.xml"}]}
+    text = "timeout_seconds: 5\nfeeds:\n  - {name: wire, url: 'https://example.org/wire'}\n"
+    for given, expected in ((listed, listed), (text, yaml.safe_load(text))):
+        maps = config_maps(render_chart({"news": {"feeds": given, "keepDays": 30, "keepPerFeed": 50}}))
+        assert yaml.safe_load(maps["tanso-news-feeds"]["feeds.yaml"]) == expected
+        assert maps["tanso"]["TANSO_NEWS_KEEP_DAYS"] == "30"
+        assert maps["tanso"]["TANSO_NEWS_KEEP_PER_FEED"] == "50"
+    defaults = config_maps(render_chart())["tanso"]
+    assert (defaults["TANSO_NEWS_KEEP_DAYS"], defaults["TANSO_NEWS_KEEP_PER_FEED"]) == ("365", "1000")
+    for bad in ("timeout_seconds: 5\n", "feeds: []\n", "feeds: [unclosed\n", {"feeds": "x"}):
+        with pytest.raises(Exception, match=r"news\.feeds: must be a mapping"):
+            render_chart({"news": {"feeds": bad}})
+    helm = need_module("helm_python", install=f"helm-python-sdk: {TEST_EXTRA}")
+    with helm.Chart.load(CHART) as chart, pytest.raises(helm.HelmValuesError):
+        chart.validate_schema({"news": {"keepDays": 0}})

@@ -10,7 +10,7 @@ import pytest
 
 from tanso.errors import UserError
 from tanso.news import batch, items, links, retention
-from tanso.news.feeds import FeedConfigError, Fetched, read_config
+from tanso.news.feeds import FeedConfigError, Fetched, config_path, read_config
 
 FEEDS = Path(__file__).parents[1] / "data" / "feeds"
 NOW = datetime(2026, 12, 2, tzinfo=UTC)
@@ -409,3 +409,15 @@ def test_a_run_neither_stores_nor_links_what_retention_removes_and_lists_the_sto
                                               | set(everything.items["item_key"]) - kept)
     assert "other:kept" in set(news.links["item_key"])
     assert news.fingerprint != everything.fingerprint
+
+
+def test_the_feeds_file_is_the_step_parameter_else_tanso_news_feeds_else_the_catalogs(monkeypatch):
+    root = Path(__file__).parents[2]
+    monkeypatch.setenv("TANSO_PROJECT_ROOT", str(root))
+    monkeypatch.delenv("TANSO_NEWS_FEEDS", raising=False)
+    assert config_path() == root / "catalog" / "feeds.yaml"
+    monkeypatch.setenv("TANSO_NEWS_FEEDS", "/app/news-feeds/feeds.yaml")   # the chart's ConfigMap
+    assert config_path() == Path("/app/news-feeds/feeds.yaml")
+    assert config_path("tests/data/feeds/feeds.yaml") == root / "tests/data/feeds/feeds.yaml"
+    monkeypatch.setenv("TANSO_NEWS_FEEDS", " ")
+    assert config_path() == root / "catalog" / "feeds.yaml"

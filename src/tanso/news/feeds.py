@@ -1,8 +1,9 @@
 """The configured feeds and fetching one of them.
 
-The feed list is configuration (catalog/feeds.yaml by default, `feeds=` of the news pipeline
-otherwise): a name and a URL per feed. A URL is http(s)://, file:// or a path; a relative path
-is relative to the configuration file, so a test or an offline install ships its feeds beside it.
+The feed list is configuration: a name and a URL per feed, in the file `config_path` names
+(`feeds=` of the news step, else $TANSO_NEWS_FEEDS — the Helm chart's ConfigMap — else
+catalog/feeds.yaml). A URL is http(s)://, file:// or a path; a relative path is relative to the
+configuration file, so a test or an offline install ships its feeds beside it.
 
 Fetching never raises for what a feed or the network does: it returns a `Fetched` whose
 `status` is "ok", "not_modified" (HTTP 304 to our conditional GET) or "failed" with a
@@ -12,6 +13,7 @@ slow or endless server can cost.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import urllib.error
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from tanso.config import settings
 from tanso.errors import UserError, read_yaml_mapping
 
 DEFAULT_TIMEOUT = 10.0            # seconds for the whole fetch of one feed
@@ -49,6 +52,18 @@ class FeedConfig:
     feeds: tuple[Feed, ...]
     timeout: float = DEFAULT_TIMEOUT
     max_bytes: int = DEFAULT_MAX_BYTES
+
+
+FEEDS_ENV = "TANSO_NEWS_FEEDS"
+DEFAULT_FEEDS = Path("catalog") / "feeds.yaml"
+
+
+def config_path(given: str | None = None) -> Path:
+    """The feed configuration a news run reads: `given` (the step's `feeds` parameter), else
+    the file named by $TANSO_NEWS_FEEDS, else catalog/feeds.yaml; a relative one is relative
+    to the project root."""
+    chosen = given or os.environ.get(FEEDS_ENV, "").strip() or DEFAULT_FEEDS
+    return settings().project_root / Path(chosen)
 
 
 def read_config(path: Path) -> FeedConfig:

@@ -80,6 +80,35 @@ annotations:
 {{- include "tanso.fullname" . -}}
 {{- end -}}
 
+{{/* The ConfigMap of the news pipeline's feed list (templates/news-feeds.yaml). */}}
+{{- define "tanso.newsFeedsName" -}}
+{{- include "tanso.componentName" (dict "ctx" . "suffix" "news-feeds") -}}
+{{- end -}}
+
+{{/* Where every Tanso pod sees it: a folder directly in the image's project root
+(TANSO_PROJECT_ROOT=/app), like catalog/, so the relative paths of catalog/feeds.yaml
+(../data/news_sample/…) reach the image's data/ unchanged. */}}
+{{- define "tanso.newsFeedsDir" -}}
+/app/news-feeds
+{{- end -}}
+
+{{/* The feed list's YAML: news.feeds (a mapping or its text), else the repository's
+catalog/feeds.yaml (files/feeds.yaml links to it); refused unless it lists feeds. */}}
+{{- define "tanso.newsFeeds" -}}
+{{- $feeds := .Values.news.feeds }}
+{{- $text := .Files.Get "files/feeds.yaml" }}
+{{- if and (kindIs "map" $feeds) $feeds }}
+{{- $text = toYaml $feeds }}
+{{- else if and (kindIs "string" $feeds) (trim $feeds) }}
+{{- $text = $feeds }}
+{{- end }}
+{{- $parsed := fromYaml $text }}
+{{- if or (hasKey $parsed "Error") (not (kindIs "slice" $parsed.feeds)) (not $parsed.feeds) }}
+{{- fail "news.feeds: must be a mapping (or its YAML text) with a non-empty `feeds` list of {name, url}, as in catalog/feeds.yaml" }}
+{{- end }}
+{{- $text }}
+{{- end -}}
+
 {{/* The Secret holding DATABASE_URL, PANEL_COOKIE_SECRET and the API keys. */}}
 {{- define "tanso.secretName" -}}
 {{- default (include "tanso.fullname" .) .Values.secret.existingSecret -}}
@@ -181,6 +210,9 @@ TANSO_SECRET_KEY: {{ include "tanso.stableSecret" (dict "ctx" . "secret" (includ
 {{- define "tanso.scratchVolumeMounts" -}}
 - name: tmp
   mountPath: /tmp
+- name: news-feeds
+  mountPath: {{ include "tanso.newsFeedsDir" . }}
+  readOnly: true
 - name: home
   mountPath: /home/tanso
 - name: data
@@ -194,6 +226,9 @@ TANSO_SECRET_KEY: {{ include "tanso.stableSecret" (dict "ctx" . "secret" (includ
 {{- define "tanso.scratchVolumes" -}}
 - name: tmp
   emptyDir: {}
+- name: news-feeds
+  configMap:
+    name: {{ include "tanso.newsFeedsName" . }}
 - name: home
   emptyDir: {}
 - name: data
