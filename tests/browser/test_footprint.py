@@ -79,3 +79,30 @@ def test_screenshots(browser, suite_url, artifacts, lang, size):
         page.goto(f"{suite_url}/footprint?lang={lang}")
         expect(page.get_by_text("6.20 kg CO2e").first).to_be_visible(timeout=30000)
         settled_screenshot(page, artifacts / f"footprint-{lang}-{size}.png")
+
+
+# every category table's header titles, as (table, title, shown width, needed width); Panel renders each
+# widget in a shadow root, so the search walks into every one
+HEADER_WIDTHS = """() => {
+  const all = (root, selector) => [...root.querySelectorAll(selector),
+    ...[...root.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => all(e.shadowRoot, selector))];
+  return all(document, '[class*="table-"]').flatMap(table => {
+    const name = [...table.classList].find(c => c.startsWith('table-'));
+    return all(table.shadowRoot || table, '.tabulator-col-title').filter(title => title.textContent.trim())
+      .map(title => [name, title.textContent, title.clientWidth, title.scrollWidth]);
+  });
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("size", list(SCREEN_SIZES))
+def test_category_tables_show_whole_column_headers(browser, suite_url, artifacts, lang, size):
+    with sized_page(browser, size) as page:
+        page.goto(f"{suite_url}/footprint?lang={lang}")
+        expect(page.get_by_text("6.20 kg CO2e").first).to_be_visible(timeout=30000)
+        page.wait_for_timeout(1000)
+        headers = page.evaluate(HEADER_WIDTHS)
+        assert len(headers) == 16, headers   # six tables of 2–3 columns
+        cut = [(table, title) for table, title, shown, needed in headers if needed > shown or shown == 0]
+        assert cut == [], f"headers cut off at {SCREEN_SIZES[size][0]} px: {cut}"
+        settled_screenshot(page, artifacts / f"footprint-tables-{lang}-{size}.png")

@@ -19,6 +19,13 @@ from tanso.ui.view import TabView, View, wrap_row
 
 ACCENT = "#0f766e"
 NUMBER_EDITOR = {"type": "number", "min": 0, "step": 1}
+# A category table is narrow (a phone's width, or a fifth of a desktop): its column titles wrap onto a
+# second line instead of being cut to "Min…" / "수…" (Tabulator keeps a title on one line by default).
+HEADER_CSS = """
+.tabulator .tabulator-header .tabulator-col .tabulator-col-content .tabulator-col-title {
+  white-space: normal !important; text-overflow: clip !important; overflow-wrap: anywhere; word-break: keep-all;
+}
+"""
 
 
 def source_text(source: dict) -> str:
@@ -71,10 +78,12 @@ class DayView(TabView):
         if category == "clothing":
             formatters["second_hand"] = {"type": "tickCross"}
         titles = {c: self.t(f"footprint.field.{c}") for c in columns}
+        # not sortable: an entry table keeps the order of its rows, and the sort arrows took a third of a
+        # narrow column's title
         table = pn.widgets.Tabulator(self.fp.tables[category].copy(), editors=editors, formatters=formatters,
-                                     titles=titles, show_index=False, layout="fit_columns",
+                                     titles=titles, show_index=False, layout="fit_columns", sortable=False,
                                      sizing_mode="stretch_width", height=150, name=category,
-                                     css_classes=[f"table-{category}"])
+                                     css_classes=[f"table-{category}"], stylesheets=[HEADER_CSS])
         # The table's `value`, not `on_edit`: served with threads, the edit event and the data patch are
         # handled by different pool threads, and the edit callback could run before the patch had
         # reached `value` — it then read the old cell and the totals stayed as they were.
@@ -109,8 +118,10 @@ class DayView(TabView):
         self._summary = safe.Markdown(sizing_mode="stretch_width", styles={"font-size": "1.05em"})
         self._lines = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
                                            sizing_mode="stretch_width", max_height=320, name="lines")
-        forms = wrap_row(*[pn.Column(self._table(c), sizing_mode="stretch_width", min_width=300, max_width=420)
-                             for c in CATEGORIES])
+        # each card grows from 300 px to fill its line (a phone's whole width, one card a line): sized by
+        # their titles, the cards were 200–260 px wide and their column titles cut off
+        forms = wrap_row(*[pn.Column(self._table(c), sizing_mode="stretch_width",
+                                     styles={"flex": "1 1 300px", "max-width": "420px"}) for c in CATEGORIES])
         results = pn.Column(self._total, self._points, self._problems,
                             pn.pane.Bokeh(self._fig, sizing_mode="stretch_width"), self._summary,
                             self._suggestions, safe.Markdown(safe.markdown("**{h}**", h=self.t("footprint.lines"))),
