@@ -15,12 +15,13 @@
 # factor and source, the seed's 14.5 kg benchmark and Korea's territorial figure, the three largest
 # reductions, the plain-language summary and points. Exported by
 # `tanso report notebooks/analysis/footprint_day.py -p day=DAY.json -o footprint.html`; add
-# `-p member=EMAIL` for that member's saved history and points balance.
+# `-p member=EMAIL` for that member's saved history and points balance, `-p lang=ko` for Korean
+# (every label, axis and item name comes from the app's gettext catalogs and Korean item names).
 
 # %% tags=["parameters"]
 day = ""               # path to DAY.json
 factors = "ecojourney" # factor set NAME[@VERSION] (the seed's set by default)
-lang = "en"            # en | ko: labels, summary and tips
+lang = "en"            # en | ko: labels, charts, item names, summary and tips
 offline = True         # True: never call Climatiq or a summary LLM (a report calls no network unless asked)
 member = ""            # an account email: add its saved history (day / week / month) and points balance
 output_html = None     # set by `tanso report`
@@ -40,7 +41,7 @@ from tanso.footprint import FootprintInputError, UnknownFactorSet, estimate_day,
 from tanso.footprint.factors import CATEGORIES
 from tanso.reports import save_html
 from tanso.ui import safe
-from tanso.ui.footprint.views import source_text
+from tanso.ui.footprint.views import item_label, source_text, unit_label
 from tanso.ui.i18n import markup, t
 
 if lang not in ("en", "ko"):
@@ -82,14 +83,16 @@ def category_name(category: str) -> str:
     return t(f"footprint.cat.{category}", lang).split(" (")[0]
 
 
-by_category = pd.DataFrame({"category": [category_name(c) for c in CATEGORIES],
-                            "kg CO2e": [result.by_category.get(c, 0.0) for c in CATEGORIES]})
-benchmarks = result.to_dict()["benchmarks"]
-comparison = pd.DataFrame({"figure": ["this day", "benchmark (seed)", "Korea territorial"],
-                           "kg CO2e": [result.total_kg, result.average_kg, result.territorial_kg]})
+# Chart frames are named in the report's language: their column names are the axis and hover labels.
 columns = {k: t(f"footprint.col.{k}", lang) for k in ("category", "item", "quantity", "unit", "factor", "kg", "source")}
-lines = pd.DataFrame([{columns["category"]: category_name(line.category), columns["item"]: line.item,
-                       columns["quantity"]: round(line.quantity, 3), columns["unit"]: line.unit,
+figure_column = t("footprint.compare.figure", lang)
+by_category = pd.DataFrame({columns["category"]: [category_name(c) for c in CATEGORIES],
+                            columns["kg"]: [result.by_category.get(c, 0.0) for c in CATEGORIES]})
+reference = {"day": result.total_kg, "benchmark": result.average_kg, "territorial": result.territorial_kg}
+comparison = pd.DataFrame({figure_column: [t(f"footprint.compare.{k}", lang) for k in reference],
+                           columns["kg"]: list(reference.values())})
+lines = pd.DataFrame([{columns["category"]: category_name(line.category), columns["item"]: item_label(line, lang),
+                       columns["quantity"]: round(line.quantity, 3), columns["unit"]: unit_label(line.unit, lang),
                        columns["factor"]: line.factor, columns["kg"]: round(line.kg, 3),
                        columns["source"]: source_text(line.source)} for line in result.lines],
                      columns=list(columns.values()))
@@ -128,26 +131,29 @@ report = pn.Column(
                          territorial=f"{result.territorial_kg:g}")),
     safe.Markdown(markup("footprint.points", lang, total=p.total, saved=p.saved, second_hand=p.second_hand,
                          below=p.below_average)),
-    by_category.hvplot.bar(x="category", y="kg CO2e", title=t("footprint.by_category", lang), height=300, width=700),
-    comparison.hvplot.barh(x="figure", y="kg CO2e", title="This day against both reference figures (kg CO2e)",
+    by_category.hvplot.bar(x=columns["category"], y=columns["kg"], title=t("footprint.by_category", lang),
+                           height=300, width=700),
+    comparison.hvplot.barh(x=figure_column, y=columns["kg"], title=t("footprint.compare.title", lang),
                            height=200, width=700),
     safe.Markdown(safe.markdown("- {a}: {av} kg — {al}\n- {b}: {bv} kg — {bl}",
-                                a="benchmark (seed)", av=f"{result.average_kg:g}", al=benchmarks["average_kg"]["label"],
-                                b="Korea territorial", bv=f"{result.territorial_kg:g}",
-                                bl=benchmarks["territorial_kg"]["label"])),
+                                a=t("footprint.compare.benchmark", lang), av=f"{result.average_kg:g}",
+                                al=t("footprint.benchmark.average", lang),
+                                b=t("footprint.compare.territorial", lang), bv=f"{result.territorial_kg:g}",
+                                bl=t("footprint.benchmark.territorial", lang))),
     safe.Markdown(safe.escape(result.summary.text)),
     safe.Markdown(safe.Markup(safe.markdown("**{h}**\n\n", h=t("footprint.suggestions", lang)) + "\n".join(tips))),
     safe.Markdown(safe.markdown("**{h}**", h=t("footprint.lines", lang))),
     pn.pane.DataFrame(lines, index=False, escape=True, width=900),  # item names can be user text: escaped
-    safe.Markdown(safe.markdown("Factors: **{id}**. Summary: {source}. Generated by Tanso.",
-                                id=chosen.id, source=result.summary.source)),
+    safe.Markdown(markup("footprint.report.footer", lang, id=chosen.id, source=result.summary.source)),
 )
 if balance is not None:
     report.append(safe.Markdown(markup("footprint.balance", lang, points=balance)))
     if not history:
         report.append(safe.Markdown(markup("footprint.history.empty", lang)))
+    period = t("footprint.history.period", lang)
     for freq, frame in history.items():
-        report.append(frame.hvplot.bar(x="period", y="kg_per_day", height=250, width=700,
+        named = frame.rename(columns={"period": period, "kg_per_day": t("footprint.history.chart", lang)})
+        report.append(named.hvplot.bar(x=period, y=t("footprint.history.chart", lang), height=250, width=700,
                                        title=f"{t('footprint.history.chart', lang)} "
                                              f"({t(f'footprint.history.freq.{freq}', lang)})"))
 if output_html:

@@ -211,6 +211,21 @@ def test_object_particle_follows_the_last_sound():
     assert item_name("car") == "자동차" and item_name("food", "waste") == "음식물"
 
 
+def test_every_food_product_and_dish_has_a_korean_name():
+    from tanso.footprint import food
+    from tanso.footprint.korean import ITEM_NAMES, _food_product_names, item_name
+
+    products = list(food.food_table()["product"])
+    assert sorted(_food_product_names()) == sorted(products)   # no product missing, no stale row
+    names = {p: item_name(p, "food") for p in products + list(food.dishes()["dish"])}
+    missing = [key for key, name in names.items() if name == key or not name.strip()]
+    assert missing == []
+    hangul = [name for name in names.values() if not any("\uac00" <= c <= "\ud7a3" for c in name)]
+    assert hangul == []
+    assert len(set(ITEM_NAMES["food"].values())) == len(ITEM_NAMES["food"])   # two items, two names
+    assert item_name("Beef (dairy herd)") == "젖소 소고기" and item_name("Wheat & Rye", "food") == "밀·호밀"
+
+
 def test_short_car_trips_add_up_and_suggest_cycling(seed):
     day = {"transport": [{"mode": "car", "km": 2}, {"mode": "car", "km": 3}]}
     [tip] = estimate_day(day, factors=seed).suggestions

@@ -39,6 +39,18 @@ def source_text(source: dict) -> str:
     return text
 
 
+def item_label(line, lang: str) -> str:
+    """A result line's item as a page (or report) in `lang` names it."""
+    if lang != "ko":
+        return line.item
+    base = line.item.removesuffix(" (second-hand)")
+    return korean.item_name(base, line.category) + (" (중고)" if line.second_hand else "")
+
+
+def unit_label(unit: str, lang: str) -> str:
+    return korean.UNIT_NAMES.get(unit, unit) if lang == "ko" else unit
+
+
 def bars(title: str, height: int = 260):
     source = ColumnDataSource({"label": [], "value": []})
     fig = figure(x_range=[], height=height, title=title, toolbar_location=None, sizing_mode="stretch_width",
@@ -159,22 +171,13 @@ class DayView(TabView):
                                                + "\n".join(items)) if tips else ""
         cols = {k: t(f"footprint.col.{k}") for k in ("category", "item", "quantity", "unit", "factor", "kg", "source")}
         self._lines.value = pd.DataFrame([{
-            cols["category"]: self._category(line.category), cols["item"]: self._item(line),
-            cols["quantity"]: round(line.quantity, 3), cols["unit"]: self._unit(line.unit),
+            cols["category"]: self._category(line.category), cols["item"]: item_label(line, self.lang),
+            cols["quantity"]: round(line.quantity, 3), cols["unit"]: unit_label(line.unit, self.lang),
             cols["factor"]: line.factor, cols["kg"]: round(line.kg, 3), cols["source"]: source_text(line.source)}
             for line in result.lines])
 
     def _category(self, category: str) -> str:
         return self.t(f"footprint.cat.{category}").split(" (")[0]
-
-    def _item(self, line) -> str:
-        if self.lang != "ko":
-            return line.item
-        base = line.item.removesuffix(" (second-hand)")
-        return korean.item_name(base, line.category) + (" (중고)" if line.second_hand else "")
-
-    def _unit(self, unit: str) -> str:
-        return korean.UNIT_NAMES.get(unit, unit) if self.lang == "ko" else unit
 
 
 class HistoryView(TabView):
