@@ -1,6 +1,7 @@
 """Frames typed for ADBC's binary COPY: each column cast to the Arrow type of its column."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import numpy as np
@@ -50,3 +51,21 @@ def test_a_year_beyond_smallint_is_refused_not_wrapped():
 def test_an_unsupported_column_type_is_named():
     with pytest.raises(ValueError, match=r"ops\.t\.shape: .*geometry is not supported"):
         arrow.table_for(pd.DataFrame({"shape": ["x"]}), [("geometry", -1)], table="ops.t")
+
+
+def test_json_text_is_what_json_dumps_writes():
+    values = [{"serial": "S-1", "blocks": [1, 2.5, None, True]}, [], "already JSON",
+              {"name": "탄소 \"quoted\"\n", "nested": {"x": [{"y": -0.0}]}}, 1e-300, 7]
+    array = arrow.column_array(pd.Series([*values, None, np.nan]), arrow.JSON)
+    expected = [v if isinstance(v, str) else json.dumps(v) for v in values] + [None, None]
+    assert array.storage.to_pylist() == expected
+
+
+def test_json_that_json_cannot_hold_is_refused_naming_the_column():
+    cyclic: dict = {}
+    cyclic["self"] = cyclic
+    for bad, reason in (({"share": float("nan")}, "not JSON compliant"),
+                        (cyclic, "Circular reference"), ({"at": dt.date(2024, 1, 1)}, "date")):
+        frame = pd.DataFrame({"detail": [{"ok": 1}, bad]})
+        with pytest.raises(ValueError, match=rf"ops\.t\.detail: cannot load as jsonb: .*{reason}"):
+            arrow.table_for(frame, [("jsonb", -1)], table="ops.t")

@@ -10,6 +10,7 @@ load and names the column instead of wrapping round.
 from __future__ import annotations
 
 import json
+import json.encoder
 
 import pandas as pd
 import pyarrow as pa
@@ -38,17 +39,33 @@ def arrow_type(pg_type: str, typmod: int = -1) -> pa.DataType:
     return ARROW_TYPES[pg_type]
 
 
-def _json_text(series: pd.Series) -> pd.Series:
+def _json_encoder():
+    """A function value → JSON text, as json.dumps but for NaN/inf (refused: not JSON).
+
+    json.dumps builds its C encoder anew for every value, which is most of its cost on
+    small dicts; here it is built once per column (0.16 s instead of 0.46 s for 160,000
+    two-key dicts). `markers` tracks the containers being encoded, to refuse cycles.
+    """
+    base = json.JSONEncoder(allow_nan=False)
+    if json.encoder.c_make_encoder is None:  # a Python without the C accelerator
+        return base.encode
+    encode = json.encoder.c_make_encoder(
+        {}, base.default, json.encoder.encode_basestring_ascii, None, base.key_separator,
+        base.item_separator, base.sort_keys, base.skipkeys, base.allow_nan)
+    return lambda value: "".join(encode(value, 0))
+
+
+def _json_array(series: pd.Series) -> pa.Array:
     """Dicts/lists as JSON text; strings are taken as JSON already; missing stays missing."""
-    return series.map(lambda v: v if v is None or isinstance(v, str) or v is pd.NA
-                      or (isinstance(v, float) and v != v) else json.dumps(v),
-                      na_action="ignore")
+    encode = _json_encoder()
+    text = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+            else v if isinstance(v, str) else encode(v) for v in series.tolist()]
+    return pa.ExtensionArray.from_storage(JSON, pa.array(text, type=pa.string()))
 
 
 def column_array(series: pd.Series, target: pa.DataType) -> pa.Array:
     if target == JSON:
-        storage = pa.array(_json_text(series), type=pa.string(), from_pandas=True)
-        return pa.ExtensionArray.from_storage(JSON, storage)
+        return _json_array(series)
     array = pa.array(series, from_pandas=True)  # NaN/NaT/None/pd.NA → NULL
     if pa.types.is_timestamp(target) and pa.types.is_timestamp(array.type) \
             and array.type.tz is None and target.tz is not None:
