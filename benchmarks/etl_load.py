@@ -22,9 +22,11 @@ migrated to head), and drops what it creates.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -109,6 +111,8 @@ class Stage:
         self.index_statement = (f"ALTER TABLE {table}_bench ADD PRIMARY KEY "
                                 f"({', '.join(KEY[table])})")
 
+        self.server_cpu: float | None = None  # of the last method's server process
+
     def _psycopg(self, write) -> None:
         with psycopg.connect(psycopg_url(self.engine)) as conn, conn.cursor() as cur:
             cur.execute(f"CREATE TABLE {self.table}_bench (LIKE {self.table})")
@@ -117,6 +121,7 @@ class Stage:
                 write(copy)
             cur.execute(self.index_statement)
             conn.rollback()
+            self.server_cpu = backend_cpu(conn.info.backend_pid)
 
     def pre_encoded(self) -> bytes:
         query = f"COPY (SELECT {self.names} FROM {self.table}) TO STDOUT (FORMAT binary)"
@@ -159,40 +164,87 @@ class Stage:
                 load.copy_frame(cur, self.table, self.frame, staging=f"{self.table}_bench")
             cur.execute(self.index_statement)
             conn.rollback()
+            self.server_cpu = adbc_backend_cpu(cur)
 
     def loader(self) -> None:
         load.load_dataset(self.engine, [load.TableLoad(self.table, self.frame,
                                                        key=KEY[self.table])],
                           dataset=f"bench_{self.table}", version="bench", sha256="0" * 64)
 
+    def measured_loader(self) -> None:
+        """loader(), noting its server process's CPU just before its connection closes."""
+        def connect(engine):
+            conn = connect_for_load(engine)
+            close = conn.close
 
-def timed(fn) -> float:
-    start = time.perf_counter()
+            def close_measured():
+                with conn.cursor() as cur:
+                    self.server_cpu = adbc_backend_cpu(cur)
+                close()
+            conn.close = close_measured
+            return conn
+        connect_for_load, load.connect = load.connect, connect
+        try:
+            self.loader()
+        finally:
+            load.connect = connect_for_load
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu(pid: int) -> float | None:
+    """CPU seconds used so far by the server process `pid`; None when this machine does not
+    run it (a remote server)."""
+    try:
+        if b"postgres" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return None
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+
+
+def adbc_backend_cpu(cursor) -> float | None:
+    cursor.execute("SELECT pg_backend_pid()")
+    return backend_cpu(cursor.fetchone()[0])
+
+
+@dataclass
+class Samples:
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # client process + its server process
+
+
+def sample(stage: Stage, fn, samples: Samples) -> None:
+    stage.server_cpu = None
+    start, start_cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - start
+    samples.wall.append(time.perf_counter() - start)
+    if stage.server_cpu is not None:
+        samples.cpu.append(time.process_time() - start_cpu + stage.server_cpu)
 
 
-def summary(samples: list[float]) -> str:
-    ordered = sorted(samples)
+def summary(values: list[float]) -> str:
+    ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return f"median {statistics.median(samples):6.3f} s  p95 {p95:6.3f} s"
+    return f"median {statistics.median(values):6.3f} s  p95 {p95:6.3f} s"
 
 
-def bench(stage: Stage, repeat: int, methods: list[str]) -> dict[str, list[float]]:
+def bench(stage: Stage, repeat: int, methods: list[str]) -> dict[str, Samples]:
     stage.loader()  # loads the table once, so the floor's buffer comes from the server
     buffer = stage.pre_encoded()
     runs = {"floor": lambda: stage.floor(buffer), "adbc": stage.adbc,
             "adbc_one_batch": lambda: stage.adbc(one_batch=True), "encoder": stage.encoder,
-            "write_row": stage.write_row, "loader": stage.loader}
-    samples: dict[str, list[float]] = {m: [] for m in methods}
+            "write_row": stage.write_row, "loader": stage.measured_loader}
+    samples = {m: Samples() for m in methods}
     for _ in range(repeat):  # alternate, so background load hits all alike
         for method in methods:
-            samples[method].append(timed(runs[method]))
+            sample(stage, runs[method], samples[method])
     return samples
 
 
-def report(title: str, samples: dict[str, list[float]]) -> None:
-    floor = statistics.median(samples["floor"])
+def report(title: str, samples: dict[str, Samples]) -> None:
     print(f"\n{title}")
     labels = {"floor": "floor: COPY pre-encoded buffer + index",
               "adbc": "ADBC adbc_ingest, Arrow batches + index",
@@ -200,12 +252,20 @@ def report(title: str, samples: dict[str, list[float]]) -> None:
               "encoder": "numpy encoder + COPY + index",
               "write_row": "psycopg write_row + index",
               "loader": "tanso loader (stage + swap + version)"}
-    for method, values in samples.items():
-        print(f"  {labels[method]:<42} {summary(values)}  "
-              f"{statistics.median(values) / floor:5.2f}× floor")
-    ratio = statistics.median(samples["loader"]) / floor
+    floor, floor_cpu = samples["floor"].wall, samples["floor"].cpu
+    for method, each in samples.items():
+        line = (f"  {labels[method]:<42} {summary(each.wall)}  "
+                f"{statistics.median(each.wall) / statistics.median(floor):5.2f}× floor")
+        if each.cpu and floor_cpu:
+            line += (f"  | CPU {statistics.median(each.cpu):6.3f} s "
+                     f"{statistics.median(each.cpu) / statistics.median(floor_cpu):5.2f}×")
+        print(line)
+    ratio = statistics.median(samples["loader"].wall) / statistics.median(floor)
     verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
     print(f"  loader / floor = {ratio:.2f} (target ≤ {TARGET_RATIO}: {verdict})")
+    if floor_cpu and samples["loader"].cpu:
+        print(f"  CPU (client process + its server process), loader / floor = "
+              f"{statistics.median(samples['loader'].cpu) / statistics.median(floor_cpu):.2f}")
 
 
 def main() -> None:

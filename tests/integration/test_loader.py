@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from tanso.db import load
+from tanso.db import arrow, load
 from tanso.db.load import TableLoad, is_loaded, load_dataset, loaded_version
 from tests.conftest import ROOT
 
@@ -73,7 +73,7 @@ def test_a_load_killed_midway_leaves_the_previous_data_readable(scratch):
     script = textwrap.dedent(f"""
         import sys, time
         import pandas as pd, sqlalchemy as sa
-        from tanso.db import load
+        from tanso.db import arrow, load
         def stall(cursor, staged):
             print("staged", flush=True)
             time.sleep(60)
@@ -163,6 +163,7 @@ def test_a_partition_key_named_by_the_former_loader_does_not_block_the_next_load
 
 def test_a_frame_sent_in_many_copy_batches_arrives_whole_and_exact(partitioned, monkeypatch):
     monkeypatch.setattr(load, "COPY_BATCH_BYTES", 256)  # ≈ 10 rows a batch
+    monkeypatch.setattr(arrow, "SLICE_ROWS", 64)  # converted 64 rows at a time
     n = 1000
     frame = pd.DataFrame({"k": [f"k{i:04d}" for i in range(n)], "year": np.full(n, 2000),
                           "x": np.where(np.arange(n) % 7 == 0, np.nan, np.arange(n) / 3)})
@@ -173,12 +174,24 @@ def test_a_frame_sent_in_many_copy_batches_arrives_whole_and_exact(partitioned, 
                    for k, x in zip(frame.k, frame.x, strict=True)]
 
 
+def test_a_bad_value_met_after_batches_were_sent_stops_the_load_naming_it(scratch, monkeypatch):
+    monkeypatch.setattr(load, "COPY_BATCH_BYTES", 64)
+    monkeypatch.setattr(arrow, "SLICE_ROWS", 8)
+    frame = pd.DataFrame({"k": [f"k{i}" for i in range(40)], "x": 1.0,
+                          "n": [*range(30), 2**40, *range(9)]})  # n is an integer column
+    with pytest.raises(ValueError, match=r"ops\.scratch\.n: cannot load as int4"):
+        load_dataset(scratch.engine, [TableLoad("ops.scratch", frame, key=("k",))],
+                     dataset="scratch", version="v6", sha256="6" * 64)
+    assert rows(scratch) == [("a", 1.5, 1), ("b", None, 2)]
+    assert loaded_version(scratch.engine, "scratch").version == "v1"
+
+
 def test_a_partitioned_load_killed_before_its_swap_leaves_the_old_partition(partitioned):
     load_facts(partitioned, "v1", pd.DataFrame({"k": ["a"], "year": [2000], "x": [1.0]}))
     script = textwrap.dedent(f"""
         import time
         import pandas as pd, sqlalchemy as sa
-        from tanso.db import load
+        from tanso.db import arrow, load
         def stall(cursor, staged):
             print("staged", flush=True)
             time.sleep(60)

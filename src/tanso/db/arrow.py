@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
+from collections.abc import Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -73,12 +74,48 @@ def column_array(series: pd.Series, target: pa.DataType) -> pa.Array:
     return array if array.type == target else array.cast(target, safe=True)
 
 
+def _column_error(table: str, name, pg_type: str, exc: Exception) -> ValueError:
+    return ValueError(f"{table}.{name}: cannot load as {pg_type}: {exc}")
+
+
+_CONVERSION_ERRORS = (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError, ValueError)
+
+
+def schema_for(frame: pd.DataFrame, pg_types: list[tuple[str, int]], *, table: str) -> pa.Schema:
+    """The Arrow schema table_for gives `frame`."""
+    fields = []
+    for name, (pg_type, typmod) in zip(frame.columns, pg_types, strict=True):
+        try:
+            fields.append(pa.field(str(name), arrow_type(pg_type, typmod)))
+        except TypeError as exc:
+            raise _column_error(table, name, pg_type, exc) from exc
+    return pa.schema(fields)
+
+
 def table_for(frame: pd.DataFrame, pg_types: list[tuple[str, int]], *, table: str) -> pa.Table:
     """`frame` as an Arrow table whose columns have the Arrow types of `pg_types`."""
     arrays = []
     for (name, series), (pg_type, typmod) in zip(frame.items(), pg_types, strict=True):
         try:
             arrays.append(column_array(series, arrow_type(pg_type, typmod)))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError, ValueError) as exc:
-            raise ValueError(f"{table}.{name}: cannot load as {pg_type}: {exc}") from exc
+        except _CONVERSION_ERRORS as exc:
+            raise _column_error(table, name, pg_type, exc) from exc
     return pa.Table.from_arrays(arrays, names=[str(c) for c in frame.columns])
+
+
+# Rows converted together: each column's conversion has a fixed cost of some µs, so slices
+# much smaller than this would spend more on that than on the values.
+SLICE_ROWS = 16_384
+
+
+def batches_for(frame: pd.DataFrame, pg_types: list[tuple[str, int]], *, table: str,
+                batch_bytes: int) -> Iterator[pa.RecordBatch]:
+    """`frame` as Arrow batches (schema_for) of about `batch_bytes`, each slice of rows
+    converted only when the consumer asks for it: converting the next slice overlaps the
+    database reading the batches already sent, instead of all conversion coming first."""
+    rows_per_batch = None
+    for start in range(0, len(frame), SLICE_ROWS):
+        part = table_for(frame.iloc[start:start + SLICE_ROWS], pg_types, table=table)
+        rows_per_batch = rows_per_batch or max(1, batch_bytes * part.num_rows
+                                               // max(1, part.nbytes))
+        yield from part.to_batches(max_chunksize=rows_per_batch)

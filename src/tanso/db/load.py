@@ -22,6 +22,7 @@ from typing import Literal
 
 import adbc_driver_postgresql.dbapi as adbc
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from psycopg import sql
 
@@ -88,7 +89,7 @@ def column_types(cursor, table: str, columns: list[str]) -> list[tuple[str, int]
 
 # ADBC encodes one Arrow batch whole before it sends any of it, so a frame sent as one batch
 # keeps the server idle while the client encodes; batches of about this many bytes let the
-# server parse one while the next is encoded.
+# server parse one while the next is converted and encoded.
 COPY_BATCH_BYTES = 1 << 20
 
 
@@ -97,10 +98,24 @@ def copy_frame(cursor, table: str, frame: pd.DataFrame, *, staging: str,
     """Binary COPY of a frame (columns by name) into `staging`, typed as `table`'s columns."""
     types = column_types(cursor, table, list(frame.columns))
     schema, _, name = staging.rpartition(".")
-    data = arrow.table_for(frame, types, table=table)
-    rows_per_batch = max(1, COPY_BATCH_BYTES * data.num_rows // max(1, data.nbytes))
-    cursor.adbc_ingest(name, data.to_reader(max_chunksize=rows_per_batch), mode="append",
-                       **({"temporary": True} if temporary else {"db_schema_name": schema}))
+    refused: list[ValueError] = []
+
+    def batches():
+        try:
+            yield from arrow.batches_for(frame, types, table=table, batch_bytes=COPY_BATCH_BYTES)
+        except ValueError as exc:  # ADBC would pass on only its text, inside its own error
+            refused.append(exc)
+            raise
+
+    reader = pa.RecordBatchReader.from_batches(arrow.schema_for(frame, types, table=table),
+                                               batches())
+    try:
+        cursor.adbc_ingest(name, reader, mode="append",
+                           **({"temporary": True} if temporary else {"db_schema_name": schema}))
+    except adbc.Error:
+        if refused:
+            raise refused[0] from None
+        raise
 
 
 @dataclass(frozen=True)
