@@ -10,13 +10,16 @@ rolled back, alternating methods so background load hits all alike:
 - typed: a synthetic frame with dates, timestamps, numeric(14,4), jsonb, bool, float8.
 
 Methods: `floor` = COPY of a pre-encoded binary buffer (taken from the server with COPY TO)
-plus the index, the database's own work; `adbc` = the loader's COPY: frame → Arrow
-(tanso.db.arrow) → adbc_ingest in ~1 MiB batches (`adbc one batch`: the whole frame as one
-Arrow batch, as before batching); `encoder` = tanso's former numpy encoder (benchmarks/pgbinary.py, float/int/
-bool/text only) → COPY; `write_row` = psycopg's C-accelerated binary COPY of Python rows.
-Then the whole loader (tanso.db.load.load_dataset: stage, swap, version record). Target:
-loader ≤ 1.2 × floor. Prepares its own database (DATABASE_URL or the embedded server,
-migrated to head), and drops what it creates.
+plus the index, the database's own work; `adbc` = the loader's COPY (tanso.db.load.copy_frame:
+the frame converted to Arrow slice by slice and streamed to adbc_ingest in ~1 MiB batches);
+`adbc one batch` = the whole frame as one Arrow batch, as before streaming; `encoder` =
+tanso's former numpy encoder (benchmarks/pgbinary.py, float/int/bool/text only) → COPY;
+`write_row` = psycopg's C-accelerated binary COPY of Python rows. Then the whole loader
+(tanso.db.load.load_dataset: stage, swap, version record). Target: loader ≤ 1.2 × floor.
+Beside each wall time: CPU seconds of this process and of its server process (from /proc, when
+the server runs on this machine) — on a shared machine wall time also measures the queue.
+Prepares its own database (DATABASE_URL or the embedded server, migrated to head), and drops
+what it creates.
 """
 
 from __future__ import annotations
@@ -213,7 +216,12 @@ def adbc_backend_cpu(cursor) -> float | None:
 @dataclass
 class Samples:
     wall: list[float] = field(default_factory=list)
-    cpu: list[float] = field(default_factory=list)  # client process + its server process
+    client_cpu: list[float] = field(default_factory=list)  # this process
+    server_cpu: list[float] = field(default_factory=list)  # its server process
+
+    @property
+    def cpu(self) -> list[float]:
+        return [c + s for c, s in zip(self.client_cpu, self.server_cpu, strict=True)]
 
 
 def sample(stage: Stage, fn, samples: Samples) -> None:
@@ -222,7 +230,8 @@ def sample(stage: Stage, fn, samples: Samples) -> None:
     fn()
     samples.wall.append(time.perf_counter() - start)
     if stage.server_cpu is not None:
-        samples.cpu.append(time.process_time() - start_cpu + stage.server_cpu)
+        samples.client_cpu.append(time.process_time() - start_cpu)
+        samples.server_cpu.append(stage.server_cpu)
 
 
 def summary(values: list[float]) -> str:
@@ -258,7 +267,9 @@ def report(title: str, samples: dict[str, Samples]) -> None:
                 f"{statistics.median(each.wall) / statistics.median(floor):5.2f}× floor")
         if each.cpu and floor_cpu:
             line += (f"  | CPU {statistics.median(each.cpu):6.3f} s "
-                     f"{statistics.median(each.cpu) / statistics.median(floor_cpu):5.2f}×")
+                     f"{statistics.median(each.cpu) / statistics.median(floor_cpu):5.2f}× "
+                     f"(client {statistics.median(each.client_cpu):.3f} + server "
+                     f"{statistics.median(each.server_cpu):.3f})")
         print(line)
     ratio = statistics.median(samples["loader"].wall) / statistics.median(floor)
     verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
