@@ -187,9 +187,8 @@ _BASE = """
                (cardinality(:status) = 0 OR p.status = ANY(:status)) AS ok_status,
                (cardinality(:reduction_removal) = 0
                    OR p.reduction_removal = ANY(:reduction_removal)) AS ok_reduction_removal,
-               (CAST(:corsia AS boolean) IS NULL
-                   OR coalesce(p.corsia, false) = :corsia) AS ok_corsia,
-               (CAST(:ccb AS boolean) IS NULL OR coalesce(p.ccb, false) = :ccb) AS ok_ccb,
+               (CAST(:corsia AS boolean) IS NULL OR {corsia} = :corsia) AS ok_corsia,
+               (CAST(:ccb AS boolean) IS NULL OR {ccb} = :ccb) AS ok_ccb,
                ((CAST(:vintage_min AS int) IS NULL OR p.first_vintage >= :vintage_min)
                 AND (CAST(:vintage_max AS int) IS NULL OR p.first_vintage <= :vintage_max))
                    AS ok_vintage,
@@ -211,8 +210,12 @@ _COLUMNS = ", ".join(f"p.{c}" for c in dict.fromkeys(
 _KEY_COLUMNS = ("project_id", "registry", "country", "category", "project_type", "methodology",
                 "status", "reduction_removal", "corsia", "ccb", "first_vintage", "issued",
                 "retired", "name_order")
-_SOURCE = {"projects": ("mart.vcm_projects", _COLUMNS),
-           "keys": ("mart.vcm_search_keys", ", ".join(f"p.{c}" for c in _KEY_COLUMNS))}
+# (relation, columns, CORSIA and CCB flags as filtered): the keys store the flags unknown as
+# false, so the plain column can read its index (a coalesce() hides it from the planner)
+_SOURCE = {"projects": ("mart.vcm_projects", _COLUMNS, "coalesce(p.corsia, false)",
+                        "coalesce(p.ccb, false)"),
+           "keys": ("mart.vcm_search_keys", ", ".join(f"p.{c}" for c in _KEY_COLUMNS),
+                    "p.corsia", "p.ccb")}
 
 
 _FACET_VALUE = {f: {"corsia": "coalesce(corsia, false)::text",
@@ -266,9 +269,9 @@ def _statement(sql: str) -> sa.TextClause:
 
 def _with_base(mode: str, select: str) -> sa.TextClause:
     rank, condition = _MATCH[mode]
-    source, columns = _SOURCE["keys" if mode == "all" else "projects"]
-    return _statement(_BASE.format(source=source, columns=columns, rank=rank,
-                                   condition=condition) + select)
+    source, columns, corsia, ccb = _SOURCE["keys" if mode == "all" else "projects"]
+    return _statement(_BASE.format(source=source, columns=columns, rank=rank, corsia=corsia,
+                                   ccb=ccb, condition=condition) + select)
 
 
 def _rows(mode: str, order: tuple[str, bool], columns: tuple[str, ...], limit: str) -> str:
@@ -359,12 +362,24 @@ def _order(filters: Filters) -> tuple[str, bool]:
     return filters.sort, filters.descending
 
 
+# Settings of the search transactions only (set_config(…, true) is SET LOCAL), one round trip:
+# - jit off: JIT compiles a plan once its cost passes jit_above_cost, which a scan of 1M
+#   projects does: 100+ ms of compiling for statements that run in a few;
+# - never a generic plan: an unused filter (`cardinality(:registry) = 0 OR …`) folds away, and
+#   a used one can read an index, only in a plan made for the values (psycopg prepares a
+#   statement after its 5th run and the server may then switch to a generic plan);
+# - random_page_cost 1.1: the search tables are read from memory, where a page fetched out of
+#   order costs about as much as the next one; at the default 4 the planner scanned all 1.1M
+#   projects for a word in 180k of them (2.0 s) instead of reading its GIN index (1.0 s).
+_SETTINGS = sa.text("SELECT set_config('jit', 'off', true), "
+                    "set_config('plan_cache_mode', 'force_custom_plan', true), "
+                    "set_config('random_page_cost', '1.1', true)")
+
+
 @contextmanager
 def _connect(engine: sa.Engine):
-    # JIT compiles a plan once its cost passes jit_above_cost, which a scan of 1M projects does:
-    # 100+ ms of compiling for statements that run in a few. Off for this transaction only.
     with engine.connect() as conn:
-        conn.execute(sa.text("SET LOCAL jit = off"))
+        conn.execute(_SETTINGS)
         yield conn
 
 
@@ -443,7 +458,8 @@ def refresh_search_aids(conn) -> None:
 # name_order: the name's rank in the database's collation (equal names share one)
 _KEYS = f"""
     INSERT INTO core.vcm_search_keys ({', '.join(_KEY_COLUMNS)})
-    SELECT {', '.join(_KEY_COLUMNS[:-1])},
+    SELECT {', '.join(c if c not in ("corsia", "ccb") else f"coalesce({c}, false)"
+                      for c in _KEY_COLUMNS[:-1])},
            CASE WHEN name IS NOT NULL THEN dense_rank() OVER (ORDER BY name) END
     FROM core.vcm_projects"""  # nosec B608 - module constants only
 _WORDS = """

@@ -96,8 +96,8 @@ search_keys = sa.Table(
     sa.Column("project_id", sa.Text, nullable=False),
     *[sa.Column(f, sa.Text) for f in ("registry", "country", "category", "project_type",
                                       "methodology", "status", "reduction_removal")],
-    sa.Column("corsia", sa.Boolean),
-    sa.Column("ccb", sa.Boolean),
+    sa.Column("corsia", sa.Boolean, nullable=False),  # unknown: false, as the facet counts it
+    sa.Column("ccb", sa.Boolean, nullable=False),
     sa.Column("first_vintage", sa.SmallInteger),
     sa.Column("issued", DOUBLE),
     sa.Column("retired", DOUBLE),
@@ -105,6 +105,10 @@ search_keys = sa.Table(
     # the first page in the two credit orders is read from these and LIMIT stops early
     sa.Index("vcm_search_keys_issued_idx", sa.text("issued DESC NULLS LAST"), "project_id"),
     sa.Index("vcm_search_keys_retired_idx", sa.text("retired DESC NULLS LAST"), "project_id"),
+    # each filter reads its keys through a bitmap index scan (several combine with AND)
+    *[sa.Index(f"vcm_search_keys_{column}_idx", column)
+      for column in ("registry", "country", "category", "project_type", "methodology",
+                     "status", "reduction_removal", "corsia", "ccb", "first_vintage")],
     schema="core",
 )
 
