@@ -9,7 +9,9 @@ On the configured database (DATABASE_URL, or the embedded one), migrated to head
    bodies as rendered by safe.user_markdown when they were written, the whole thread cleaned by
    nh3 once more, the Bokeh models of support bar, thread and form. And the whole explorer
    project page around it: the store with its search, ProjectView's registry queries, tables
-   and chart, the community part, `get_root`. Baseline in the same run: the same for a project
+   and chart, the community part, `get_root` — printed for a project opened again (its
+   registry part from the per-project cache, `tanso.ui.vcm.project.PAGES`) and for its first
+   opening in the process (cache cleared). Baseline in the same run: the same for a project
    with no comments. Target: median ≤ 150 ms.
 2. Support toggle: `support.set_supported` flipping one member's support in its own
    transaction, and the same through the page's button (`CommunityPanel._toggle_support`:
@@ -143,13 +145,17 @@ def cleanup(engine: sa.Engine, project: str, synthetic: bool) -> None:
                          {"p": project})
 
 
-def page_build(engine: sa.Engine, project: str, viewer: User) -> Timer:
-    """The time to build the whole project page server-side."""
+def page_build(engine: sa.Engine, project: str, viewer: User, *, cold: bool = False) -> Timer:
+    """The time to build the whole project page server-side; `cold`: the first opening of the
+    project in this process (its registry part not yet in the per-project cache)."""
     from bokeh.document import Document
 
+    from tanso.ui.vcm.project import PAGES
     from tanso.ui.vcm.store import VcmStore
     from tanso.ui.vcm.views import ProjectView
 
+    if cold:
+        PAGES.clear()
     with Timer() as timer:
         store = VcmStore(engine, user=viewer, tab="project", project=project)
         view = ProjectView(store=store)
@@ -204,13 +210,16 @@ def main() -> None:
         from tanso.ui.vcm.store import VcmStore
 
         store = VcmStore(engine, user=viewer)
-        parts = {"full": [], "empty": [], "page_full": [], "page_empty": []}
+        parts = {"full": [], "empty": [], "page_full": [], "page_empty": [], "cold_full": [],
+                 "cold_empty": []}
         for _ in range(args.repeats):
             timer, shown = community_build(store, project)
             parts["full"].append(timer)
+            parts["cold_full"].append(page_build(engine, project, viewer, cold=True))
             parts["page_full"].append(page_build(engine, project, viewer))
             if empty_project is not None:
                 parts["empty"].append(community_build(store, empty_project)[0])
+                parts["cold_empty"].append(page_build(engine, empty_project, viewer, cold=True))
                 parts["page_empty"].append(page_build(engine, empty_project, viewer))
         wall = {k: [t.wall for t in v] for k, v in parts.items()}
         cpu = {k: [t.cpu for t in v] for k, v in parts.items()}
@@ -219,8 +228,10 @@ def main() -> None:
         print("   the community part (support bar, thread, form; query + models + nh3):")
         print_beside_baseline(args.comments, wall, cpu, "full", "empty")
         print("   the whole project page (store with its search, registry tables, chart,")
-        print("   community part, Bokeh models):")
+        print("   community part, Bokeh models), the project opened again (registry part cached):")
         print_beside_baseline(args.comments, wall, cpu, "page_full", "page_empty")
+        print("   the same, the project's first opening in this process (registry part read):")
+        print_beside_baseline(args.comments, wall, cpu, "cold_full", "cold_empty")
 
         target = Target.project(project)
         with engine.begin() as conn:

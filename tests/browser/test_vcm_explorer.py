@@ -80,6 +80,38 @@ def test_screenshots(browser, vcm_url, artifacts, lang, size):
         settled_screenshot(page, artifacts / f"vcm_explorer-project-{lang}-{size}.png")
 
 
+# Bokeh canvases on the page (each chart draws on one); Panel renders in shadow roots, so walk into them
+CANVASES = """() => {
+  const all = (root, selector) => [...root.querySelectorAll(selector),
+    ...[...root.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => all(e.shadowRoot, selector))];
+  return all(document, 'canvas').filter(c => c.getBoundingClientRect().width > 0).length;
+}"""
+
+
+def test_a_korean_project_page_names_its_fields_and_says_when_no_source_has_years(page, vcm_url, artifacts):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{vcm_url}?lang=ko&tab=project&project=GLD1005")
+    expect(page.get_by_text("출처별 전체 항목")).to_be_visible(timeout=60000)
+    for label in ("항목", "출처의 ID", "레지스트리", "방법론 버전", "발행 (tCO2e)", "CORSIA 적격"):
+        expect(page.locator("th, td", has_text=re.compile(f"^{re.escape(label)}$")).first).to_be_visible()
+    for english in ("field", "source_id", "methodology_version", "corsia"):
+        expect(page.locator("th, td", has_text=re.compile(f"^{english}$"))).to_have_count(0)
+    # no VROD yearly rows for this project: a message naming what was looked at, no empty chart or table
+    expect(page.get_by_text("이 프로젝트의 연도별 발행·상쇄 기록이 없습니다.")).to_be_visible()
+    expect(page.get_by_text("VROD 2025-12 연도별 자료", exact=False)).to_be_visible()
+    expect(page.get_by_text("연도별 크레딧 (VROD, tCO2e)")).to_have_count(0)
+    assert page.evaluate(CANVASES) == 0
+    settled_screenshot(page, artifacts / "vcm_explorer-project-no-years-ko-phone.png")
+    # a project with yearly figures: the chart and the table, no message
+    page.goto(f"{vcm_url}?lang=en&tab=project&project=ACR119")
+    expect(page.get_by_text("Credits by year (VROD, tCO2e)")).to_be_visible(timeout=60000)
+    expect(page.locator("th", has_text="Issued by vintage").first).to_be_visible()
+    expect(page.get_by_text("No issuance or retirement by year")).to_have_count(0)
+    page.wait_for_timeout(1000)
+    assert page.evaluate(CANVASES) >= 1
+    assert page.js_errors == []
+
+
 def test_did_you_mean_a_hand_written_share_link_and_the_map(page, vcm_url):
     page.goto(vcm_url + "?q=cokstove%20kenya")
     page.get_by_text("Did you mean: cookstove kenya?").click(timeout=60000)

@@ -7,6 +7,7 @@ import pandas as pd
 import panel as pn
 import pytest
 
+from tanso.ui import safe
 from tanso.ui.sectors import charts, views
 from tanso.ui.sectors import store as store_module
 from tanso.ui.sectors.store import SectorData, SectorStore
@@ -224,8 +225,8 @@ def test_tabs_update_their_figures_and_switch_panes_by_shape(store):
 
 
 def test_waterfall_table_is_escaped_text_and_follows_the_years(store):
-    assert "&lt;script&gt;" in views.html_table(["<b>x</b>"], [("<script>",)])
-    assert "<b>" not in views.html_table(["<b>x</b>"], [("<script>",)])
+    assert "&lt;script&gt;" in safe.table(["<b>x</b>"], [("<script>",)])
+    assert "<b>" not in safe.table(["<b>x</b>"], [("<script>",)])
     store.tab = "waterfall"
     view = views.WaterfallView(store=store)
     pn.panel(view).get_root()

@@ -68,6 +68,28 @@ def markdown(template: str, /, **values) -> Markup:
     return Markup(template.format(**{k: escape(v) for k, v in values.items()}) if values else template)
 
 
+TABLE_CSS = """
+.tanso-table { border-collapse: collapse; font-size: 0.9em; }
+.tanso-table th, .tanso-table td { padding: 3px 10px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
+.tanso-table th:not([align]) { text-align: left; }
+.tanso-table th { min-width: 3.5em; }
+"""
+
+
+def table(header, rows, *, numeric=(), css_class: str = "tanso-table") -> Markup:
+    """An HTML table of plain-text cells (header and rows), each escaped; the ``numeric`` columns
+    right-aligned. Show it in an `HTML` pane with ``stylesheets=[TABLE_CSS]``. (Cheaper than a
+    Tabulator, which builds a model per column and re-creates them on every change.)"""
+    numeric = frozenset(numeric)
+
+    def cell(tag, i, text):
+        align = ' align="right"' if i in numeric else ""
+        return f"<{tag}{align}>{_html.escape(str(text))}</{tag}>"
+    head = "".join(cell("th", i, c) for i, c in enumerate(header))
+    body = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
+    return Markup(f'<table class="{_html.escape(css_class)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+
+
 def join(separator: str, values) -> Markup:
     """Escaped values joined by a trusted separator."""
     return Markup(separator.join(escape(v) for v in values))
@@ -92,6 +114,14 @@ def user_markdown(text) -> Markup:
     if isinstance(text, Markup):
         return text
     return Markup(clean_html(_renderer().render("" if text is None else str(text))))
+
+
+def markdown_html(markup: Markup) -> Markup:
+    """Trusted Markdown (a `markdown(...)` template with its values escaped) as HTML, cleaned: to put
+    catalog text beside other HTML in one `HTML` pane (each pane is a model the page builds)."""
+    if not isinstance(markup, Markup):
+        markup = escape(markup)
+    return Markup(clean_html(_renderer().render(markup)))
 
 
 def _as_markup(obj) -> Markup:

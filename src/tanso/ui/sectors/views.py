@@ -7,7 +7,6 @@ exactly what it shows; any text from the link or the data reaches the page as es
 
 from __future__ import annotations
 
-import html
 import io
 
 import pandas as pd
@@ -23,12 +22,6 @@ from tanso.ui.sectors import charts
 from tanso.ui.sectors.store import TABS, SectorStore
 from tanso.ui.view import TabView, View
 
-TABLE_CSS = """
-.tanso-table { border-collapse: collapse; font-size: 0.9em; }
-.tanso-table th, .tanso-table td { padding: 3px 10px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
-.tanso-table th:not([align]) { text-align: left; }
-.tanso-table th { min-width: 3.5em; }
-"""
 SELECTION = ("country", "source", "taxonomy", "lang")
 PERIOD = (*SELECTION, "year_from", "year_to")
 
@@ -46,16 +39,6 @@ def csv_download(view: View, frame_fn, filename_fn, caption_kind: str) -> pn.wid
     button = pn.widgets.FileDownload(callback=callback, filename=filename_fn(), label=view.t("sc.csv"),
                                      button_type="light", width=200, embed=False, margin=(4, 10))
     return button
-
-
-def html_table(header: list[str], rows: list[tuple], *, numeric=()) -> safe.Markup:
-    """An HTML table of plain-text cells, each escaped; the ``numeric`` columns right-aligned."""
-    def cell(tag, i, text):
-        align = ' align="right"' if i in numeric else ""
-        return f"<{tag}{align}>{html.escape(str(text))}</{tag}>"
-    head = "".join(cell("th", i, c) for i, c in enumerate(header))
-    body = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
-    return safe.Markup(f'<table class="tanso-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
 
 def group_years(pairs) -> dict[str, list[int]]:
@@ -186,7 +169,7 @@ class WaterfallView(ChartTab):
     depends = PERIOD
 
     def body(self):
-        self._table = safe.HTML("", sizing_mode="stretch_width", margin=(0, 10), stylesheets=[TABLE_CSS])
+        self._table = safe.HTML("", sizing_mode="stretch_width", margin=(0, 10), stylesheets=[safe.TABLE_CSS])
         column = super().body()
         self._extra.objects = [self._table]
         return column
@@ -206,7 +189,7 @@ class WaterfallView(ChartTab):
         def num(value, spec=",.2f"):  # a missing value is "–", never 0
             return "–" if pd.isna(value) else format(value, spec)
 
-        self._table.object = html_table(
+        self._table.object = safe.table(
             [self.t("sc.col.sector"), str(s.year_from), str(s.year_to), self.t("sc.col.change"),
              self.t("sc.col.share_change"), self.t("sc.col.in_total")],
             [(r.label, num(r.value_from), num(r.value_to), num(r.change, "+,.2f"), num(r.share_of_change_pct),
@@ -386,15 +369,15 @@ class BasesView(ChartTab):
         targets = targets[targets["country_code"] == "KOR"]
         # plain HTML tables (escaped cells): long notes wrap, on a phone too
         self._extra.objects = [safe.HTML(table, sizing_mode="stretch_width", margin=(5, 10),
-                                         stylesheets=[TABLE_CSS]) for table in (
-            html_table([self.t("sc.col.basis"), self.t("sc.col.value", year=latest_year),
+                                         stylesheets=[safe.TABLE_CSS]) for table in (
+            safe.table([self.t("sc.col.basis"), self.t("sc.col.value", year=latest_year),
                         self.t("sc.col.difference_mt"), self.t("sc.col.difference_pct")],
                        [(labels[r.basis], f"{r.value_mt:,.1f}", f"{r.difference_mt:+,.1f}",
                          f"{r.difference_pct:+.1f}") for r in latest.itertuples()], numeric=(1, 2, 3)),
-            html_table([self.t("sc.col.target"), self.t("sc.col.basis"), self.t("sc.col.note")],
+            safe.table([self.t("sc.col.target"), self.t("sc.col.basis"), self.t("sc.col.note")],
                        [(target_name(r.target_name, s.lang), labels[r.basis], getattr(r, f"note_{s.lang}"))
                         for r in targets.itertuples()]),
-            html_table([self.t("sc.col.basis"), self.t("sc.col.note")],
+            safe.table([self.t("sc.col.basis"), self.t("sc.col.note")],
                        [(labels[b.key], b.describe(s.lang)) for b in BASES]))]
         self._extra.insert(1, self.note("sc.bases.targets"))
 

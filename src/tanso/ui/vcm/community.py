@@ -128,7 +128,9 @@ class CommunityPanel(View):
         # the support bar can sit apart from the thread (under a project's title)
         self.support_bar = pn.Row(self._support, self._guest_note, visible=False,
                                   sizing_mode="stretch_width")
-        self._layout = pn.Column(self._title, self._thread, self._message, self._form,
+        # a guest's page has no form at all (hidden, its ~15 widgets were still built into every page)
+        self._layout = pn.Column(self._title, self._thread, self._message,
+                                 *([] if user.is_guest else [self._form]),
                                  sizing_mode="stretch_width", visible=False)
 
     @property

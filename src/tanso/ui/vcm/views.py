@@ -9,12 +9,15 @@ import pandas as pd
 import panel as pn
 from bokeh.models import ColumnDataSource, NumeralTickFormatter
 from bokeh.plotting import figure
+from bokeh.transform import dodge
 
 from tanso.community.targets import Target
 from tanso.db.load import loaded_version
 from tanso.geo.queries import no_shapes, world_map_shapes
 from tanso.ui import safe
 from tanso.ui.choropleth import Choropleth
+from tanso.ui.i18n import t
+from tanso.ui.vcm import project as project_page
 from tanso.ui.vcm.community import CommunityPanel, ProposalsView
 from tanso.ui.vcm.news import ProjectNews
 from tanso.ui.vcm.store import FLAGS, LIST_FILTERS, URL, VcmStore, chart_csv
@@ -153,73 +156,76 @@ class SearchView(TabView):
         self._page.object = self.md("vcm.page", page=store.page, pages=store.pages)
 
 
+def credits_chart(lang: str) -> tuple[figure, ColumnDataSource]:
+    """Issued by vintage and retired by year, side by side per year (VROD); data set later."""
+    source = ColumnDataSource({"year": [], "issued": [], "retired": []})
+    fig = figure(x_range=[], height=320, title=t("vcm.project.by_year", lang), toolbar_location=None,
+                 sizing_mode="stretch_width", tools="hover",
+                 tooltips=[("", "@year"), (t("vcm.kind.issued_by_vintage", lang), "@issued{0,0}"),
+                           (t("vcm.kind.retired_by_year", lang), "@retired{0,0}")])
+    # a short title (Bokeh cuts a long one at a phone's width): the legend says which credits
+    for column, kind, colour, offset in (("issued", "issued_by_vintage", ACCENT, -0.2),
+                                         ("retired", "retired_by_year", "#d97706", 0.2)):
+        fig.vbar(x=dodge("year", offset, range=fig.x_range), top=column, width=0.38, source=source,
+                 color=colour, legend_label=t(f"vcm.kind.{kind}", lang))
+    fig.y_range.start = 0
+    fig.yaxis.formatter = NumeralTickFormatter(format="0.[0]a")
+    fig.xaxis.major_label_orientation = 0.8
+    fig.xgrid.grid_line_color = None
+    legend = fig.legend[0]   # under the plot: inside, it covered the first years' bars
+    legend.orientation, legend.location = "horizontal", "center"
+    fig.add_layout(legend, "below")
+    return fig, source
+
+
 class ProjectView(TabView):
-    """Every field with the source that gives it, credits by year, transactions, flags."""
+    """Every field with the source that gives it, credits by year, transactions, flags.
+
+    The registry part is escaped HTML from `project.PAGES` (rendered once per project, language and
+    load); the chart is made once, for the first project with figures by year, and then only its data
+    changes. A project no source gives figures by year for gets a message naming the sources looked at.
+    """
 
     tab = "project"
     depends = ("project", "lang")
 
     def body(self):
-        self._head = safe.Markdown(sizing_mode="stretch_width")
-        self._link = safe.HTML(sizing_mode="stretch_width")
-        self._fields = pn.widgets.Tabulator(pd.DataFrame(), **TABLE, height=420)
-        self._fig, self._source = bars(self.t("vcm.project.by_year"))
-        self._fig.renderers = []
-        self._years_data = ColumnDataSource({"year": [], "issued": [], "retired": []})
-        self._fig.vbar(x="year", top="issued", width=0.4, source=self._years_data, color=ACCENT,
-                       legend_label=self.t("vcm.project.issued"))
-        self._fig.vbar(x="year", top="retired", width=0.4, source=self._years_data,
-                       color="#d97706", legend_label=self.t("vcm.project.retired"))
-        self._years = pn.widgets.Tabulator(pd.DataFrame(), **TABLE, height=260)
-        self._transactions = pn.widgets.Tabulator(pd.DataFrame(), **TABLE, height=260)
-        self._flags = pn.widgets.Tabulator(pd.DataFrame(), **TABLE)
-        self._disagreements = pn.widgets.Tabulator(pd.DataFrame(), **TABLE)
+        # few panes (each is a set of models every page build makes): the registry part is three
+        # HTML blocks around the chart
+        css = [safe.TABLE_CSS, project_page.PAGE_CSS]
+        self._head = safe.HTML("", sizing_mode="stretch_width", stylesheets=css)
+        self._upper = safe.HTML("", sizing_mode="stretch_width", stylesheets=css)
+        self._chart = None
+        self._chart_box = pn.Column(sizing_mode="stretch_width", margin=0)
+        self._lower = safe.HTML("", sizing_mode="stretch_width", stylesheets=css)
         back = pn.widgets.Button(name=self.t("vcm.back"), width=160)
         back.on_click(lambda _: setattr(self.store, "tab", "search"))
         self._community = CommunityPanel(store=self.store)
-        return pn.Column(back, self._head, self._community.support_bar, self._link, self._flags,
-                         self._disagreements, self._fields, pn.pane.Bokeh(self._fig, sizing_mode="stretch_width"),
-                         self._years, safe.Markdown(self.md("vcm.project.transactions")),
-                         self._transactions, ProjectNews(store=self.store), self._community,
+        return pn.Column(back, self._head, self._community.support_bar, self._upper, self._chart_box,
+                         self._lower, ProjectNews(store=self.store), self._community,
                          sizing_mode="stretch_width")
 
     def refresh(self):
-        page = queries.project(self.store.engine, self.store.project) \
-            if self.store.project else None
-        if page is None:
-            self._head.object = self.md("vcm.project.none", project=self.store.project)
-            for table in (self._fields, self._years, self._transactions, self._flags,
-                          self._disagreements):
-                table.value = pd.DataFrame()
-            self._link.object = ""
-            self._years_data.data = {"year": [], "issued": [], "retired": []}
+        store = self.store
+        content = project_page.PAGES.get(store.engine, store.project, self.lang) if store.project else None
+        if content is None:
+            self._head.object = safe.markdown_html(self.md("vcm.project.none", project=store.project))
+            self._upper.object = self._lower.object = ""
+            self._chart_box.visible = False
             self._community.show(None)
             return
-        project = page.project
-        self._community.show(Target(project_id=project["project_id"]))
-        self._head.object = self.md("vcm.project.head", name=project.get("name") or "",
-                                    project_id=project["project_id"],
-                                    sources=project.get("sources") or "")
-        url = project.get("registry_url")
-        self._link.object = (safe.link(url, self.t("vcm.project.registry_link"), target="_blank",
-                                       rel="noopener noreferrer")
-                             if isinstance(url, str) and url.startswith("https://") else "")
-        fields = page.sources.drop(columns=["project_id"]).set_index("source").T
-        fields = fields.dropna(how="all").astype("string").reset_index(names="field")
-        self._fields.value = fields
-        years = page.credit_years.pivot_table(index="year", columns="kind", values="quantity",
-                                              aggfunc="sum").reset_index()
-        self._years.value = years
-        issued = years.get("issued_by_vintage", pd.Series(0, index=years.index)).fillna(0)
-        retired = years.get("retired_by_year", pd.Series(0, index=years.index)).fillna(0)
-        labels = [str(y) for y in years["year"]] if len(years) else []
-        self._fig.x_range.factors = labels
-        self._years_data.data = {"year": labels, "issued": list(issued), "retired": list(retired)}
-        self._transactions.value = page.transactions
-        self._flags.value = page.flags
-        self._disagreements.value = page.disagreements
-        for table in (self._flags, self._disagreements, self._transactions):
-            table.visible = not table.value.empty
+        self._community.show(Target(project_id=content.project["project_id"]))
+        self._head.object = content.head
+        self._upper.object = content.upper
+        self._lower.object = content.lower
+        if content.years is not None:
+            if self._chart is None or self._chart[2] != self.lang:
+                self._chart = (*credits_chart(self.lang), self.lang)
+                self._chart_box.objects = [pn.pane.Bokeh(self._chart[0], sizing_mode="stretch_width")]
+            fig, source, _ = self._chart
+            fig.x_range.factors = content.years["year"]
+            source.data = content.years
+        self._chart_box.visible = content.years is not None
 
 
 class StatsView(TabView):
