@@ -138,4 +138,10 @@ def serve_app(slug: str, build: Callable[[AppContext], Page], *, extensions: Seq
 
         retry = pn.state.add_periodic_callback(again, period=RETRY_DATABASE_MS)
     template = page(slug, [main], lang=lang, sidebar=[side] if sidebar else None)
-    return template.servable()
+    document = pn.state.curdoc
+    if document is None:
+        return template.servable()
+    # The template adds each of its parts as a root of the document, and Bokeh walks every model of the
+    # document after each one: walk once, when all are in.
+    with document.models.freeze():
+        return template.servable()

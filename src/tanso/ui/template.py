@@ -33,6 +33,14 @@ PAGE_CSS = """
 }
 """
 
+HEADER_CSS = """
+:host { color: white; }
+:host > div { display: flex; flex-wrap: wrap; align-items: center; column-gap: 20px; row-gap: 4px; }
+:host span { white-space: nowrap; }
+:host a { color: white; text-decoration: none; opacity: 0.85; }
+:host .home a, :host a.current { opacity: 1; font-weight: 600; }
+:host .links:last-child { margin-left: auto; }
+"""
 
 # Panel's Fast design links a fonts.googleapis.com stylesheet on every page (render-blocking, a
 # third party, broken offline). Drop it process-wide (a subclass would move the design's other
@@ -50,32 +58,20 @@ def current_lang() -> str:
                          current_user().language)
 
 
-def language_links(lang: str) -> pn.pane.HTML:
+def language_links(lang: str, search: str) -> safe.Markup:
     """English · 한국어 as plain links to this page in the other language, keeping the rest of the
     query (the view state): a navigation, so the new page is built in that language. Links, not a
     widget with a JavaScript callback: the page's CSP allows no code compiled from strings."""
-    pane = safe.HTML("", margin=(18, 10), stylesheets=[
-        ":host a {color: white; text-decoration: none; opacity: 0.75} "
-        ":host a.current {opacity: 1; font-weight: 600} :host {color: white; white-space: nowrap}"])
-    location = pn.state.location
-
-    def update(*_):
-        query = parse_qsl((location.search if location else "").lstrip("?"), keep_blank_values=True)
-        kept = [(key, value) for key, value in query if key != "lang"]
-        pane.object = safe.join(" · ", [
-            safe.link("?" + urlencode([*kept, ("lang", code)]), label, data_testid=f"lang-{code}",
-                      class_="current" if code == lang else "other")
-            for code, label in LANGUAGES.items()])
-
-    update()
-    if location is not None:
-        location.param.watch(update, "search")  # URL sync changes the query as the view changes
-    return pane
+    kept = [(key, value) for key, value in parse_qsl(search.lstrip("?"), keep_blank_values=True) if key != "lang"]
+    return safe.join(" · ", [
+        safe.link("?" + urlencode([*kept, ("lang", code)]), label, data_testid=f"lang-{code}",
+                  class_="current" if code == lang else "other")
+        for code, label in LANGUAGES.items()])
 
 
-def account_controls(lang: str) -> pn.pane.HTML:
-    """The header's account links: Sign in / Register for guests; the user's name (to their
-    account page) and Sign out when signed in (tanso.auth; the name is escaped like any text)."""
+def account_links(lang: str) -> safe.Markup:
+    """Sign in / Register for guests; the user's name (to their account page) and Sign out when signed
+    in (tanso.auth; the name is escaped like any text)."""
     from urllib.parse import quote
 
     from tanso.auth import current_user
@@ -89,20 +85,34 @@ def account_controls(lang: str) -> pn.pane.HTML:
     else:
         links = [safe.link(f"/account?lang={lang}", user.display_name, data_testid="account-name"),
                  safe.link(f"/logout?lang={lang}", t("account.sign_out", lang), data_testid="sign-out")]
-    return safe.HTML(safe.join(" · ", links), margin=(18, 10),
-                     stylesheets=[":host a {color: white; text-decoration: none} "
-                                  ":host {color: white; white-space: nowrap}"])
+    return safe.join(" · ", links)
+
+
+def header(lang: str) -> pn.pane.HTML:
+    """The header's links in one pane (each pane is a root of the page, built for every session): home,
+    account, and the language switch, which follows the query as URL sync changes it."""
+    pane = safe.HTML("", margin=(14, 10), sizing_mode="stretch_width", stylesheets=[HEADER_CSS])
+    home = safe.link(f"./?lang={lang}", t("nav.home", lang), data_testid="home-link", class_="home")
+    account = account_links(lang)
+    location = pn.state.location
+
+    def update(*_):
+        languages = language_links(lang, location.search if location else "")
+        pane.object = safe.Markup(f'<span class="home">{home}</span><span class="links">{account}</span>'
+                                  f'<span class="links">{languages}</span>')
+
+    update()
+    if location is not None:
+        location.param.watch(update, "search")  # URL sync changes the query as the view changes
+    return pane
 
 
 def page(slug: str | None, main: list, *, lang: str, sidebar: list | None = None):
     """A served page: `slug` names the app (title from the message catalog), None = landing."""
     title = t(f"app.{slug}.title", lang) if slug not in (None, "index") else t("suite.title", lang)
-    home = safe.HTML(safe.link(f"./?lang={lang}", t("nav.home", lang), data_testid="home-link"),
-                     styles={"font-weight": "600"}, stylesheets=[":host a {color: white; text-decoration: none}"],
-                     margin=(18, 6))
     footer = safe.Markdown(t("footer.sources", lang), styles={"color": "#555"}, margin=(24, 10, 4, 10))
     template = pn.template.FastListTemplate(
-        title=title, header=[home, account_controls(lang), language_links(lang)], main=[pn.Column(*main, footer, sizing_mode="stretch_width")],
+        title=title, header=[header(lang)], main=[pn.Column(*main, footer, sizing_mode="stretch_width")],
         sidebar=sidebar or [], accent=ACCENT, theme_toggle=False, main_layout=None,
         font=FONT, font_url="", meta_viewport=VIEWPORT, raw_css=[PAGE_CSS], sidebar_width=300,
     )

@@ -16,16 +16,21 @@ from bokeh.models import (
     BasicTicker,
     ColumnDataSource,
     FactorRange,
+    GlyphRenderer,
+    HBar,
     HoverTool,
     Legend,
     LegendItem,
+    Line,
     LinearScale,
     LogScale,
     LogTicker,
     LogTickFormatter,
     NumeralTickFormatter,
     Range1d,
+    Scatter,
     Title,
+    VArea,
 )
 from bokeh.plotting import figure
 
@@ -104,6 +109,16 @@ class _Figure:
         self.figure.ygrid.grid_line_alpha = 0.4
         self.figure.outline_line_alpha = 0
 
+    def add(self, glyph, source: ColumnDataSource | None = None, **options) -> GlyphRenderer:
+        """A renderer of ``glyph`` over ``source`` (a new empty one by default).
+
+        Built directly rather than with `figure.line`/`scatter`, which add a non-selection and a muted
+        copy of every glyph: two more models per renderer, built for every session and never used here
+        (no selection tool; the legend hides, it does not mute). BokehJS makes its defaults if needed."""
+        renderer = GlyphRenderer(data_source=source or ColumnDataSource(_empty()), glyph=glyph, **options)
+        self.figure.renderers.append(renderer)
+        return renderer
+
     def _tooltips(self, unit: str, value_format: str = "0,0.00") -> None:
         self.hover.tooltips = [("", "@label"), ("year", "@year"), (unit, f"@value{{{value_format}}}")]
 
@@ -115,13 +130,13 @@ class TrendFigure(_Figure):
         super().__init__(source=source, height=height)
         self.figure.yaxis.formatter = NumeralTickFormatter(format="0,0.[00]")
         self._lines = []  # a pool of line renderers, reused so a change only sends new data
-        self._targets = self.figure.scatter("year", "value", source=ColumnDataSource(_empty()), marker="diamond",
-                                            size=15, color=TARGET_COLOUR, line_color="white", visible=False)
+        self._targets = self.add(Scatter(x="year", y="value", marker="diamond", size=15, fill_color=TARGET_COLOUR,
+                                         line_color="white"), visible=False)
         self._log = False
 
     def _line(self, i: int):
         while len(self._lines) <= i:
-            self._lines.append(self.figure.line("year", "value", source=ColumnDataSource(_empty()), visible=False))
+            self._lines.append(self.add(Line(x="year", y="value"), visible=False))
         return self._lines[i]
 
     def _set_log(self, logy: bool) -> None:
@@ -191,16 +206,15 @@ class ScenarioFigure(_Figure):
         super().__init__(source=source, height=height)
         self.figure.yaxis.formatter = NumeralTickFormatter(format="0,0")
         projection = ColumnDataSource(_empty())  # the line and the shade under it share their data
-        self._area = self.figure.varea("year", y1=0, y2="value", source=projection, fill_color=SCENARIO_COLOUR,
-                                       fill_alpha=0.08)
-        self._history = self.figure.line("year", "value", source=ColumnDataSource(_empty()), line_color=colour(0),
-                                         line_width=2.5)
-        self._projection = self.figure.line("year", "value", source=projection, line_color=SCENARIO_COLOUR,
-                                            line_width=2.5, line_dash="dashed")
-        self._straight = self.figure.line("year", "value", source=ColumnDataSource(_empty()), line_color=LINE_COLOUR,
-                                          line_width=2, line_dash="dotted")
-        self._targets = self.figure.scatter("year", "value", source=ColumnDataSource(_empty()), marker="diamond",
-                                            size=13, color=TARGET_COLOUR, line_color="white")
+        self._area = self.add(VArea(x="year", y1=0, y2="value", fill_color=SCENARIO_COLOUR, fill_alpha=0.08),
+                              projection)
+        self._history = self.add(Line(x="year", y="value", line_color=colour(0), line_width=2.5))
+        self._projection = self.add(Line(x="year", y="value", line_color=SCENARIO_COLOUR, line_width=2.5,
+                                         line_dash="dashed"), projection)
+        self._straight = self.add(Line(x="year", y="value", line_color=LINE_COLOUR, line_width=2,
+                                       line_dash="dotted"))
+        self._targets = self.add(Scatter(x="year", y="value", marker="diamond", size=13, fill_color=TARGET_COLOUR,
+                                         line_color="white"))
         self.hover.renderers = [self._history, self._projection, self._straight, self._targets]
 
     def update(self, *, history: pd.DataFrame, projection: pd.DataFrame, straight_line: pd.DataFrame,
@@ -240,8 +254,9 @@ class RankingFigure(_Figure):
                          min_border_left=10)
         self.figure.xaxis.formatter = NumeralTickFormatter(format="0,0.[00]")
         self.figure.ygrid.grid_line_alpha = 0
-        self._bars = self.figure.hbar(y="country", right="value", height=0.75, fill_color="colour", line_color=None,
-                                      source=ColumnDataSource({"country": [], "value": [], "colour": [], "rank": []}))
+        self._bars = self.add(HBar(y="country", right="value", height=0.75, fill_color={"field": "colour"},
+                                   line_color=None),
+                              ColumnDataSource({"country": [], "value": [], "colour": [], "rank": []}))
         self.hover.renderers = [self._bars]
 
     def update(self, frame: pd.DataFrame, *, unit: str, title: str, source: str, highlight=()) -> None:
