@@ -115,6 +115,10 @@ def page(slug: str | None, main: list, *, lang: str, sidebar: list | None = None
         title=title, header=[header(lang)], main=[pn.Column(*main, footer, sizing_mode="stretch_width")],
         sidebar=sidebar or [], accent=ACCENT, theme_toggle=False, main_layout=None,
         font=FONT, font_url="", meta_viewport=VIEWPORT, raw_css=[PAGE_CSS], sidebar_width=300,
+        # Panel's busy indicator follows one busy flag per process: any visitor's work spins every open
+        # page's indicator, and each toggle is a message to every page (N² messages when N pages change
+        # at once). No page has one.
+        busy_indicator=None,
     )
     # The template's modal actions are a ReactiveHTML component, which BokehJS compiles with `new Function`
     # (refused by the CSP, tanso.security_headers); no page opens the template's modal, so an empty pane
