@@ -31,6 +31,7 @@ from tanso.db.engine import DatabaseUnavailable
 from tanso.ui import safe
 from tanso.ui.i18n import markup, t
 from tanso.ui.template import current_lang, page
+from tanso.ui.view import in_one_pass
 
 log = logging.getLogger("tanso.ui")
 
@@ -111,6 +112,12 @@ def serve_app(slug: str, build: Callable[[AppContext], Page], *, extensions: Seq
     has a sidebar (kept while the database is down, so the layout does not jump when it returns).
     """
     configure_extension(*extensions)
+    # The template adds each of its parts as a root of the document and the views add models as they
+    # build: Bokeh walks the whole document once at the end instead of after each (9 walks before).
+    return in_one_pass(_servable_page)(slug, build, database=database, sidebar=sidebar)
+
+
+def _servable_page(slug: str, build: Callable[[AppContext], Page], *, database: bool, sidebar: bool):
     lang = current_lang()
     main = pn.Column(sizing_mode="stretch_width", margin=0)
     side = pn.Column(sizing_mode="stretch_width", margin=0)
@@ -138,10 +145,4 @@ def serve_app(slug: str, build: Callable[[AppContext], Page], *, extensions: Seq
 
         retry = pn.state.add_periodic_callback(again, period=RETRY_DATABASE_MS)
     template = page(slug, [main], lang=lang, sidebar=[side] if sidebar else None)
-    document = pn.state.curdoc
-    if document is None:
-        return template.servable()
-    # The template adds each of its parts as a root of the document, and Bokeh walks every model of the
-    # document after each one: walk once, when all are in.
-    with document.models.freeze():
-        return template.servable()
+    return template.servable()

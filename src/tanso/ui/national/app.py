@@ -47,7 +47,7 @@ class NationalTrendsApp(View):
     def __panel__(self):
         s = self.store
         views = {name: VIEWS[name](store=s) for name in TABS}
-        tabs = pn.Tabs(*[(self.t(f"nt.tab.{name}"), views[name]) for name in TABS], dynamic=True,
+        tabs = pn.Tabs(*[(self.t(f"nt.tab.{name}"), views[name]) for name in TABS],
                        active=TABS.index(s.tab), sizing_mode="stretch_width")
         tabs.param.watch(lambda e: setattr(s, "tab", TABS[e.new]), "active")
         s.param.watch(lambda e: setattr(tabs, "active", TABS.index(e.new)), "tab")
