@@ -55,6 +55,29 @@ def wrap_row(*objects, align_items: str = "flex-start", **params) -> pn.Column:
     return pn.Column(*objects, styles=styles, **params)
 
 
+class Message:
+    """A message pane built the first time there is something to say: a hidden pane is still a pane,
+    a Markdown render and a model built for every session, and most messages are never shown.
+
+    ``place`` is the column it appears in (at ``index``, None = last); ``make(text, **params)`` builds the pane,
+    e.g. ``safe.Alert``. ``show(text, **params)`` shows or updates it, ``show(None)`` hides it.
+    """
+
+    def __init__(self, place: pn.Column, make=safe.Alert, index: int | None = 0, **params):
+        self._place, self._make, self._index, self._params = place, make, index, params
+        self.pane = None
+
+    def show(self, text, **params) -> None:
+        if self.pane is not None:
+            self.pane.param.update(object=text or "", visible=bool(text), **params)
+        elif text:
+            self.pane = self._make(text, **self._params | params)
+            if self._index is None:
+                self._place.append(self.pane)
+            else:
+                self._place.insert(self._index, self.pane)
+
+
 class View(Viewer):
     """A view of a store: ``self.t(key)`` for plain text, ``self.md(key, **values)`` for Markdown."""
 

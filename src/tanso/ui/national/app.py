@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import panel as pn
 
-from tanso.ui import safe
 from tanso.ui.app import AppContext, Page
 from tanso.ui.national.controls import Controls
 from tanso.ui.national.gap import GapView
@@ -13,7 +12,7 @@ from tanso.ui.national.ranking import RankingView
 from tanso.ui.national.scenario import ScenarioView
 from tanso.ui.national.store import TABS, URL_PARAMETERS, NationalStore
 from tanso.ui.national.trends import TrendView
-from tanso.ui.view import View
+from tanso.ui.view import Message, View
 
 VIEWS = {"trends": TrendView, "map": MapView, "gap": GapView, "scenario": ScenarioView, "ranking": RankingView}
 
@@ -23,19 +22,19 @@ class Notices(View):
 
     def __panel__(self):
         s = self.store
-        unknown = safe.Alert("", alert_type="warning", margin=(5, 10), visible=False, sizing_mode="stretch_width")
-        bad = safe.Alert("", alert_type="warning", margin=(5, 10), visible=False, sizing_mode="stretch_width")
+        column = pn.Column(sizing_mode="stretch_width", margin=0)
+        style = {"alert_type": "warning", "margin": (5, 10), "sizing_mode": "stretch_width"}
+        unknown, bad = Message(column, **style), Message(column, index=None, **style)
 
         def refresh(*_):
             codes = s.unknown
-            unknown.param.update(object=self.md("nt.unknown_codes", codes=", ".join(codes)), visible=bool(codes))
-            bad.param.update(object=self.md("nt.bad_url", items=", ".join(s.url_problems)),
-                             visible=bool(s.url_problems))
+            unknown.show(codes and self.md("nt.unknown_codes", codes=", ".join(codes)))
+            bad.show(s.url_problems and self.md("nt.bad_url", items=", ".join(s.url_problems)))
 
         s.selection.param.watch(refresh, "countries")
         s.param.watch(refresh, "url_problems")
         refresh()
-        return pn.Column(unknown, bad, sizing_mode="stretch_width", margin=0)
+        return column
 
 
 class NationalTrendsApp(View):

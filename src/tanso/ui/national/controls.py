@@ -8,7 +8,7 @@ from tanso.emissions.indicators import INDICATORS
 from tanso.emissions.national_view import ENTITY_KINDS
 from tanso.ui import safe
 from tanso.ui.national.options import entity_options
-from tanso.ui.view import View
+from tanso.ui.view import Message, View
 
 SEARCHABLE_KINDS = tuple(k for k in ENTITY_KINDS if k != "other")
 
@@ -62,25 +62,25 @@ class Controls(View):
         start = pn.widgets.IntInput(name=self.t("nt.years.from"), value=sel.years[0], start=first, end=last,
                                     width=100)
         end = pn.widgets.IntInput(name=self.t("nt.years.to"), value=sel.years[1], start=first, end=last, width=100)
-        error = safe.Markdown("", visible=False, styles={"color": "#b91c1c", "font-size": "0.85em"},
-                              margin=(0, 10))
+        column = pn.Column(slider, pn.Row(start, end, margin=0), sizing_mode="stretch_width", margin=0)
+        error = Message(column, safe.Markdown, index=None, styles={"color": "#b91c1c", "font-size": "0.85em"},
+                        margin=(0, 10))
 
         def push(_):
             try:
                 sel.years = (start.value, end.value)
-                error.visible = False
+                error.show(None)
             except ValueError:
-                error.param.update(object=self.t("nt.years.reversed", first=start.value, last=end.value),
-                                   visible=True)
+                error.show(self.t("nt.years.reversed", first=start.value, last=end.value))
 
         def pull(event):
             start.value, end.value = event.new
-            error.visible = False
+            error.show(None)
 
         start.param.watch(push, "value")
         end.param.watch(push, "value")
         sel.param.watch(pull, "years")
-        return pn.Column(slider, pn.Row(start, end, margin=0), error, sizing_mode="stretch_width", margin=0)
+        return column
 
     def __panel__(self):
         sel = self.store.selection
@@ -92,12 +92,14 @@ class Controls(View):
         indicator = pn.widgets.Select(name=self.t("nt.indicator"), groups=groups, value=sel.indicator,
                                       sizing_mode="stretch_width")
         indicator.link(sel, value="indicator", bidirectional=True)
+        # No description: `from_param` would add the parameter's English doc as a tooltip model that a
+        # button group never shows (the headings say what they are, in the page's language).
         scale = pn.widgets.RadioButtonGroup.from_param(
             sel.param.scale, name=self.t("nt.scale"), button_style="outline", button_type="primary",
-            options={self.t("scale.linear"): "linear", self.t("scale.log"): "log"})
+            options={self.t("scale.linear"): "linear", self.t("scale.log"): "log"}, description=None)
         mode = pn.widgets.RadioButtonGroup.from_param(
             sel.param.mode, name=self.t("nt.mode"), button_style="outline", button_type="primary",
-            options={self.t("mode.absolute"): "absolute", self.t("mode.relative"): "relative"})
+            options={self.t("mode.absolute"): "absolute", self.t("mode.relative"): "relative"}, description=None)
         trend = pn.widgets.Checkbox.from_param(sel.param.trend, name=self.t("nt.trend"))
         targets = pn.widgets.Checkbox.from_param(sel.param.show_targets, name=self.t("nt.targets"))
 

@@ -6,10 +6,9 @@ import panel as pn
 
 from tanso.emissions.national_view import trend_lines
 from tanso.server_metrics import observe_callback
-from tanso.ui import safe
 from tanso.ui.national.charts import TrendFigure
 from tanso.ui.national.downloads import csv_download, trend_csv
-from tanso.ui.view import TabView, wrap_row
+from tanso.ui.view import Message, TabView, wrap_row
 
 
 class TrendView(TabView):
@@ -20,15 +19,15 @@ class TrendView(TabView):
         s = self.store
         self._chart = TrendFigure(source=s.source())
         self._pane = pn.pane.Bokeh(self._chart.figure, sizing_mode="stretch_width", min_height=440)
-        self._message = safe.Alert("", alert_type="info", visible=False, margin=(5, 10), sizing_mode="stretch_width")
         self._caption = self.note("nt.caption", column=s.ind.codebook, source=s.source())
         download = csv_download(s, trend_csv, self.t("nt.download_csv"))
-        return pn.Column(self._message, self._pane,
-                         wrap_row(self._caption, download, sizing_mode="stretch_width", align_items="center"),
-                         sizing_mode="stretch_width")
+        column = pn.Column(self._pane, wrap_row(self._caption, download, sizing_mode="stretch_width",
+                                                align_items="center"), sizing_mode="stretch_width")
+        self._message = Message(column, margin=(5, 10), sizing_mode="stretch_width")
+        return column
 
     def _show(self, message: str | None, kind: str = "info", *, chart: bool) -> None:
-        self._message.param.update(object=message or "", alert_type=kind, visible=bool(message))
+        self._message.show(message, alert_type=kind)
         self._pane.visible = chart
 
     @observe_callback("national_trends")
