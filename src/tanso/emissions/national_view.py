@@ -53,8 +53,13 @@ class NationalData:
     def year_range(self) -> tuple[int, int]:
         return int(self.frame["year"].min()), int(self.frame["year"].max())
 
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Code → English name (a dict: the map labels ~180 countries per view, a Series lookup each)."""
+        return dict(zip(self.entities.index, self.entities["name"].astype(str), strict=True))
+
     def name(self, code: str) -> str:
-        return str(self.entities["name"].get(code, code))
+        return self.names.get(code, code)
 
     def rows(self, codes) -> pd.DataFrame:
         """The frame's rows for ``codes`` in the order given (unknown codes are skipped)."""

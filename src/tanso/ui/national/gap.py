@@ -18,7 +18,7 @@ from tanso.ui import safe
 from tanso.ui.national.downloads import csv_download, gap_csv
 from tanso.ui.national.options import entity_options
 from tanso.ui.national.translate import caveat_text, target_name
-from tanso.ui.view import TabView, wrap_row
+from tanso.ui.view import Message, TabView, wrap_row
 
 MAIN_COLUMNS = GAP_COLUMNS[:9]  # country … year reached
 # Shown left to right; columns that do not fit the width (a phone) are listed under each row instead of
@@ -41,8 +41,6 @@ class GapView(TabView):
     tab = "gap"
     depends = ("selection.countries", "gap.*", "lang")
 
-    def _field_error(self):
-        return safe.Markdown("", visible=False, margin=(0, 10), styles={"color": "#b91c1c", "font-size": "0.85em"})
 
     def _form(self):
         s, g = self.store, self.store.gap
@@ -60,14 +58,17 @@ class GapView(TabView):
         clear = pn.widgets.Button(name=self.t("nt.custom.clear"), button_type="light", align="end")
         clear.on_click(lambda _: setattr(g, "custom_reduction_pct", None))
         window = pn.widgets.IntInput.from_param(g.param.window, name=self.t("nt.window"), width=120)
-        self._errors = {"custom_reduction_pct": self._field_error(), "custom_target_year": self._field_error()}
-        return pn.Card(
+        card = pn.Card(
             safe.Markdown(self.md("nt.custom.help"), margin=(0, 10)),
-            country, metric, pn.Row(base, year, margin=0), self._errors["custom_target_year"],
-            pn.Row(pct, clear, margin=0), self._errors["custom_reduction_pct"],
+            country, metric, pn.Row(base, year, margin=0), pn.Row(pct, clear, margin=0),
             safe.Markdown(self.md("nt.window_help"), margin=(10, 10, 0, 10),
                           styles={"color": "#555", "font-size": "0.85em"}), window,
             title=self.t("nt.custom.title"), collapsible=False, width=330, margin=(10, 10))
+        style = {"margin": (0, 10), "styles": {"color": "#b91c1c", "font-size": "0.85em"}}
+        # each error under its field (built when there is one)
+        self._errors = {"custom_target_year": Message(card, safe.Markdown, index=4, **style),
+                        "custom_reduction_pct": Message(card, safe.Markdown, index=-2, **style)}
+        return card
 
     def body(self):
         s = self.store
@@ -92,8 +93,8 @@ class GapView(TabView):
     def refresh(self) -> None:
         s, lang = self.store, self.store.lang
         errors = s.custom_target_errors()
-        for field, pane in self._errors.items():
-            pane.param.update(object=errors.get(field, ""), visible=field in errors)
+        for field, message in self._errors.items():
+            message.show(errors.get(field))
         if not s.selection.countries:
             self._message.param.update(object=self.t("nt.empty"), alert_type="info", visible=True)
             self._table.visible = False
