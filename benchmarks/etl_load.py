@@ -1,4 +1,4 @@
-"""Loader figures: ADBC vs the numpy encoder vs psycopg write_row vs the floor (printed).
+"""Loader figures: pgpq vs ADBC vs the numpy encoder vs psycopg write_row vs the floor.
 
     python benchmarks/etl_load.py [--repeat 5] [--typed-rows 200000]
 
@@ -10,9 +10,9 @@ rolled back, alternating methods so background load hits all alike:
 - typed: a synthetic frame with dates, timestamps, numeric(14,4), jsonb, bool, float8.
 
 Methods: `floor` = COPY of a pre-encoded binary buffer (taken from the server with COPY TO)
-plus the index, the database's own work; `adbc` = the loader's COPY (tanso.db.load.copy_frame:
-the frame converted to Arrow slice by slice and streamed to adbc_ingest in ~1 MiB batches);
-`adbc one batch` = the whole frame as one Arrow batch, as before streaming; `encoder` =
+plus the index, the database's own work; `pgpq` = the loader's COPY (tanso.db.load.copy_frame:
+the frame converted to Arrow slice by slice, encoded by pgpq and streamed in ~1 MiB batches);
+`adbc` = ADBC's adbc_ingest of the same Arrow data in batches of the same size; `encoder` =
 tanso's former numpy encoder (benchmarks/pgbinary.py, float/int/bool/text only) → COPY;
 `write_row` = psycopg's C-accelerated binary COPY of Python rows. Then the whole loader
 (tanso.db.load.load_dataset: stage, swap, version record). Target: loader ≤ 1.2 × floor.
@@ -29,6 +29,7 @@ import os
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +38,7 @@ import numpy as np
 import pandas as pd
 import psycopg
 import sqlalchemy as sa
+from adbc_driver_postgresql import dbapi as adbc
 
 from tanso import catalog
 from tanso.db import arrow, load, migrations
@@ -109,6 +111,8 @@ class Stage:
                         (table,))
             types = dict(cur.fetchall())
         self.pg_types = [types[c] for c in self.columns]
+        with load.connect(engine) as conn, conn.cursor() as cur:
+            self.types = load.column_types(cur, table, self.columns)  # with typmods
         # the loader's own statement: ATTACH adopts a primary key (a bare unique index would
         # be built a second time by ATTACH)
         self.index_statement = (f"ALTER TABLE {table}_bench ADD PRIMARY KEY "
@@ -153,21 +157,31 @@ class Stage:
                 copy.write_row(row)
         self._psycopg(write)
 
-    def adbc(self, *, one_batch: bool = False) -> None:
-        """The loader's COPY (tanso.db.load.copy_frame, streamed in batches) + index;
-        `one_batch` hands ADBC the frame as a single Arrow batch instead."""
+    def pgpq(self) -> None:
+        """The loader's COPY (tanso.db.load.copy_frame: pgpq, streamed in batches) + index."""
         with load.connect(self.engine) as conn, conn.cursor() as cur:
             cur.execute(f"CREATE TABLE {self.table}_bench (LIKE {self.table})")
-            if one_batch:
-                types = load.column_types(cur, self.table, self.columns)
-                schema, _, name = f"{self.table}_bench".rpartition(".")
-                cur.adbc_ingest(name, arrow.table_for(self.frame, types, table=self.table),
-                                mode="append", db_schema_name=schema)
-            else:
-                load.copy_frame(cur, self.table, self.frame, staging=f"{self.table}_bench")
+            load.copy_frame(cur, self.table, self.frame, staging=f"{self.table}_bench")
             cur.execute(self.index_statement)
             conn.rollback()
-            self.server_cpu = adbc_backend_cpu(cur)
+            self.server_cpu = backend_cpu(conn.info.backend_pid)
+
+    def adbc(self) -> None:
+        """ADBC's adbc_ingest of the same Arrow data, in batches of the loader's size + index
+        (its built-in type table: the default reads pg_type on every connect)."""
+        with (adbc.connect(psycopg_url(self.engine),
+                           db_kwargs={"adbc.postgresql.type_resolver_mode": "builtin"}) as conn,
+              conn.cursor() as cur):
+            cur.execute(f"CREATE TABLE {self.table}_bench (LIKE {self.table})")
+            data = arrow.table_for(self.frame, self.types, table=self.table)
+            rows = max(1, load.COPY_BATCH_BYTES * data.num_rows // max(1, data.nbytes))
+            schema, _, name = f"{self.table}_bench".rpartition(".")
+            cur.adbc_ingest(name, data.to_reader(max_chunksize=rows), mode="append",
+                            db_schema_name=schema)
+            cur.execute(self.index_statement)
+            conn.rollback()
+            cur.execute("SELECT pg_backend_pid()")
+            self.server_cpu = backend_cpu(cur.fetchone()[0])
 
     def loader(self) -> None:
         load.load_dataset(self.engine, [load.TableLoad(self.table, self.frame,
@@ -176,16 +190,11 @@ class Stage:
 
     def measured_loader(self) -> None:
         """loader(), noting its server process's CPU just before its connection closes."""
+        @contextmanager
         def connect(engine):
-            conn = connect_for_load(engine)
-            close = conn.close
-
-            def close_measured():
-                with conn.cursor() as cur:
-                    self.server_cpu = adbc_backend_cpu(cur)
-                close()
-            conn.close = close_measured
-            return conn
+            with connect_for_load(engine) as conn:
+                yield conn
+                self.server_cpu = backend_cpu(conn.info.backend_pid)
         connect_for_load, load.connect = load.connect, connect
         try:
             self.loader()
@@ -206,11 +215,6 @@ def backend_cpu(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
-
-
-def adbc_backend_cpu(cursor) -> float | None:
-    cursor.execute("SELECT pg_backend_pid()")
-    return backend_cpu(cursor.fetchone()[0])
 
 
 @dataclass
@@ -243,8 +247,8 @@ def summary(values: list[float]) -> str:
 def bench(stage: Stage, repeat: int, methods: list[str]) -> dict[str, Samples]:
     stage.loader()  # loads the table once, so the floor's buffer comes from the server
     buffer = stage.pre_encoded()
-    runs = {"floor": lambda: stage.floor(buffer), "adbc": stage.adbc,
-            "adbc_one_batch": lambda: stage.adbc(one_batch=True), "encoder": stage.encoder,
+    runs = {"floor": lambda: stage.floor(buffer), "pgpq": stage.pgpq, "adbc": stage.adbc,
+            "encoder": stage.encoder,
             "write_row": stage.write_row, "loader": stage.measured_loader}
     samples = {m: Samples() for m in methods}
     for _ in range(repeat):  # alternate, so background load hits all alike
@@ -256,8 +260,8 @@ def bench(stage: Stage, repeat: int, methods: list[str]) -> dict[str, Samples]:
 def report(title: str, samples: dict[str, Samples]) -> None:
     print(f"\n{title}")
     labels = {"floor": "floor: COPY pre-encoded buffer + index",
+              "pgpq": "pgpq + COPY, streamed + index (loader's)",
               "adbc": "ADBC adbc_ingest, Arrow batches + index",
-              "adbc_one_batch": "ADBC adbc_ingest, one Arrow batch + index",
               "encoder": "numpy encoder + COPY + index",
               "write_row": "psycopg write_row + index",
               "loader": "tanso loader (stage + swap + version)"}
@@ -294,11 +298,10 @@ def main() -> None:
         print(f"database {engine.url.render_as_string(hide_password=True)}; "
               f"{args.repeat} runs of each, alternating")
         report(f"OWID frame: {len(owid.frame):,} rows × {len(owid.columns)} columns",
-               bench(owid, args.repeat, ["floor", "adbc", "adbc_one_batch", "encoder", "write_row",
-                                         "loader"]))
+               bench(owid, args.repeat, ["floor", "pgpq", "adbc", "encoder", "write_row", "loader"]))
         report(f"typed frame: {len(typed.frame):,} rows (text, smallint, date, timestamptz, "
                "numeric, jsonb, float8, bool); the encoder has no dates, numerics or JSON",
-               bench(typed, args.repeat, ["floor", "adbc", "adbc_one_batch", "write_row", "loader"]))
+               bench(typed, args.repeat, ["floor", "pgpq", "adbc", "write_row", "loader"]))
     finally:
         with engine.begin() as conn:
             conn.execute(sa.text(f"DROP TABLE IF EXISTS {OWID_TABLE}, {TYPED_TABLE}"))

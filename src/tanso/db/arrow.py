@@ -1,10 +1,12 @@
-"""A DataFrame as an Arrow table typed like the PostgreSQL columns it is loaded into.
+"""A DataFrame as Arrow data typed like the PostgreSQL columns it is loaded into, and its
+binary COPY encoding.
 
-ADBC's PostgreSQL driver writes each Arrow type as one PostgreSQL binary type (int16 →
-smallint, decimal128 → numeric, timestamp[UTC] → timestamptz, JSON extension → jsonb …), so
-each column is cast to the Arrow type of its target column first. Casts are checked: a
-value that does not fit (a year of 70000 into smallint, 1.5 into an integer) stops the
-load and names the column instead of wrapping round.
+Binary COPY carries each value in its column's own binary form (int2 is 2 bytes, numeric its
+digit groups …), so each column is cast to the Arrow type of its target column first, and
+pgpq (in Rust) encodes each Arrow type as one PostgreSQL type (int16 → smallint, decimal128 →
+numeric, timestamp → timestamp/timestamptz, JSON → jsonb …). Casts are checked: a value that
+does not fit (a year of 70000 into smallint, 1.5 into an integer) stops the load and names
+the column instead of wrapping round.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import json.encoder
 from collections.abc import Iterator
 
 import pandas as pd
+import pgpq
+import pgpq.encoders
+import pgpq.schema
 import pyarrow as pa
 
 JSON = pa.json_(pa.string())
@@ -81,15 +86,22 @@ def _column_error(table: str, name, pg_type: str, exc: Exception) -> ValueError:
 _CONVERSION_ERRORS = (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError, ValueError)
 
 
-def schema_for(frame: pd.DataFrame, pg_types: list[tuple[str, int]], *, table: str) -> pa.Schema:
-    """The Arrow schema table_for gives `frame`."""
-    fields = []
+def copy_encoder(frame: pd.DataFrame, pg_types: list[tuple[str, int]], *,
+                 table: str) -> pgpq.ArrowToPostgresBinaryEncoder:
+    """pgpq's binary COPY encoder for the batches batches_for gives: each column in the binary
+    form of its Arrow type (arrow_type), a JSON column's text as jsonb."""
+    fields, encoders = [], {}
     for name, (pg_type, typmod) in zip(frame.columns, pg_types, strict=True):
         try:
-            fields.append(pa.field(str(name), arrow_type(pg_type, typmod)))
+            target = arrow_type(pg_type, typmod)
         except TypeError as exc:
             raise _column_error(table, name, pg_type, exc) from exc
-    return pa.schema(fields)
+        field = pa.field(str(name), pa.string() if target == JSON else target)
+        fields.append(field)
+        encoders[field.name] = (
+            pgpq.encoders.StringEncoderBuilder.new_with_output(field, pgpq.schema.Jsonb())
+            if target == JSON else pgpq.ArrowToPostgresBinaryEncoder.infer_encoder(field))
+    return pgpq.ArrowToPostgresBinaryEncoder.new_with_encoders(pa.schema(fields), encoders)
 
 
 def table_for(frame: pd.DataFrame, pg_types: list[tuple[str, int]], *, table: str) -> pa.Table:
@@ -110,12 +122,14 @@ SLICE_ROWS = 16_384
 
 def batches_for(frame: pd.DataFrame, pg_types: list[tuple[str, int]], *, table: str,
                 batch_bytes: int) -> Iterator[pa.RecordBatch]:
-    """`frame` as Arrow batches (schema_for) of about `batch_bytes`, each slice of rows
-    converted only when the consumer asks for it: converting the next slice overlaps the
-    database reading the batches already sent, instead of all conversion coming first."""
+    """`frame` as Arrow batches of about `batch_bytes` (JSON columns as their text), each
+    slice of rows converted only when the consumer asks for it: converting the next slice
+    overlaps the database reading the batches already sent, instead of coming first."""
     rows_per_batch = None
     for start in range(0, len(frame), SLICE_ROWS):
         part = table_for(frame.iloc[start:start + SLICE_ROWS], pg_types, table=table)
+        part = pa.table([c.cast(pa.string()) if c.type == JSON else c for c in part.columns],
+                        names=part.column_names)
         rows_per_batch = rows_per_batch or max(1, batch_bytes * part.num_rows
                                                // max(1, part.nbytes))
         yield from part.to_batches(max_chunksize=rows_per_batch)

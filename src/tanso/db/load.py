@@ -3,8 +3,8 @@
 A load either commits every table of a dataset together with its version in
 ops.loaded_datasets, or changes nothing; a failed or killed load leaves the previous data.
 
-1. Stage: each frame becomes an Arrow table typed as its target columns (tanso.db.arrow)
-   and is COPY'd in binary by ADBC's PostgreSQL driver (adbc_ingest, in C) into a fresh
+1. Stage: each frame is converted slice by slice to Arrow typed as its target columns
+   (tanso.db.arrow), encoded by pgpq (in Rust) and streamed by binary COPY into a fresh
    staging table. The live tables are not touched or locked, so apps keep reading them
    however long this takes.
 2. Swap, in the same transaction, briefly:
@@ -20,9 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import adbc_driver_postgresql.dbapi as adbc
 import pandas as pd
-import pyarrow as pa
+import psycopg
 import sqlalchemy as sa
 from psycopg import sql
 
@@ -57,15 +56,10 @@ def is_loaded(engine: sa.Engine, dataset: str, version: str, sha256: str) -> boo
     return loaded_version(engine, dataset) == LoadedVersion(dataset, version, sha256)
 
 
-def connect(engine: sa.Engine) -> adbc.Connection:
-    """An ADBC connection (libpq) to the engine's database; not in autocommit.
-
-    The driver's built-in type table covers every type tanso.db.arrow writes; the default
-    ("server") reads the whole pg_type catalogue on each connect, 0.06–0.1 s a load.
-    """
-    url = engine.url.set(drivername="postgresql")
-    return adbc.connect(url.render_as_string(hide_password=False),
-                        db_kwargs={"adbc.postgresql.type_resolver_mode": "builtin"})
+def connect(engine: sa.Engine) -> psycopg.Connection:
+    """A psycopg connection to the engine's database; not in autocommit."""
+    return psycopg.connect(engine.url.set(drivername="postgresql")
+                           .render_as_string(hide_password=False))
 
 
 def _q(statement: str, **identifiers) -> str:
@@ -80,42 +74,31 @@ def column_types(cursor, table: str, columns: list[str]) -> list[tuple[str, int]
     cursor.execute(
         "SELECT a.attname, t.typname, a.atttypmod FROM pg_attribute a "
         "JOIN pg_type t ON t.oid = a.atttypid "
-        "WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped", (table,))
+        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped", (table,))
     types = {name: (typname, typmod) for name, typname, typmod in cursor.fetchall()}
     if missing := [c for c in columns if c not in types]:
         raise ValueError(f"{table} has no column(s) {', '.join(missing)}")
     return [types[c] for c in columns]
 
 
-# ADBC encodes one Arrow batch whole before it sends any of it, so a frame sent as one batch
-# keeps the server idle while the client encodes; batches of about this many bytes let the
-# server parse one while the next is converted and encoded.
+# The COPY is written in batches of about this many bytes, so the server parses one while
+# the next is converted and encoded (and no encoded copy of the whole frame is ever held).
 COPY_BATCH_BYTES = 1 << 20
 
 
-def copy_frame(cursor, table: str, frame: pd.DataFrame, *, staging: str,
-               temporary: bool = False) -> None:
+def copy_frame(cursor, table: str, frame: pd.DataFrame, *, staging: str) -> None:
     """Binary COPY of a frame (columns by name) into `staging`, typed as `table`'s columns."""
-    types = column_types(cursor, table, list(frame.columns))
-    schema, _, name = staging.rpartition(".")
-    refused: list[ValueError] = []
-
-    def batches():
-        try:
-            yield from arrow.batches_for(frame, types, table=table, batch_bytes=COPY_BATCH_BYTES)
-        except ValueError as exc:  # ADBC would pass on only its text, inside its own error
-            refused.append(exc)
-            raise
-
-    reader = pa.RecordBatchReader.from_batches(arrow.schema_for(frame, types, table=table),
-                                               batches())
-    try:
-        cursor.adbc_ingest(name, reader, mode="append",
-                           **({"temporary": True} if temporary else {"db_schema_name": schema}))
-    except adbc.Error:
-        if refused:
-            raise refused[0] from None
-        raise
+    columns = list(frame.columns)
+    types = column_types(cursor, table, columns)
+    encoder = arrow.copy_encoder(frame, types, table=table)
+    # an exception inside the block aborts the COPY (psycopg sends CopyFail) and propagates
+    with cursor.copy(_q("COPY {s} ({c}) FROM STDIN (FORMAT binary)", s=staging, c=columns)
+                     ) as copy:
+        copy.write(encoder.write_header())
+        for batch in arrow.batches_for(frame, types, table=table,
+                                       batch_bytes=COPY_BATCH_BYTES):
+            copy.write(encoder.write_batch(batch))
+        copy.write(encoder.finish())
 
 
 @dataclass(frozen=True)
@@ -127,11 +110,11 @@ class _Staged:
 
 def _single_partition(cursor, table: str) -> str | None:
     """The one partition of a partitioned `table`; None for a plain table."""
-    cursor.execute("SELECT relkind FROM pg_class WHERE oid = $1::regclass", (table,))
+    cursor.execute("SELECT relkind FROM pg_class WHERE oid = %s::regclass", (table,))
     if cursor.fetchone()[0] != "p":
         return None
     cursor.execute("SELECT inhrelid::regclass::text FROM pg_inherits "
-                   "WHERE inhparent = $1::regclass", (table,))
+                   "WHERE inhparent = %s::regclass", (table,))
     partitions = [r[0] for r in cursor.fetchall()]
     if len(partitions) != 1:
         raise RuntimeError(f"{table} must have exactly one partition, has {len(partitions)}")
@@ -149,7 +132,7 @@ def _stage(cursor, load: TableLoad) -> _Staged:
         staging = "staging_" + load.table.replace(".", "_")
         cursor.execute(_q("CREATE TEMP TABLE {s} (LIKE {t} INCLUDING DEFAULTS) ON COMMIT DROP",
                           s=staging, t=load.table))
-    copy_frame(cursor, load.table, load.frame, staging=staging, temporary=not partition)
+    copy_frame(cursor, load.table, load.frame, staging=staging)
     if partition:  # built once over all rows; ATTACH adopts a primary key, not a bare index
         cursor.execute(_q("ALTER TABLE {s} ADD PRIMARY KEY ({k})", s=staging, k=load.key))
     return _Staged(load, staging, partition)
@@ -158,7 +141,7 @@ def _stage(cursor, load: TableLoad) -> _Staged:
 def _name_primary_key(cursor, partition: str) -> None:
     """Give the swapped-in partition's primary key the partition's own name (<table>_pkey),
     so constraint names do not drift with the staging table's name from load to load."""
-    cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass "
+    cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass "
                    "AND contype = 'p'", (partition,))
     name = partition.rpartition(".")[2] + "_pkey"
     if (current := cursor.fetchone()[0]) != name:
@@ -170,7 +153,7 @@ def _swap(cursor, staged: _Staged) -> int:
     load, columns = staged.load, list(staged.load.frame.columns)
     if staged.partition:
         cursor.execute("SELECT pg_get_expr(relpartbound, oid) FROM pg_class "
-                       "WHERE oid = $1::regclass", (staged.partition,))
+                       "WHERE oid = %s::regclass", (staged.partition,))
         bounds = cursor.fetchone()[0]  # e.g. FOR VALUES FROM (MINVALUE) TO (MAXVALUE)
         cursor.execute(_q("ALTER TABLE {t} DETACH PARTITION {p}",
                           t=load.table, p=staged.partition))
@@ -214,7 +197,7 @@ def load_dataset(
             cursor.execute(
                 """
                 INSERT INTO ops.loaded_datasets (dataset, version, sha256, rows, run_id, loaded_at)
-                VALUES ($1, $2, $3, $4, $5, now())
+                VALUES (%s, %s, %s, %s, %s, now())
                 ON CONFLICT (dataset) DO UPDATE SET version = EXCLUDED.version,
                     sha256 = EXCLUDED.sha256, rows = EXCLUDED.rows, run_id = EXCLUDED.run_id,
                     loaded_at = EXCLUDED.loaded_at
