@@ -17,6 +17,7 @@ from tanso.vcm import queries
 LIST_FILTERS = ("registry", "country", "category", "project_type", "methodology", "status",
                 "reduction_removal")
 FLAGS = ("any", "true", "false")
+NO_TEXT_SORT = "issued"  # the order of "relevance" without text (most credits issued first)
 # store parameter → URL query key: the whole state is in the address
 URL = {"tab": "tab", "query": "q", "registry": "registry", "country": "country",
        "category": "category", "project_type": "type", "methodology": "methodology",
@@ -75,8 +76,23 @@ class VcmStore(param.Parameterized):
         values |= {"query": self.query, "corsia": flag[self.corsia], "ccb": flag[self.ccb],
                    "vintage_min": self.vintage_min, "vintage_max": self.vintage_max,
                    "issued_min": self.issued_min, "issued_max": self.issued_max,
-                   "sort": self.sort, "page": self.page}
+                   "sort": self.shown_sort, "page": self.page}
         return queries.Filters(**(values | overrides))
+
+    @property
+    def shown_sort(self) -> str:
+        """The order the results are in: `sort`, except that relevance (the default) ranks how
+        well the text matches, so without text the most credits issued come first — and the sort
+        control says so rather than "relevance" over an order it did not make. The link keeps
+        `sort` as chosen: the same link with text added is ranked by relevance again."""
+        if self.sort == "relevance" and not self.query.strip():
+            return NO_TEXT_SORT
+        return self.sort
+
+    def sort_choices(self) -> tuple[str, ...]:
+        """The sorts that mean something now: relevance only with text to rank by."""
+        return queries.SORTS if self.query.strip() else tuple(s for s in queries.SORTS
+                                                              if s != "relevance")
 
     def run(self) -> None:
         self.result = queries.search(self.engine, self.filters())

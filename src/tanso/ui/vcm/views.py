@@ -18,10 +18,11 @@ from tanso.ui import safe
 from tanso.ui.choropleth import Choropleth
 from tanso.ui.i18n import t
 from tanso.ui.vcm import project as project_page
+from tanso.ui.vcm import results
 from tanso.ui.vcm.community import CommunityPanel, ProposalsView
 from tanso.ui.vcm.news import ProjectNews
 from tanso.ui.vcm.store import FLAGS, LIST_FILTERS, URL, VcmStore, chart_csv
-from tanso.ui.view import TabView, View
+from tanso.ui.view import TabView, View, wrap_row
 from tanso.vcm import queries
 
 ACCENT = "#0f766e"
@@ -81,16 +82,25 @@ class FacetsView(View):
             store.param.watch(lambda e, w=widget: setattr(w, "value", list(e.new)), name)
         flags = [choice(store, f, {self.t(f"vcm.flag.{v}"): v for v in FLAGS},
                         name=self.t(f"vcm.facet.{f}"), width=120) for f in ("corsia", "ccb")]
-        ranges = [pn.widgets.IntInput.from_param(store.param[p], name=self.t(f"vcm.facet.{p}"),
-                                                 width=120)
-                  for p in ("vintage_min", "vintage_max")]
-        issued = [pn.widgets.FloatInput.from_param(store.param[p], name=self.t(f"vcm.facet.{p}"),
-                                                   width=120)
-                  for p in ("issued_min", "issued_max")]
-        self._layout = pn.Column(*self._facets.values(), pn.Row(*flags), pn.Row(*ranges),
-                                 pn.Row(*issued), sizing_mode="stretch_width")
+        self._layout = pn.Column(*self._facets.values(), pn.Row(*flags),
+                                 self._range("vintage", "first_vintage", pn.widgets.IntInput),
+                                 self._range("issued", "issued", pn.widgets.FloatInput),
+                                 sizing_mode="stretch_width")
         store.param.watch(lambda *_: pn.state.execute(self.refresh), "result")
         self.refresh()
+
+    def _range(self, facet: str, field: str, widget_type) -> pn.Column:
+        """`<facet>_min` and `<facet>_max` under one heading (the field's label), labelled "from" and
+        "to": one label above both, as long as it needs, instead of a long first label running into
+        the second."""
+        heading = safe.Markdown(safe.markdown("{h}", h=self.t(f"vcm.field.{field}")),
+                                # lined up with the widgets' own labels, just above "from"
+                                margin=(10, 10, -6, 3), stylesheets=["p {margin: 0;}"],
+                                sizing_mode="stretch_width")
+        inputs = [widget_type.from_param(self.store.param[f"{facet}_{end}"], width=120,
+                                         name=self.t(f"vcm.facet.{label}"))
+                  for end, label in (("min", "from"), ("max", "to"))]
+        return pn.Column(heading, pn.Row(*inputs), sizing_mode="stretch_width", margin=0)
 
     def refresh(self):
         result = self.store.result
@@ -113,8 +123,9 @@ class SearchView(TabView):
         self._box = pn.widgets.TextInput.from_param(
             store.param.query, name=self.t("vcm.search.label"),
             placeholder=self.t("vcm.search.placeholder"), sizing_mode="stretch_width")
-        sort = choice(store, "sort", {self.t(f"vcm.sort.{v}"): v for v in queries.SORTS},
-                      name=self.t("vcm.sort"), width=150)
+        # shows the order the results are in (store.shown_sort); refresh keeps it so
+        self._sort = pn.widgets.Select(name=self.t("vcm.sort"), width=150)
+        self._sort.param.watch(self._sort_chosen, "value")
         self._summary = safe.Markdown(sizing_mode="stretch_width")
         self._problems = safe.Alert(alert_type="warning", visible=False,
                                     sizing_mode="stretch_width")
@@ -122,8 +133,9 @@ class SearchView(TabView):
         self._suggest = pn.widgets.Button(name="", button_type="light", visible=False)
         self._suggest.on_click(lambda _: setattr(store, "query", store.result.suggestion or
                                                  store.query))
-        self._table = pn.widgets.Tabulator(pd.DataFrame(), **TABLE, height=560,
-                                           selectable=1, pagination=None)
+        self._table = pn.widgets.Tabulator(results.shown_rows(pd.DataFrame()),
+                                           **(TABLE | results.table_options(self.lang)),
+                                           height=560, selectable=1, pagination=None)
         self._table.on_click(self._clicked)
         prev = pn.widgets.Button(name="‹", width=50)
         nxt = pn.widgets.Button(name="›", width=50)
@@ -133,9 +145,15 @@ class SearchView(TabView):
         download = pn.widgets.FileDownload(callback=store.export_csv, filename="vcm-projects.csv",
                                            label=self.t("vcm.export"), button_type="primary",
                                            width=220)
-        return pn.Column(pn.Row(self._box, sort, sizing_mode="stretch_width"), self._summary,
-                         self._suggest, self._problems, self._table, pn.Row(prev, self._page, nxt, download),
+        return pn.Column(pn.Row(self._box, self._sort, sizing_mode="stretch_width"), self._summary,
+                         self._suggest, self._problems, self._table,
+                         wrap_row(prev, self._page, nxt, download, sizing_mode="stretch_width"),
                          sizing_mode="stretch_width")
+
+    def _sort_chosen(self, event):
+        # only a choice changes the store: the shown fallback for "relevance" without text is not one
+        if event.new is not None and event.new != self.store.shown_sort:
+            self.store.sort = event.new
 
     def _clicked(self, event):
         frame = self._table.value
@@ -151,8 +169,9 @@ class SearchView(TabView):
         self._suggest.visible = bool(result.suggestion)
         self._problems.object = safe.join("\n\n", store.problems)
         self._problems.visible = bool(store.problems)
-        # headers are the field names the CSV export and the JSON API use
-        self._table.value = result.rows.drop(columns=["rank"], errors="ignore")
+        self._sort.param.update(options={self.t(f"vcm.sort.{v}"): v for v in store.sort_choices()},
+                                value=store.shown_sort)
+        self._table.value = results.shown_rows(result.rows)
         self._page.object = self.md("vcm.page", page=store.page, pages=store.pages)
 
 
