@@ -115,8 +115,13 @@ class CommunityPanel(View):
                                          width=320)
         self._reason = pn.widgets.TextInput(name=self.t("community.reason"),
                                             max_length=LIMITS["reason"], width=320)
+        from tanso.community import permissions as can
+
+        # a member's page gets the buttons a member can ever use (each is a model on every page
+        # build); moderators also hide, show again and dismiss reports
         self._actions = {}
-        for action in ("edit", "delete", "report", "hide", "unhide", "dismiss"):
+        for action in ("edit", "delete", "report",
+                       *(("hide", "unhide", "dismiss") if can.can_hide_comment(user) else ())):
             button = pn.widgets.Button(name=self.t(f"community.comment.{action}"), width=110)
             button.on_click(lambda _, a=action: self._act(a))
             self._actions[action] = button

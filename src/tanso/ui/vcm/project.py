@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import html
 import math
+import numbers
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -55,21 +57,25 @@ class Content:
     lower: safe.Markup         # credits by year, or the note that no source has them; transactions
 
 
+def missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def number(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if missing(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return f"{value:,}" if isinstance(value, (int, float)) else str(value)
+    return f"{value:,}" if isinstance(value, numbers.Real) else str(value)
 
 
 def cell(value, lang: str, *, grouped: bool = True) -> str:
     """A value as the table shows it: numbers grouped (unless a year), booleans in words, missing empty."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if missing(value):
         return ""
-    if isinstance(value, bool):
-        return t(f"vcm.flag.{str(value).lower()}", lang)
-    if isinstance(value, (int, float)):
+    if isinstance(value, (bool, np.bool_)):
+        return t(f"vcm.flag.{str(bool(value)).lower()}", lang)
+    if isinstance(value, numbers.Real):
         return number(value) if grouped else str(int(value) if float(value).is_integer() else value)
     return str(value)
 
@@ -84,35 +90,43 @@ def field_label(field: str, lang: str) -> str:
     return t(f"vcm.field.{field}", lang)
 
 
+# The page is a few rows: columns as Python lists (one `to_dict` each), not pandas per cell or per
+# pivot, which cost more than the rest of the page together.
 def fields_table(sources: pd.DataFrame, lang: str) -> safe.Markup:
     """Every field a source gives (rows) by source (columns), labels from the catalog."""
-    frame = sources.drop(columns=["project_id"]).set_index("source")
+    columns = sources.drop(columns=["project_id"]).to_dict("list")
+    names = columns.pop("source")
     rows = []
-    for field in frame.columns:
-        values = [cell(v, lang, grouped=field not in UNGROUPED) for v in frame[field]]
+    for field, column in columns.items():
+        values = [cell(v, lang, grouped=field not in UNGROUPED) for v in column]
         if any(values):
             rows.append((field_label(field, lang), *values))
-    return safe.table([t("vcm.col.field", lang), *frame.index], rows, css_class="tanso-table fields")
+    return safe.table([t("vcm.col.field", lang), *names], rows, css_class="tanso-table fields")
 
 
-def years_frame(credit_years: pd.DataFrame) -> pd.DataFrame:
-    """year × kind (the four VROD blocks, in YEAR_KINDS order; a block the project lacks is left out)."""
-    wide = credit_years.pivot_table(index="year", columns="kind", values="quantity", aggfunc="sum")
-    return wide[[k for k in YEAR_KINDS if k in wide.columns]].sort_index()
+def years_by_kind(credit_years: pd.DataFrame) -> dict[int, dict[str, float]]:
+    """year → {VROD block: quantity summed}, years in order; a block without a value is absent."""
+    table: dict[int, dict[str, float]] = {}
+    for year, kind, quantity in zip(*credit_years[["year", "kind", "quantity"]].to_dict("list").values(),
+                                    strict=True):
+        if not missing(quantity):
+            row = table.setdefault(int(year), {})
+            row[kind] = row.get(kind, 0.0) + float(quantity)
+    return dict(sorted(table.items()))
 
 
-def chart_columns(years: pd.DataFrame) -> dict:
-    """The chart's data: a missing block or year is 0 tCO2e on a bar chart (no bar)."""
-    def column(kind):
-        return [float(v) for v in years[kind].fillna(0.0)] if kind in years else [0.0] * len(years)
-    return {"year": [str(y) for y in years.index], "issued": column("issued_by_vintage"),
-            "retired": column("retired_by_year")}
+def chart_columns(years: dict[int, dict[str, float]]) -> dict:
+    """The chart's data: a block without a value in a year is 0 tCO2e on a bar chart (no bar)."""
+    return {"year": [str(y) for y in years],
+            "issued": [row.get("issued_by_vintage", 0.0) for row in years.values()],
+            "retired": [row.get("retired_by_year", 0.0) for row in years.values()]}
 
 
-def years_table(years: pd.DataFrame, lang: str) -> safe.Markup:
-    header = [t("vcm.col.year", lang), *(t(f"vcm.kind.{k}", lang) for k in years.columns)]
-    rows = [(str(year), *(number(v) for v in values)) for year, values in
-            zip(years.index, years.itertuples(index=False), strict=True)]
+def years_table(years: dict[int, dict[str, float]], lang: str) -> safe.Markup:
+    """The blocks the project has (YEAR_KINDS order) by year; a missing value is empty, not 0."""
+    kinds = [k for k in YEAR_KINDS if any(k in row for row in years.values())]
+    header = [t("vcm.col.year", lang), *(t(f"vcm.kind.{k}", lang) for k in kinds)]
+    rows = [(str(year), *(number(row.get(k)) for k in kinds)) for year, row in years.items()]
     return safe.table(header, rows, numeric=range(1, len(header)))
 
 
@@ -120,11 +134,12 @@ def frame_table(frame: pd.DataFrame, columns, lang: str, *, numeric=(),
                 css_class: str = "tanso-table") -> safe.Markup:
     """A query's rows under translated column titles (`vcm.col.<column>`)."""
     shown = [c for c in columns if c in frame.columns]
-    if "kind" in shown:   # issuance, retirement, cancellation in the page's language
-        frame = frame.assign(kind=[t(f"vcm.transaction.{k}", lang) for k in frame["kind"]])
+    values = frame[shown].to_dict("list")
+    if "kind" in values:   # issuance, retirement, cancellation in the page's language
+        values["kind"] = [t(f"vcm.transaction.{k}", lang) for k in values["kind"]]
     grouped = [c not in UNGROUPED for c in shown]
-    rows = [tuple(cell(v, lang, grouped=g) for v, g in zip(values, grouped, strict=True))
-            for values in frame[shown].itertuples(index=False)]
+    rows = [tuple(cell(v, lang, grouped=g) for v, g in zip(row, grouped, strict=True))
+            for row in zip(*values.values(), strict=True)]
     return safe.table([t(f"vcm.col.{c}", lang) for c in shown], rows,
                       numeric=[i for i, c in enumerate(shown) if c in numeric], css_class=css_class)
 
@@ -156,7 +171,7 @@ def render(page: queries.ProjectPage, lang: str, vrod_version: str) -> Content:
                              frame_table(shown, DISAGREEMENT_COLUMNS, lang)))
     upper.append(section(t("vcm.project.fields", lang), fields_table(page.sources, lang)))
     lower = []
-    years = years_frame(page.credit_years) if len(page.credit_years) else None
+    years = years_by_kind(page.credit_years) or None
     if years is not None:
         lower.append(section(t("vcm.project.years", lang), years_table(years, lang), tall=True))
     else:

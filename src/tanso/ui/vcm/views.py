@@ -242,8 +242,9 @@ class ProjectView(TabView):
                 self._chart = (*credits_chart(self.lang), self.lang)
                 self._chart_box.objects = [pn.pane.Bokeh(self._chart[0], sizing_mode="stretch_width")]
             fig, source, _ = self._chart
-            fig.x_range.factors = content.years["year"]
-            source.data = content.years
+            # copies: the cached content is shared by every session of the process
+            fig.x_range.factors = list(content.years["year"])
+            source.data = {name: list(values) for name, values in content.years.items()}
         self._chart_box.visible = content.years is not None
 
 
