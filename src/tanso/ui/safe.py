@@ -142,11 +142,24 @@ class _Cleaned:
         return out
 
 
-class _MarkdownPane(_Cleaned, pn.pane.Markdown):
+class _TextUpdates:
+    """Mixin for the panes: a new ``object`` sends the new text only. Panel's markup panes send every
+    property again, and a stylesheet given as CSS text becomes a new stylesheet model each time — a
+    message with it, and a walk of every model of the document (Bokeh's reaction to a new model)."""
+
+    def _update(self, ref, model) -> None:
+        model.update(text=self._get_properties(model.document)["text"])
+
+
+class _MarkdownPane(_TextUpdates, _Cleaned, pn.pane.Markdown):
     pass
 
 
-class _AlertPane(_Cleaned, pn.pane.Alert):
+class _AlertPane(_TextUpdates, _Cleaned, pn.pane.Alert):
+    pass
+
+
+class _HTMLPane(_TextUpdates, pn.pane.HTML):
     pass
 
 
@@ -163,7 +176,7 @@ def Alert(obj="", **kwargs):
 def HTML(obj="", **kwargs):
     """A `pn.pane.HTML` of ``obj``: plain text is HTML-escaped, `Markup` is cleaned by the allow-list."""
     text = obj if isinstance(obj, Markup) else _html.escape("" if obj is None else str(obj))
-    return pn.pane.HTML(text, **{"sanitize_html": True, "sanitize_hook": clean_html} | kwargs)
+    return _HTMLPane(text, **{"sanitize_html": True, "sanitize_hook": clean_html} | kwargs)
 
 
 def link(href: str, text, **attributes) -> Markup:
