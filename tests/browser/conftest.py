@@ -87,6 +87,15 @@ def sized_page(browser, size: str):
         context.close()
 
 
+def in_shadow_roots(body: str) -> str:
+    """A function for page.evaluate whose body can call all(root, selector): every match under root,
+    inside shadow roots too. Panel renders each widget in one, and scripts (unlike locators) don't
+    pierce them."""
+    return ("() => {\n  const all = (root, selector) => [...root.querySelectorAll(selector),\n"
+            "    ...[...root.querySelectorAll('*')].filter(e => e.shadowRoot)"
+            ".flatMap(e => all(e.shadowRoot, selector))];" + body + "\n}")
+
+
 def settled_screenshot(page, path: Path, *, full_page: bool = True) -> None:
     """A screenshot once BokehJS has had time to draw (the text a test waits for comes first)."""
     page.wait_for_timeout(1500)

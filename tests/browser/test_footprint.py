@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREEN_SIZES, settled_screenshot, sized_page
+from tests.browser.conftest import SCREEN_SIZES, in_shadow_roots, settled_screenshot, sized_page
 from tests.browser.members import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -72,31 +72,18 @@ def test_member_saves_a_day_and_sees_it_in_history_and_points(page, suite_url, a
     assert page.js_errors == []
 
 
-@pytest.mark.parametrize("lang", ["en", "ko"])
-@pytest.mark.parametrize("size", list(SCREEN_SIZES))
-def test_screenshots(browser, suite_url, artifacts, lang, size):
-    with sized_page(browser, size) as page:
-        page.goto(f"{suite_url}/footprint?lang={lang}")
-        expect(page.get_by_text("6.20 kg CO2e").first).to_be_visible(timeout=30000)
-        settled_screenshot(page, artifacts / f"footprint-{lang}-{size}.png")
-
-
-# every category table's header titles, as (table, title, shown width, needed width); Panel renders each
-# widget in a shadow root, so the search walks into every one
-HEADER_WIDTHS = """() => {
-  const all = (root, selector) => [...root.querySelectorAll(selector),
-    ...[...root.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => all(e.shadowRoot, selector))];
+# every category table's header titles, as (table, title, shown width, needed width)
+HEADER_WIDTHS = in_shadow_roots("""
   return all(document, '[class*="table-"]').flatMap(table => {
     const name = [...table.classList].find(c => c.startsWith('table-'));
     return all(table.shadowRoot || table, '.tabulator-col-title').filter(title => title.textContent.trim())
       .map(title => [name, title.textContent, title.clientWidth, title.scrollWidth]);
-  });
-}"""
+  });""")
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("size", list(SCREEN_SIZES))
-def test_category_tables_show_whole_column_headers(browser, suite_url, artifacts, lang, size):
+def test_screenshots_with_whole_column_headers(browser, suite_url, artifacts, lang, size):
     with sized_page(browser, size) as page:
         page.goto(f"{suite_url}/footprint?lang={lang}")
         expect(page.get_by_text("6.20 kg CO2e").first).to_be_visible(timeout=30000)
@@ -105,4 +92,4 @@ def test_category_tables_show_whole_column_headers(browser, suite_url, artifacts
         assert len(headers) == 16, headers   # six tables of 2–3 columns
         cut = [(table, title) for table, title, shown, needed in headers if needed > shown or shown == 0]
         assert cut == [], f"headers cut off at {SCREEN_SIZES[size][0]} px: {cut}"
-        settled_screenshot(page, artifacts / f"footprint-tables-{lang}-{size}.png")
+        settled_screenshot(page, artifacts / f"footprint-{lang}-{size}.png")

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tanso.ui.vcm.store import URL
-from tests.browser.conftest import SCREEN_SIZES, settled_screenshot, sized_page
+from tests.browser.conftest import SCREEN_SIZES, in_shadow_roots, settled_screenshot, sized_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -80,12 +80,9 @@ def test_screenshots(browser, vcm_url, artifacts, lang, size):
         settled_screenshot(page, artifacts / f"vcm_explorer-project-{lang}-{size}.png")
 
 
-# Bokeh canvases on the page (each chart draws on one); Panel renders in shadow roots, so walk into them
-CANVASES = """() => {
-  const all = (root, selector) => [...root.querySelectorAll(selector),
-    ...[...root.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => all(e.shadowRoot, selector))];
-  return all(document, 'canvas').filter(c => c.getBoundingClientRect().width > 0).length;
-}"""
+# Bokeh canvases shown on the page (each chart draws on one)
+CANVASES = in_shadow_roots("""
+  return all(document, 'canvas').filter(c => c.getBoundingClientRect().width > 0).length;""")
 
 
 def test_a_korean_project_page_names_its_fields_and_says_when_no_source_has_years(page, vcm_url, artifacts):

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from contextlib import contextmanager
 from decimal import Decimal
 
 import numpy as np
@@ -68,30 +69,37 @@ def test_upsert_keeps_rows_the_frame_lacks(scratch):
     assert rows(scratch) == [("a", 1.5, 1), ("b", 2.0, 5), ("c", 3.0, 6)]
 
 
-def test_a_load_killed_midway_leaves_the_previous_data_readable(scratch):
-    """SIGKILL after the COPY into staging, before the swap and COMMIT."""
+@contextmanager
+def load_stalled_before_swap(url: str, table: str, frame: dict, key: tuple, dataset: str):
+    """A load in another process that stops after its COPY into staging, before the swap and
+    COMMIT; the block runs while it waits there, then the process is SIGKILLed."""
     script = textwrap.dedent(f"""
-        import sys, time
+        import time
         import pandas as pd, sqlalchemy as sa
-        from tanso.db import arrow, load
+        from tanso.db import load
         def stall(cursor, staged):
             print("staged", flush=True)
             time.sleep(60)
         load._swap = stall
-        engine = sa.create_engine({scratch.url!r})
-        frame = pd.DataFrame({{"k": ["z"], "x": [9.0], "n": [9]}})
-        load.load_dataset(engine, [load.TableLoad("ops.scratch", frame, key=("k",))],
-                          dataset="scratch", version="v9", sha256="9" * 64)
+        engine = sa.create_engine({url!r})
+        load.load_dataset(engine, [load.TableLoad({table!r}, pd.DataFrame({frame!r}), key={key!r})],
+                          dataset={dataset!r}, version="v9", sha256="9" * 64)
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
                             cwd=ROOT)
     try:
         assert proc.stdout.readline().strip() == "staged"
-        assert rows(scratch) == [("a", 1.5, 1), ("b", None, 2)]  # readers see the old data
+        yield
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
     finally:
         proc.kill()
+
+
+def test_a_load_killed_midway_leaves_the_previous_data_readable(scratch):
+    with load_stalled_before_swap(scratch.url, "ops.scratch", {"k": ["z"], "x": [9.0], "n": [9]},
+                                  ("k",), "scratch"):
+        assert rows(scratch) == [("a", 1.5, 1), ("b", None, 2)]  # readers see the old data
     assert rows(scratch) == [("a", 1.5, 1), ("b", None, 2)]
     assert loaded_version(scratch.engine, "scratch").version == "v1"
 
@@ -188,27 +196,9 @@ def test_a_bad_value_met_after_batches_were_sent_stops_the_load_naming_it(scratc
 
 def test_a_partitioned_load_killed_before_its_swap_leaves_the_old_partition(partitioned):
     load_facts(partitioned, "v1", pd.DataFrame({"k": ["a"], "year": [2000], "x": [1.0]}))
-    script = textwrap.dedent(f"""
-        import time
-        import pandas as pd, sqlalchemy as sa
-        from tanso.db import arrow, load
-        def stall(cursor, staged):
-            print("staged", flush=True)
-            time.sleep(60)
-        load._swap = stall
-        engine = sa.create_engine({partitioned.url!r})
-        frame = pd.DataFrame({{"k": ["z"], "year": [2000], "x": [9.0]}})
-        load.load_dataset(engine, [load.TableLoad("ops.facts", frame, key=("k", "year"))],
-                          dataset="facts", version="v9", sha256="9" * 64)
-    """)
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                            cwd=ROOT)
-    try:
-        assert proc.stdout.readline().strip() == "staged"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        proc.kill()
+    with load_stalled_before_swap(partitioned.url, "ops.facts",
+                                  {"k": ["z"], "year": [2000], "x": [9.0]}, ("k", "year"), "facts"):
+        pass
     with partitioned.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT k, x FROM ops.facts")).all() == [("a", 1.0)]
     assert loaded_version(partitioned.engine, "facts").version == "v1"
