@@ -102,3 +102,17 @@ def test_no_boundaries_loaded_draws_an_empty_world():
     chart = Choropleth(shapes=empty, values=pd.Series({"KOR": 1.0}))
     assert chart._source.data["value"].size == 0
     chart.__panel__().get_root()
+
+
+def test_the_geometry_goes_as_plain_numbers_built_once(shapes):
+    """Rings are sent inside the message (no binary buffer per ring) and shared by every map of the shapes."""
+    from bokeh.core.serialization import Serializer
+
+    chart, again = Choropleth(shapes=shapes), Choropleth(shapes=shapes)
+    assert again._source.data["xs"] is chart._source.data["xs"]
+    serializer = Serializer()
+    rep = serializer.encode(chart._source.data["xs"])
+    assert serializer.buffers == []
+    x0 = float(equal_earth(np.array([0.0]), np.array([0.0]))[0][0])
+    assert rep[0][0][0][0] == round(x0, 4) and isinstance(rep[0][0][0][0], float)
+    assert len(rep) == 3 and len(rep[0][0][0]) == 5  # three shapes, one square ring of five points each

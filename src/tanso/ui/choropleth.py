@@ -1,9 +1,11 @@
 """A world choropleth: one value per country, hover, click to pick — a reusable kit component.
 
-One Bokeh `MultiPolygons` renderer draws every country; a click is matched to a country on the server. The geometry is sent once per session; a new
-set of values (another year, indicator or dataset) replaces only the value columns of the data
-source, so a change costs a few kilobytes, not the ~200 kB of shapes. Colours are mapped in the
-browser (`LinearColorMapper`/`LogColorMapper`), so the server never computes colours.
+One Bokeh `MultiPolygons` renderer draws every country; a click is matched to a country on the server.
+The geometry is sent once per session, as plain numbers in the message (`Rings`: built once per
+process, never walked or encoded again per session); a new set of values (another year, indicator or
+dataset) replaces only the value columns of the data source, so a change costs a few kilobytes, not
+the ~100 kB of shapes. Colours are mapped in the browser (`LinearColorMapper`/`LogColorMapper`), so
+the server never computes colours.
 
 Used by the national-trends map tab (value = an indicator in one year, click = add to the comparison)
 and meant for the VCM explorer (value = projects or credits per country).
@@ -12,18 +14,23 @@ and meant for the VCM explorer (value = projects or credits per country).
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import panel as pn
 import param
+from bokeh.core.serialization import Serializable
 from bokeh.events import Tap
 from bokeh.models import (
     ColorBar,
     ColumnDataSource,
+    GlyphRenderer,
     HoverTool,
     LinearColorMapper,
     LogColorMapper,
+    MultiPolygons,
     Range1d,
 )
 from bokeh.palettes import OrRd9, RdBu11
@@ -57,6 +64,47 @@ def format_value(value: float, unit: str, no_data: str) -> str:
         return no_data
     digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
     return f"{value:,.{digits}f} {unit}".strip()
+
+
+DIGITS = 4  # map units are Earth radii: 1e-4 ≈ 0.6 km, far below what 1:110m boundaries resolve
+
+
+class Rings(Sequence, Serializable):
+    """A geometry column (per shape: polygons → rings → coordinates) that Bokeh sends as it is.
+
+    As float arrays, every ring became one binary websocket frame (~560 for the world), each
+    received and decoded on its own: a tenth of a second before the browser could draw the map tab.
+    Here the rings are plain rounded numbers, converted once per process; Bokeh neither walks nor
+    encodes them again for each session (not a list: Bokeh recurses into lists when it looks for
+    models), and the JSON text is about the size of the float32 buffers.
+    """
+
+    def __init__(self, shapes):
+        self._rep = [[[np.round(np.asarray(ring, dtype=float), DIGITS).tolist() for ring in polygon]
+                      for polygon in shape] for shape in shapes]
+
+    def __getitem__(self, index):
+        return self._rep[index]
+
+    def __len__(self) -> int:
+        return len(self._rep)
+
+    def to_serializable(self, serializer):
+        return self._rep
+
+
+_RINGS: dict[int, tuple] = {}  # id(shapes) → (shapes, xs, ys): the shapes are cached per process too
+_RINGS_LOCK = threading.Lock()
+
+
+def _rings(shapes: pd.DataFrame) -> tuple[Rings, Rings]:
+    with _RINGS_LOCK:
+        hit = _RINGS.get(id(shapes))
+        if hit is None or hit[0] is not shapes:
+            if len(_RINGS) >= 4:  # a new boundaries version, tests: keep the newest few
+                _RINGS.pop(next(iter(_RINGS)))
+            hit = _RINGS[id(shapes)] = (shapes, Rings(shapes["xs"]), Rings(shapes["ys"]))
+        return hit[1], hit[2]
 
 
 def _bounds(xs, ys) -> tuple[float, float, float, float]:
@@ -105,8 +153,9 @@ class Choropleth(Viewer):
         shapes = self.shapes
         self._codes = shapes["country_code"].to_numpy(dtype=object)
         self._row = {code: i for i, code in enumerate(self._codes) if isinstance(code, str)}
+        xs, ys = _rings(shapes)
         self._source = ColumnDataSource({
-            "xs": shapes["xs"].tolist(), "ys": shapes["ys"].tolist(),
+            "xs": xs, "ys": ys,
             "code": [c if isinstance(c, str) else "" for c in self._codes],
             "name": self._names(shapes),
             **self._value_columns(), **self._outline_columns(),
@@ -159,16 +208,18 @@ class Choropleth(Viewer):
         else:  # no boundaries loaded: an empty world of Equal Earth's extent
             x0, x1, y0, y1 = -2.71, 2.71, -1.32, 1.32
         width = round(self.height * (x1 - x0) / (y1 - y0))
+        # No axes (hidden axes were ten models: axes, tickers, formatters, labels, grids) and the
+        # renderer built directly (`fig.multi_polygons` adds unused non-selection and muted glyphs).
         fig = figure(height=self.height, width=width, sizing_mode="scale_width", title=self.title,
                      x_range=Range1d(x0, x1, bounds=(x0, x1)), y_range=Range1d(y0, y1, bounds=(y0, y1)),
+                     x_axis_type=None, y_axis_type=None,
                      tools="pan,wheel_zoom,reset", active_scroll=None, toolbar_location="right",
                      match_aspect=True, min_border=0, outline_line_color=None)
-        fig.axis.visible = False
-        fig.grid.visible = False
         fig.toolbar.autohide = True
         fig.background_fill_color = "#f8fafc"
-        renderer = fig.multi_polygons("xs", "ys", source=self._source, fill_color=NO_DATA,
-                                      line_color="line_color", line_width="line_width")
+        renderer = GlyphRenderer(data_source=self._source, glyph=MultiPolygons(
+            xs="xs", ys="ys", fill_color=NO_DATA, line_color="line_color", line_width="line_width"))
+        fig.renderers.append(renderer)
         fig.add_tools(HoverTool(renderers=[renderer], tooltips=[("", "@name"), ("", "@value_text")],
                                 point_policy="follow_mouse", attachment="right"))
         # A click is the figure's Tap event (map coordinates), matched to a country here. Not a TapTool
