@@ -13,10 +13,11 @@ from tanso.emissions.national_view import (
     ScenarioInputError,
     parse_rates,
     series_frame,
+    trend_lines,
 )
 from tanso.emissions.targets import Target
 from tanso.ui.national.app import NationalTrendsApp, build
-from tanso.ui.national.charts import y_bounds
+from tanso.ui.national.charts import TrendFigure, y_bounds
 from tanso.ui.national.downloads import FILENAMES, gap_csv, ranking_csv, scenario_csv, trend_csv
 from tanso.ui.national.store import CodeList, NationalStore, YearRange
 from tanso.ui.national.translate import caveat_text, target_name
@@ -177,6 +178,33 @@ def test_y_range_follows_the_data():
     low, high = y_bounds([-38.2, 5.0], from_zero=False)        # relative change: negatives shown
     assert low < -38.2 and high > 5.0
     assert y_bounds([0.5, 100], logy=True) == (0.4, 125.0)
+
+
+def test_trend_chart_reuses_its_models_and_its_legend_lists_what_is_drawn(store):
+    """A change assigns data, labels and visibility to pooled renderers and legend items: no new model
+    (Bokeh would walk the whole page after it), and hidden lines leave the legend."""
+    sel = store.selection
+    sel.countries = ["KOR", "JPN"]
+    chart = TrendFigure(source=store.source())
+
+    def draw(trend: bool):
+        tidy = store.chart_frame()
+        chart.update(tidy, order=store.codes, unit="Mt", ylabel="y", title="t", source="s",
+                     trends=trend_lines(tidy) if trend else None)
+        return {m.id for m in chart.figure.references()}, [
+            item.label.value for item in chart.legend.items if item.visible]
+
+    models, legend = draw(trend=True)
+    assert legend[:2] == ["South Korea", "Japan"] and [label.split(" trend")[0] for label in legend[2:]] == [
+        "South Korea", "Japan"]
+    for indicator in ("co2", "co2_per_capita", "total_ghg"):
+        sel.indicator = indicator
+        assert draw(trend=True)[0] == models
+    assert draw(trend=False) == (models, ["South Korea", "Japan"])
+    assert len(chart.hover.renderers) == 3  # entity lines and targets; trend lines are not hovered
+    sel.countries = ["KOR", "JPN", "OWID_WRL"]
+    grown, legend = draw(trend=False)
+    assert legend == ["South Korea", "Japan", "World"] and grown > models
 
 
 def test_korean_names_targets_and_caveats(data):

@@ -56,3 +56,23 @@ def test_a_hidden_tab_is_built_when_first_shown_and_redrawn_when_it_comes_back()
     assert one.drawn == [0, 1] and two.drawn == [1, 2]
     store.tab = "one"
     assert one.drawn == [0, 1, 2] and (one.built, two.built) == (1, 1)
+
+
+def test_one_pass_walks_the_document_only_after_a_new_model():
+    from bokeh.document import Document
+    from bokeh.plotting import figure
+    from panel.io.state import set_curdoc
+
+    from tanso.ui.view import in_one_pass
+
+    doc = Document()
+    plot = figure()
+    doc.add_root(plot)
+    walks = []
+    walk = doc.models.recompute
+    doc.models.recompute = lambda: (walks.append(1), walk())
+    with set_curdoc(doc):
+        in_one_pass(lambda: setattr(plot.title, "text", "new title"))()
+        assert walks == []  # Bokeh's own models.freeze() walks here too
+        line = in_one_pass(lambda: [plot.line([1, 2], [3, 4]) for _ in range(3)][-1])()
+    assert walks == [1] and doc.get_model_by_id(line.id) is line

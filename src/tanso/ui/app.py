@@ -78,7 +78,22 @@ def configure_extension(*extensions: str) -> None:
     area (no page uses it, and it is a ReactiveHTML component, compiled in the browser with
     `new Function`, which the CSP refuses)."""
     _no_mathjax()
+    _no_debounce()
     pn.extension(*extensions, reconnect=True, notifications=False)
+
+
+def _no_debounce() -> None:
+    # Panel processes a value sent by the browser 50 ms after it arrives (its debounce, which folds a
+    # stream of values — a slider being dragged, text being typed — into one change). A choice, a box,
+    # a number, a date, a tab or text sent on Enter is one value: process it at once (every change
+    # waited those 50 ms before). Sliders and `value_input` keep the debounce.
+    from panel.widgets.input import DatePicker, _BooleanWidget, _SpinnerBase, _TextInputBase
+    from panel.widgets.select import SelectBase
+
+    for widget, names in ((SelectBase, ("value", "active")), (_BooleanWidget, ("active",)),
+                          (_SpinnerBase, ("value",)), (_TextInputBase, ("value",)), (DatePicker, ("value",)),
+                          (pn.Tabs, ("active",))):
+        widget._priority_changes = list(names)  # the Bokeh property names (Panel's "value" is "active" for some)
 
 
 def _no_mathjax() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from bokeh.core.properties import value
 from bokeh.models import (
     BasicTicker,
     ColumnDataSource,
@@ -124,20 +125,34 @@ class _Figure:
 
 
 class TrendFigure(_Figure):
-    """Lines per entity, optional dashed trend lines, dotted pathways and target markers."""
+    """Lines per entity, optional dashed trend lines, dotted pathways and target markers.
+
+    Every line renderer comes with its legend item, in a pool per role (entities, trends, pathways —
+    the legend's order), reused from change to change: a change assigns data, styles, labels and
+    visibility, never a new model or a new list of models, so Bokeh does not walk the whole document
+    after it (a walk visits every model of the page). The pools grow when more lines are shown than
+    ever before; only then are the legend's items and the hover's renderers reassigned."""
+
+    ROLES = ("entity", "trend", "pathway")
+    HOVER = ("entity", "pathway")  # trend lines are not hovered
 
     def __init__(self, *, source: str, height: int = 440):
         super().__init__(source=source, height=height)
         self.figure.yaxis.formatter = NumeralTickFormatter(format="0,0.[00]")
-        self._lines = []  # a pool of line renderers, reused so a change only sends new data
+        self._pools = {role: [] for role in self.ROLES}  # role → [(renderer, legend item)]
         self._targets = self.add(Scatter(x="year", y="value", marker="diamond", size=15, fill_color=TARGET_COLOUR,
                                          line_color="white"), visible=False)
+        self._targets_item = LegendItem(label=value(""), renderers=[self._targets], visible=False)
+        self._grown = True
         self._log = False
 
-    def _line(self, i: int):
-        while len(self._lines) <= i:
-            self._lines.append(self.add(Line(x="year", y="value"), visible=False))
-        return self._lines[i]
+    def _slot(self, role: str, i: int) -> tuple[GlyphRenderer, LegendItem]:
+        pool = self._pools[role]
+        while len(pool) <= i:
+            renderer = self.add(Line(x="year", y="value"), visible=False)
+            pool.append((renderer, LegendItem(label=value(""), renderers=[renderer], visible=False)))
+            self._grown = True
+        return pool[i]
 
     def _set_log(self, logy: bool) -> None:
         if logy == self._log:
@@ -154,45 +169,46 @@ class TrendFigure(_Figure):
                trend_label: str = "{name} trend ({slope:+,.2f}/yr)", targets_label: str = "targets") -> None:
         """Show ``tidy`` (country_code, country, year, value) and the overlays; ranges follow the data."""
         colours = {code: colour(i) for i, code in enumerate(order)}
-        series = []  # (frame, label, colour, dash, width, alpha, hover)
+        series = {role: [] for role in self.ROLES}  # role → [(frame, label, colour)]
         for code, group in tidy.groupby("country_code", sort=False):
-            series.append((group, str(group["country"].iloc[0]), colours.get(code, LINE_COLOUR), "solid", 2.5, 1.0,
-                           True))
+            series["entity"].append((group, str(group["country"].iloc[0]), colours.get(code, LINE_COLOUR)))
         if trends is not None:
             for code, group in trends.groupby("country_code", sort=False):
                 label = trend_label.format(name=group["country"].iloc[0], slope=group["slope"].iloc[0])
-                series.append((group, label, colours.get(code, LINE_COLOUR), "dashed", 1.5, 0.8, False))
+                series["trend"].append((group, label, colours.get(code, LINE_COLOUR)))
         if pathways is not None:
             for (code, label), group in pathways.groupby(["country_code", "label"], sort=False):
-                series.append((group, label, colours.get(code, LINE_COLOUR), "dotted", 2.0, 1.0, True))
-        items, hoverable = [], []
-        for i, (frame, label, line_colour, dash, width, alpha, hover) in enumerate(series):
-            r = self._line(i)
-            r.data_source.data = _data(frame, label)
-            r.glyph.update(line_color=line_colour, line_dash=dash, line_width=width, line_alpha=alpha)
-            r.visible = True
-            items.append(LegendItem(label=label, renderers=[r]))
-            if hover:
-                hoverable.append(r)
-        for r in self._lines[len(series):]:
-            if r.visible:
-                r.visible = False
-                r.data_source.data = _empty()
+                series["pathway"].append((group, label, colours.get(code, LINE_COLOUR)))
+        styles = {"entity": ("solid", 2.5, 1.0), "trend": ("dashed", 1.5, 0.8), "pathway": ("dotted", 2.0, 1.0)}
+        for role in self.ROLES:
+            dash, width, alpha = styles[role]
+            for i, (frame, label, line_colour) in enumerate(series[role]):
+                renderer, item = self._slot(role, i)
+                renderer.data_source.data = _data(frame, label)
+                renderer.glyph.update(line_color=line_colour, line_dash=dash, line_width=width, line_alpha=alpha)
+                renderer.visible = item.visible = True
+                item.label = value(label)
+            for renderer, item in self._pools[role][len(series[role]):]:
+                if renderer.visible:
+                    renderer.visible = item.visible = False
+                    renderer.data_source.data = _empty()
+                    item.label = value("")
         has_targets = targets is not None and len(targets) > 0
         self._targets.data_source.data = _data(targets) if has_targets else _empty()
-        self._targets.visible = has_targets
-        if has_targets:
-            items.append(LegendItem(label=targets_label, renderers=[self._targets]))
-            hoverable.append(self._targets)
-        shown = [frame for frame, *_ in series] + ([targets] if has_targets else [])
+        self._targets.visible = self._targets_item.visible = has_targets
+        self._targets_item.label = value(targets_label if has_targets else "")
+        if self._grown:
+            pools = self._pools
+            self.legend.items = [item for role in self.ROLES for _, item in pools[role]] + [self._targets_item]
+            self.hover.renderers = [r for role in self.HOVER for r, _ in pools[role]] + [self._targets]
+            self._grown = False
+        shown = [frame for role in self.ROLES for frame, *_ in series[role]] + ([targets] if has_targets else [])
         values = np.concatenate([f["value"].to_numpy(float) for f in shown]) if shown else []
         years = np.concatenate([f["year"].to_numpy(float) for f in shown]) if shown else []
         self._set_log(logy)
         self.figure.y_range.update(**dict(zip(("start", "end"), y_bounds(values, logy=logy, from_zero=from_zero),
                                               strict=True)))
         self.figure.x_range.update(**dict(zip(("start", "end"), x_bounds(years), strict=True)))
-        self.legend.items = items
-        self.hover.renderers = hoverable
         self._tooltips(unit)
         self.figure.yaxis.axis_label = ylabel
         self.figure.title.text = title
