@@ -20,14 +20,15 @@ def shown_csv(page) -> tuple[str, list[dict]]:
     return download.value.suggested_filename, list(csv.DictReader(io.StringIO(text)))
 
 
+# Titles as one line: a long one is drawn on several (tanso.ui.titles.fit breaks it at spaces).
 BROWSER_MODELS = """() => {
-  const out = {titles: [], legend: [], plots: [], ranges: {}};
+  const out = {titles: [], legend: [], plots: [], ranges: {}}, line = text => text && text.replaceAll("\\n", " ");
   for (const m of Bokeh.documents[0].all_models) {
     const kind = m.constructor.__name__;
-    if (kind === "Title") out.titles.push(m.text);
+    if (kind === "Title") out.titles.push(line(m.text));
     if (kind === "Legend") for (const item of m.items) out.legend.push(item.label && (item.label.value ?? item.label));
     if (kind === "Figure" || kind === "Plot") {
-      out.plots.push({title: m.title && m.title.text, x: m.x_range.id, y: m.y_range.id,
+      out.plots.push({title: m.title && line(m.title.text), x: m.x_range.id, y: m.y_range.id,
                       y0: m.y_range.start, y1: m.y_range.end});
     }
   }

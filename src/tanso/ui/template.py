@@ -9,6 +9,8 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode
 
 import panel as pn
+from panel.layout import Tabs
+from panel.theme.base import Inherit
 from panel.theme.fast import Fast
 
 from tanso.ui import safe
@@ -18,18 +20,25 @@ ACCENT = "#0f766e"  # teal: readable on white, not a traffic-light colour
 FONT = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans KR', 'Noto Sans CJK KR', "
         "'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif")
 VIEWPORT = "width=device-width, initial-scale=1"
-# Phones: the sidebar stacks above the page instead of squeezing it, and starts closed — the menu
-# button's "hidden" class is read the other way round below 700 px (CSS only, the template's own
-# toggle keeps working); the header wraps.
+# Phones (≤ 700 px): the sidebar stacks above the page instead of squeezing it, and starts closed; the
+# header wraps. This is CSS on purpose. The template's only option, `collapsed_sidebar`, is one value
+# fixed when the server renders the page, and the server does not know the screen's width (Panel's
+# browser info has none); a script that closed it after load would show it first and would need a
+# CSP exception. So below 700 px the template's own "hidden" class is read the other way round: its
+# menu button keeps working unchanged (it only toggles that class), the page is laid out closed from
+# the first paint, and turning a phone to landscape or widening a window needs no reload.
+# The open sidebar takes the screen's width including its padding (border-box: no sideways scroll);
+# the button's hover tooltip is left out on phones, where a tap leaves it over the title.
 PAGE_CSS = """
 @media (max-width: 700px) {
   #content { flex-direction: column; height: auto; }
   #sidebar:not(.hidden) { display: none; }
   #sidebar.hidden { display: block; min-width: 100% !important; max-width: 100% !important; height: auto;
-                    padding: 10px 5px; overflow: visible; }
+                    padding: 10px 5px; overflow: visible; box-sizing: border-box; }
   #main { width: 100%; min-width: 0; height: auto; padding: 0 4px; box-sizing: border-box; }
   #header { flex-wrap: wrap; height: auto; padding-bottom: 4px; }
   .app-header .title { font-size: 1.15em !important; white-space: normal; }
+  fast-tooltip[anchor="sidebar-button"] { display: none; }
 }
 """
 
@@ -46,6 +55,18 @@ HEADER_CSS = """
 # third party, broken offline). Drop it process-wide (a subclass would move the design's other
 # resource paths); FONT below names local fonts instead.
 Fast._resources = {k: v for k, v in Fast._resources.items() if k != "font"}
+
+# Tab names wrap onto another row when the bar is narrower than they are (a phone): Bokeh's tab bar
+# keeps them on one line and its header hides the overflow, so the last names were cut off with no
+# way to reach them. Wrapping (rather than a strip that scrolls sideways) shows every name at once and
+# keeps the active tab in sight when a link opens a later one, with no script (the CSP allows none
+# of ours). Set on the design, so every tab bar of every app gets it.
+TABS_CSS = """
+:host .bk-header { min-width: 0; }
+:host .bk-headers-wrapper { flex-wrap: wrap; min-width: 0; }
+@media (max-width: 700px) { :host .bk-header { --pn-tab-padding-x: 0.7rem; } }
+"""
+Fast.modifiers[Tabs] = {"stylesheets": [Inherit, TABS_CSS]}
 
 
 def current_lang() -> str:

@@ -35,6 +35,8 @@ from bokeh.models import (
 )
 from bokeh.plotting import figure
 
+from tanso.ui.titles import fit
+
 PALETTE = ("#0f766e", "#c2410c", "#1d4ed8", "#a21caf", "#4d7c0f", "#b45309", "#0e7490", "#be123c",
            "#4338ca", "#15803d", "#7c2d12", "#334155")
 TARGET_COLOUR = "#111827"
@@ -88,12 +90,12 @@ class _Figure:
 
     def __init__(self, *, source: str, height: int, x_range=None, y_range=None, legend: bool = True,
                  min_border_left: int = 60):
-        self.figure = figure(height=height, sizing_mode="stretch_width", tools=TOOLS, toolbar_location="above",
+        self.figure = figure(height=height, sizing_mode="stretch_width", tools=TOOLS, toolbar_location="right",
                              x_range=x_range or Range1d(0, 1), y_range=y_range or Range1d(0, 1),
                              min_border_left=min_border_left)
         self.figure.toolbar.logo = None
         self.figure.title.text_font_size = "12pt"
-        self.caption = Title(text=source, align="left", text_font_size="9pt", text_color="#6b7280",
+        self.caption = Title(text=fit(source, "9pt"), align="left", text_font_size="9pt", text_color="#6b7280",
                              text_font_style="normal")
         self.figure.add_layout(self.caption, "below")
         self.legend = None
@@ -211,8 +213,8 @@ class TrendFigure(_Figure):
         self.figure.x_range.update(**dict(zip(("start", "end"), x_bounds(years), strict=True)))
         self._tooltips(unit)
         self.figure.yaxis.axis_label = ylabel
-        self.figure.title.text = title
-        self.caption.text = source
+        self.figure.title.text = fit(title, "12pt")
+        self.caption.text = fit(source, "9pt")
 
 
 class ScenarioFigure(_Figure):
@@ -256,8 +258,8 @@ class ScenarioFigure(_Figure):
         self.figure.x_range.update(**dict(zip(("start", "end"), x_bounds(years), strict=True)))
         self._tooltips(unit, "0,0.0")
         self.figure.yaxis.axis_label = unit
-        self.figure.title.text = title
-        self.caption.text = source
+        self.figure.title.text = fit(title, "12pt")
+        self.caption.text = fit(source, "9pt")
 
 
 class RankingFigure(_Figure):
@@ -288,5 +290,5 @@ class RankingFigure(_Figure):
         self.figure.height = max(260, self.BAR_HEIGHT * len(frame) + 90)
         self.hover.tooltips = [("", "@country"), ("rank", "@rank"), (unit, "@value{0,0.00}")]
         self.figure.xaxis.axis_label = unit
-        self.figure.title.text = title
-        self.caption.text = source
+        self.figure.title.text = fit(title, "12pt")
+        self.caption.text = fit(source, "9pt")

@@ -17,6 +17,7 @@ from tanso.geo.queries import no_shapes, world_map_shapes
 from tanso.ui import safe
 from tanso.ui.choropleth import Choropleth
 from tanso.ui.i18n import t
+from tanso.ui.titles import fit
 from tanso.ui.vcm import project as project_page
 from tanso.ui.vcm import results
 from tanso.ui.vcm.community import CommunityPanel, ProposalsView
@@ -42,7 +43,7 @@ def _count_options(pairs: list[tuple[str, int]], chosen: list[str]) -> dict[str,
 
 def bars(title: str, *, height: int = 260) -> tuple[figure, ColumnDataSource]:
     source = ColumnDataSource({"label": [], "value": []})
-    fig = figure(x_range=[], height=height, title=title, toolbar_location=None,
+    fig = figure(x_range=[], height=height, title=fit(title, "13px"), toolbar_location=None,
                  sizing_mode="stretch_width", tools="hover",
                  tooltips=[("", "@label"), ("", "@value{0,0}")])
     fig.vbar(x="label", top="value", width=0.7, source=source, color=ACCENT)
@@ -178,7 +179,7 @@ class SearchView(TabView):
 def credits_chart(lang: str) -> tuple[figure, ColumnDataSource]:
     """Issued by vintage and retired by year, side by side per year (VROD); data set later."""
     source = ColumnDataSource({"year": [], "issued": [], "retired": []})
-    fig = figure(x_range=[], height=320, title=t("vcm.project.by_year", lang), toolbar_location=None,
+    fig = figure(x_range=[], height=320, title=fit(t("vcm.project.by_year", lang), "13px"), toolbar_location=None,
                  sizing_mode="stretch_width", tools="hover",
                  tooltips=[("", "@year"), (t("vcm.kind.issued_by_vintage", lang), "@issued{0,0}"),
                            (t("vcm.kind.retired_by_year", lang), "@retired{0,0}")])
