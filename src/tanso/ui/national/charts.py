@@ -14,7 +14,10 @@ import numpy as np
 import pandas as pd
 from bokeh.core.properties import value
 from bokeh.models import (
+    AllIndices,
+    AllLabels,
     BasicTicker,
+    CDSView,
     ColumnDataSource,
     FactorRange,
     GlyphRenderer,
@@ -30,7 +33,9 @@ from bokeh.models import (
     NumeralTickFormatter,
     Range1d,
     Scatter,
+    Selection,
     Title,
+    UnionRenderers,
     VArea,
 )
 from bokeh.plotting import figure
@@ -94,6 +99,14 @@ class _Figure:
                              x_range=x_range or Range1d(0, 1), y_range=y_range or Range1d(0, 1),
                              min_border_left=min_border_left)
         self.figure.toolbar.logo = None
+        # Parts Bokeh would make anew for every source and renderer, all stateless here (no selection
+        # tool, every row shown): one of each per figure. A figure's models are most of a session's
+        # build, on the server and in the browser.
+        self._shared = {"selected": Selection(), "selection_policy": UnionRenderers()}
+        self._all_rows = AllIndices()
+        labels = AllLabels()
+        for axis in self.figure.axis:
+            axis.major_label_policy = labels
         self.figure.title.text_font_size = "12pt"
         self.caption = Title(text=fit(source, "9pt"), align="left", text_font_size="9pt", text_color="#6b7280",
                              text_font_style="normal")
@@ -118,9 +131,14 @@ class _Figure:
         Built directly rather than with `figure.line`/`scatter`, which add a non-selection and a muted
         copy of every glyph: two more models per renderer, built for every session and never used here
         (no selection tool; the legend hides, it does not mute). BokehJS makes its defaults if needed."""
-        renderer = GlyphRenderer(data_source=source or ColumnDataSource(_empty()), glyph=glyph, **options)
+        renderer = GlyphRenderer(data_source=source or self.source(_empty()), glyph=glyph,
+                                 view=CDSView(filter=self._all_rows), **options)
         self.figure.renderers.append(renderer)
         return renderer
+
+    def source(self, data: dict) -> ColumnDataSource:
+        """A data source of this figure (sharing its selection parts)."""
+        return ColumnDataSource(data, **self._shared)
 
     def _tooltips(self, unit: str, value_format: str = "0,0.00") -> None:
         self.hover.tooltips = [("", "@label"), ("year", "@year"), (unit, f"@value{{{value_format}}}")]
@@ -223,7 +241,7 @@ class ScenarioFigure(_Figure):
     def __init__(self, *, source: str, height: int = 400):
         super().__init__(source=source, height=height)
         self.figure.yaxis.formatter = NumeralTickFormatter(format="0,0")
-        projection = ColumnDataSource(_empty())  # the line and the shade under it share their data
+        projection = self.source(_empty())  # the line and the shade under it share their data
         self._area = self.add(VArea(x="year", y1=0, y2="value", fill_color=SCENARIO_COLOUR, fill_alpha=0.08),
                               projection)
         self._history = self.add(Line(x="year", y="value", line_color=colour(0), line_width=2.5))
@@ -274,7 +292,7 @@ class RankingFigure(_Figure):
         self.figure.ygrid.grid_line_alpha = 0
         self._bars = self.add(HBar(y="country", right="value", height=0.75, fill_color={"field": "colour"},
                                    line_color=None),
-                              ColumnDataSource({"country": [], "value": [], "colour": [], "rank": []}))
+                              self.source({"country": [], "value": [], "colour": [], "rank": []}))
         self.hover.renderers = [self._bars]
 
     def update(self, frame: pd.DataFrame, *, unit: str, title: str, source: str, highlight=()) -> None:

@@ -45,19 +45,20 @@ class GapView(TabView):
     def _form(self):
         s, g = self.store, self.store.gap
         options = {self.t("nt.custom.first_shown"): ""} | entity_options(s.data, s.lang, ("country", "world", "region"))
-        country = pn.widgets.Select.from_param(g.param.custom_country, name=self.t("nt.custom.country"),
+        # description=None: `from_param` would show the parameter's English doc as a tooltip (a model each).
+        country = pn.widgets.Select.from_param(g.param.custom_country, description=None, name=self.t("nt.custom.country"),
                                                options=options, sizing_mode="stretch_width")
-        metric = pn.widgets.Select.from_param(g.param.custom_metric, name=self.t("nt.custom.metric"),
+        metric = pn.widgets.Select.from_param(g.param.custom_metric, description=None, name=self.t("nt.custom.metric"),
                                               options={BY_KEY[m].label(s.lang): m for m in TARGET_METRICS},
                                               sizing_mode="stretch_width")
-        base = pn.widgets.IntInput.from_param(g.param.custom_base_year, name=self.t("nt.custom.base_year"), width=120)
-        year = pn.widgets.IntInput.from_param(g.param.custom_target_year, name=self.t("nt.custom.target_year"),
+        base = pn.widgets.IntInput.from_param(g.param.custom_base_year, description=None, name=self.t("nt.custom.base_year"), width=120)
+        year = pn.widgets.IntInput.from_param(g.param.custom_target_year, description=None, name=self.t("nt.custom.target_year"),
                                               width=120)
-        pct = pn.widgets.FloatInput.from_param(g.param.custom_reduction_pct, name=self.t("nt.custom.pct"),
+        pct = pn.widgets.FloatInput.from_param(g.param.custom_reduction_pct, description=None, name=self.t("nt.custom.pct"),
                                                placeholder=self.t("nt.custom.pct_placeholder"), width=120)
         clear = pn.widgets.Button(name=self.t("nt.custom.clear"), button_type="light", align="end")
         clear.on_click(lambda _: setattr(g, "custom_reduction_pct", None))
-        window = pn.widgets.IntInput.from_param(g.param.window, name=self.t("nt.window"), width=120)
+        window = pn.widgets.IntInput.from_param(g.param.window, description=None, name=self.t("nt.window"), width=120)
         card = pn.Card(
             safe.Markdown(self.md("nt.custom.help"), margin=(0, 10)),
             country, metric, pn.Row(base, year, margin=0), pn.Row(pct, clear, margin=0),
@@ -72,7 +73,6 @@ class GapView(TabView):
 
     def body(self):
         s = self.store
-        self._message = safe.Alert("", visible=False, margin=(5, 10), sizing_mode="stretch_width")
         self._all = pn.widgets.Toggle(name=self.t("nt.gap.all_columns"), button_type="light", width=160)
         self._all.param.watch(lambda _: self.refresh(), "value")
         self._table = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
@@ -81,10 +81,11 @@ class GapView(TabView):
         self._source = safe.Markdown("", styles={"color": "#555", "font-size": "0.85em"}, sizing_mode="stretch_width")
         self._caveats = safe.Markdown("", sizing_mode="stretch_width")
         download = csv_download(s, gap_csv, self.t("nt.download_csv"))
-        table = pn.Column(self._message, wrap_row(self._all, download, sizing_mode="stretch_width",
+        table = pn.Column(wrap_row(self._all, download, sizing_mode="stretch_width",
                                                          styles={"justify-content": "space-between"}),
                           self._table, self._source, self._caveats, sizing_mode="stretch_width",
                           styles={"flex": "1 1 880px", "min-width": "0"})  # the form wraps below on laptops
+        self._message = Message(table, alert_type="info", margin=(5, 10), sizing_mode="stretch_width")
         return pn.Column(safe.Markdown(self.md("nt.gap.intro"), sizing_mode="stretch_width"),
                          wrap_row(table, self._form(), sizing_mode="stretch_width"),
                          sizing_mode="stretch_width")
@@ -96,16 +97,16 @@ class GapView(TabView):
         for field, message in self._errors.items():
             message.show(errors.get(field))
         if not s.selection.countries:
-            self._message.param.update(object=self.t("nt.empty"), alert_type="info", visible=True)
+            self._message.show(self.t("nt.empty"))
             self._table.visible = False
             return
         frame = s.gaps()
         if frame.empty:
-            self._message.param.update(object=self.t("nt.gap.none"), alert_type="info", visible=True)
+            self._message.show(self.t("nt.gap.none"))
             self._table.visible = False
             self._caveats.object = ""
             return
-        self._message.visible = False
+        self._message.show(None)
         shown, _ = gap_display(frame, s.data, lang, name=s.label, target=lambda text: target_name(text, lang))
         shown_columns = GAP_COLUMNS if self._all.value else MAIN_COLUMNS
         columns = [*FIRST_COLUMNS, *(c for c in shown_columns if c not in FIRST_COLUMNS)]

@@ -1,5 +1,9 @@
 """The Scenarios tab: annual reduction rates from the latest year to 2050 — when each target is met,
-cumulative emissions against the straight line to net zero."""
+cumulative emissions against the straight line to net zero.
+
+Built with few models (the tab's first open is what a reader waits for): the summary and the small
+"target met" table are one HTML pane (a Tabulator was a grid of models, heavy in the browser), and the
+error message is built only when there is one (`Message`)."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from tanso.ui.national.charts import ScenarioFigure
 from tanso.ui.national.downloads import csv_download, scenario_csv
 from tanso.ui.national.options import entity_options
 from tanso.ui.national.translate import target_name
-from tanso.ui.view import TabView, wrap_row
+from tanso.ui.view import Message, TabView, wrap_row
 
 
 class ScenarioView(TabView):
@@ -25,26 +29,26 @@ class ScenarioView(TabView):
 
     def body(self):
         s, sc = self.store, self.store.scenario
+        # description=None: `from_param` would show the parameter's English doc as a tooltip (a model each).
         country = pn.widgets.Select.from_param(
-            sc.param.country, name=self.t("nt.sc.country"), width=240,
+            sc.param.country, description=None, name=self.t("nt.sc.country"), width=240,
             options=entity_options(s.data, s.lang, ("country", "world", "region")))
-        metric = pn.widgets.Select.from_param(sc.param.metric, name=self.t("nt.sc.metric"), width=260,
+        metric = pn.widgets.Select.from_param(sc.param.metric, description=None, name=self.t("nt.sc.metric"), width=260,
                                               options={BY_KEY[k].label(s.lang): k for k in LEVEL_KEYS})
-        rates = pn.widgets.TextInput.from_param(sc.param.rates, name=self.t("nt.sc.rates"), width=320)
-        net_zero = pn.widgets.IntInput.from_param(sc.param.net_zero_year, name=self.t("nt.sc.net_zero"), width=120)
-        self._error = safe.Alert("", alert_type="danger", visible=False, margin=(5, 10), sizing_mode="stretch_width")
+        rates = pn.widgets.TextInput.from_param(sc.param.rates, description=None, name=self.t("nt.sc.rates"), width=320)
+        net_zero = pn.widgets.IntInput.from_param(sc.param.net_zero_year, description=None, name=self.t("nt.sc.net_zero"), width=120)
         self._chart = ScenarioFigure(source=s.source())
         self._pane = pn.pane.Bokeh(self._chart.figure, sizing_mode="stretch_width", min_height=400)
-        self._summary = safe.Markdown("", sizing_mode="stretch_width")
-        self._met = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_table",
-                                         visible=False)
+        self._summary = safe.HTML("", sizing_mode="stretch_width", stylesheets=[safe.TABLE_CSS])
         download = csv_download(s, scenario_csv, self.t("nt.download_csv"))
-        return pn.Column(
+        column = pn.Column(
             safe.Markdown(self.md("nt.sc.intro"), sizing_mode="stretch_width"),
             wrap_row(country, metric, rates, net_zero),
             safe.Markdown(self.md("nt.sc.rates_help"), styles={"color": "#555", "font-size": "0.85em"}, margin=(0, 10)),
-            self._error, self._pane, self._summary, self._met, pn.Row(pn.HSpacer(), download),
+            self._pane, self._summary, pn.Row(pn.HSpacer(), download),
             sizing_mode="stretch_width")
+        self._error = Message(column, index=3, alert_type="danger", margin=(5, 10), sizing_mode="stretch_width")
+        return column
 
     @observe_callback("national_trends")
     def refresh(self) -> None:
@@ -52,11 +56,10 @@ class ScenarioView(TabView):
         try:
             result = s.scenario_result()
         except (ScenarioInputError, GapInputError, ValueError) as error:
-            self._error.param.update(object=f"{self.t('nt.sc.error')} {error}", visible=True)
-            for part in (self._pane, self._summary, self._met):
-                part.visible = False
+            self._error.show(f"{self.t('nt.sc.error')} {error}")
+            self._pane.visible = self._summary.visible = False
             return
-        self._error.visible = False
+        self._error.show(None)
         ind = BY_KEY[result.metric]
         names = {target: target_name(target.name, lang) for target in result.targets}
         marks = pd.DataFrame([{"label": f"{names[x]} ({x.target_year}, {x.level_mt:,.0f} Mt)", "year": x.target_year,
@@ -72,10 +75,9 @@ class ScenarioView(TabView):
                              scenario=f"{result.cumulative_scenario_mt:,.0f}",
                              line=f"{result.cumulative_straight_line_mt:,.0f}",
                              diff=f"{result.cumulative_excess_mt:+,.0f}", year=result.net_zero_year)
-        self._summary.object = safe.Markup(f"{headline}\n\n{cumulative}")
-        met = pd.DataFrame({
-            self.t("nt.sc.col.target"): [f"{names[x]} ({x.target_year}, {x.level_mt:,.0f} Mt)" for x in result.targets],
-            self.t("nt.sc.col.year"): [str(x.year_met) if x.year_met else self.t("nt.sc.not_met", year=result.end_year)
-                                       for x in result.targets]})
-        self._met.param.update(value=met, visible=bool(len(met)))
+        met = safe.table([self.t("nt.sc.col.target"), self.t("nt.sc.col.year")], [
+            (f"{names[x]} ({x.target_year}, {x.level_mt:,.0f} Mt)",
+             str(x.year_met) if x.year_met else self.t("nt.sc.not_met", year=result.end_year))
+            for x in result.targets]) if result.targets else ""
+        self._summary.object = safe.Markup(safe.markdown_html(safe.Markup(f"{headline}\n\n{cumulative}")) + met)
         self._pane.visible = self._summary.visible = True
