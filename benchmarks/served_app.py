@@ -111,7 +111,11 @@ def result_of(page) -> dict:
 
 
 SET_SELECT = "find('Select', m => m.title === 'Indicator').value = '{value}'"
-SET_CHOICE = "find('MultiChoice', m => m.title.startsWith('Countries')).value = {value}"
+# A MultiChoice's value holds option labels ("Japan (JPN)"), not codes: codes matched no option and emptied
+# the selection (the chart's "select a country" path, not a country change).
+SET_CHOICE = ("const m = find('MultiChoice', m => m.title.startsWith('Countries'));"
+              "m.value = {value}.map(code => m.options.map(o => Array.isArray(o) ? o[0] : o)"
+              ".find(o => o.endsWith('(' + code + ')')))")
 SET_TAB = "find('Tabs', m => true).active = {value}"
 SET_MAP_YEAR = "find('Spinner', m => m.css_classes.includes('map-year')).value = {value}"
 

@@ -134,6 +134,18 @@ def test_a_link_reopens_the_view_and_bad_values_are_messages(page, suite_url, ar
     assert page.js_errors == []
 
 
+def test_a_change_to_years_without_data_says_so_and_hides_the_chart(page, suite_url):
+    open_app(page, suite_url, "?countries=KOR")
+    for label, year in (("From", "1750"), ("To", "1760")):
+        field = page.get_by_label(label, exact=True)
+        field.fill(year)
+        field.press("Enter")
+    expect(page.get_by_text("No Total GHG (incl. land use) data for South Korea in 1750–1760")).to_be_visible(
+        timeout=15000)
+    expect(page.locator(".bk-Canvas >> visible=true")).to_have_count(0, timeout=15000)
+    assert page.js_errors == []
+
+
 def test_y_range_follows_the_data_when_scale_and_mode_change(page, suite_url):
     open_app(page, suite_url, "?countries=KOR,JPN&years=2005-2023&scale=log")
     plot_titled(page, "Total GHG")

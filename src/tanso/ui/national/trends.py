@@ -28,7 +28,9 @@ class TrendView(TabView):
 
     def _show(self, message: str | None, kind: str = "info", *, chart: bool) -> None:
         self._message.show(message, alert_type=kind)
-        self._pane.visible = chart
+        # The figure's own `visible`, not the pane's: served, Panel copies the figure's stylesheets into
+        # the pane on a pane layout change and refuses them (TypeError: the chart stayed up, no message).
+        self._chart.figure.visible = chart
 
     @observe_callback("national_trends")
     def refresh(self) -> None:
