@@ -9,7 +9,7 @@ from tanso.server_metrics import observe_callback
 from tanso.ui import safe
 from tanso.ui.national.charts import RankingFigure
 from tanso.ui.national.downloads import csv_download, ranking_csv
-from tanso.ui.view import TabView, wrap_row
+from tanso.ui.view import Message, TabView, wrap_row
 
 
 class RankingView(TabView):
@@ -26,13 +26,14 @@ class RankingView(TabView):
         top = pn.widgets.IntInput.from_param(r.param.top, description=None, name=self.t("nt.rank.top"), width=110)
         kind = pn.widgets.Select.from_param(r.param.kind, description=None, name=self.t("nt.rank.kind"), width=200,
                                             options={self.t(f"kind.{k}"): k for k in ENTITY_KINDS})
-        self._empty = safe.Alert("", alert_type="warning", visible=False, margin=(5, 10), sizing_mode="stretch_width")
         self._chart = RankingFigure(source=s.source())
         self._pane = pn.pane.Bokeh(self._chart.figure, sizing_mode="stretch_width")
         download = csv_download(s, ranking_csv, self.t("nt.download_csv"))
-        return pn.Column(safe.Markdown(self.md("nt.rank.intro"), sizing_mode="stretch_width"),
-                         wrap_row(year, year_input, top, kind), self._empty, self._pane,
-                         pn.Row(pn.HSpacer(), download), sizing_mode="stretch_width")
+        download.align = "end"  # right, without a row and a spacer (two more models)
+        column = pn.Column(safe.Markdown(self.md("nt.rank.intro"), sizing_mode="stretch_width"),
+                           wrap_row(year, year_input, top, kind), self._pane, download, sizing_mode="stretch_width")
+        self._empty = Message(column, index=2, alert_type="warning", margin=(5, 10), sizing_mode="stretch_width")
+        return column
 
     @observe_callback("national_trends")
     def refresh(self) -> None:
@@ -40,11 +41,10 @@ class RankingView(TabView):
         ind = s.ind
         frame = s.ranking_frame()
         if frame.empty:
-            self._empty.param.update(object=self.t("nt.rank.empty", indicator=ind.label(self.lang), year=r.year),
-                                     visible=True)
+            self._empty.show(self.t("nt.rank.empty", indicator=ind.label(self.lang), year=r.year))
             self._pane.visible = False
             return
-        self._empty.visible = False
+        self._empty.show(None)
         self._pane.visible = True
         title = self.t("nt.rank.title", n=len(frame), indicator=ind.label(self.lang), year=r.year)
         self._chart.update(frame, unit=ind.unit, title=title, source=s.source(), highlight=set(s.codes))

@@ -41,11 +41,12 @@ class ScenarioView(TabView):
         self._pane = pn.pane.Bokeh(self._chart.figure, sizing_mode="stretch_width", min_height=400)
         self._summary = safe.HTML("", sizing_mode="stretch_width", stylesheets=[safe.TABLE_CSS])
         download = csv_download(s, scenario_csv, self.t("nt.download_csv"))
+        download.align = "end"  # right, without a row and a spacer (two more models)
         column = pn.Column(
             safe.Markdown(self.md("nt.sc.intro"), sizing_mode="stretch_width"),
             wrap_row(country, metric, rates, net_zero),
             safe.Markdown(self.md("nt.sc.rates_help"), styles={"color": "#555", "font-size": "0.85em"}, margin=(0, 10)),
-            self._pane, self._summary, pn.Row(pn.HSpacer(), download),
+            self._pane, self._summary, download,
             sizing_mode="stretch_width")
         self._error = Message(column, index=3, alert_type="danger", margin=(5, 10), sizing_mode="stretch_width")
         return column
