@@ -54,7 +54,7 @@ def unit_label(unit: str, lang: str) -> str:
 
 def bars(title: str, height: int = 260):
     source = ColumnDataSource({"label": [], "value": []})
-    fig = figure(x_range=[], height=height, title=fit(title, "13px"), toolbar_location=None, sizing_mode="stretch_width",
+    fig = figure(x_range=[], height=height, title=fit(title, "14px"), toolbar_location=None, sizing_mode="stretch_width",
                  tools="hover", tooltips=[("", "@label"), ("kg CO2e", "@value{0,0.00}")])
     fig.vbar(x="label", top="value", width=0.7, source=source, color=ACCENT)
     fig.y_range.start = 0

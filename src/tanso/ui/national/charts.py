@@ -289,6 +289,7 @@ class RankingFigure(_Figure):
         super().__init__(source=source, height=400, y_range=FactorRange(factors=[]), legend=False,
                          min_border_left=10)
         self.figure.xaxis.formatter = NumeralTickFormatter(format="0,0.[00]")
+        self.figure.xaxis.ticker.desired_num_ticks = 4  # eight labels like "12,000" ran together on a phone
         self.figure.ygrid.grid_line_alpha = 0
         self._bars = self.add(HBar(y="country", right="value", height=0.75, fill_color={"field": "colour"},
                                    line_color=None),

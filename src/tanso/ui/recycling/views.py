@@ -42,7 +42,7 @@ KPI_PERIODS = ("monthly", "yearly")
 
 def bar_chart(title: str) -> tuple[figure, ColumnDataSource]:
     source = ColumnDataSource({"label": [], "value": []})
-    fig = figure(x_range=[], height=260, title=fit(title, "13px"), toolbar_location=None, sizing_mode="stretch_width",
+    fig = figure(x_range=[], height=260, title=fit(title, "14px"), toolbar_location=None, sizing_mode="stretch_width",
                  tools="hover", tooltips=[("", "@label"), ("kg CO2e", "@value{0,0.0}")])
     fig.vbar(x="label", top="value", width=0.7, source=source, color=ACCENT)
     fig.y_range.start = 0
@@ -274,7 +274,9 @@ class CampaignsView(TabView):
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.campaign.list"))), self._list, form, entry_form,
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.entries"))), self._entries,
             pn.Row(update, delete, visible=signed_in), self._result,
-            wrap_row(pn.pane.Bokeh(self._monthly_fig, width=420), pn.pane.Bokeh(self._material_fig, width=420)),
+            # one under the other: in a wrap_row a figure's height becomes its width (260 px, titles cut)
+            pn.pane.Bokeh(self._monthly_fig, sizing_mode="stretch_width"),
+            pn.pane.Bokeh(self._material_fig, sizing_mode="stretch_width"),
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.by_quarter"))), self._quarters,
             safe.Markdown(safe.markdown("### {h}", h=t("recycling.history"))), self._history,
             sizing_mode="stretch_width")

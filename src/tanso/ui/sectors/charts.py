@@ -34,7 +34,8 @@ def _figure(*, title: str, source: str, y_label: str = "", x_range=None, y_range
     # a square figure scales with the width (a sunburst must stay round on a phone)
     size = ({"sizing_mode": "scale_width", "width": height, "height": height, "max_width": height}
             if square else {"sizing_mode": "stretch_width", "height": height})
-    fig = figure(title=fit(title, "12pt"), tools="pan,wheel_zoom,box_zoom,reset,save", toolbar_location="right",
+    fig = figure(title=fit(title, "12pt"), tools="pan,wheel_zoom,box_zoom,reset,save",
+                 toolbar_location="above" if square else "right",
                  **size, **kwargs)
     fig.toolbar.logo = None
     fig.yaxis.axis_label = y_label

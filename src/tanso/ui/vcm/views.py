@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 import panel as pn
-from bokeh.models import ColumnDataSource, NumeralTickFormatter
+from bokeh.models import ColumnDataSource, NoOverlap, NumeralTickFormatter
 from bokeh.plotting import figure
 from bokeh.transform import dodge
 
@@ -43,13 +43,15 @@ def _count_options(pairs: list[tuple[str, int]], chosen: list[str]) -> dict[str,
 
 def bars(title: str, *, height: int = 260) -> tuple[figure, ColumnDataSource]:
     source = ColumnDataSource({"label": [], "value": []})
-    fig = figure(x_range=[], height=height, title=fit(title, "13px"), toolbar_location=None,
+    fig = figure(x_range=[], height=height, title=fit(title, "14px"), toolbar_location=None,
                  sizing_mode="stretch_width", tools="hover",
                  tooltips=[("", "@label"), ("", "@value{0,0}")])
     fig.vbar(x="label", top="value", width=0.7, source=source, color=ACCENT)
     fig.y_range.start = 0
     fig.yaxis.formatter = NumeralTickFormatter(format="0.[0]a")
     fig.xaxis.major_label_orientation = 0.8
+    # 25 countries or 30 years on a phone: every other name, not a pile (hover names each bar)
+    fig.axis.major_label_policy = NoOverlap()
     fig.xgrid.grid_line_color = None
     return fig, source
 
@@ -179,7 +181,7 @@ class SearchView(TabView):
 def credits_chart(lang: str) -> tuple[figure, ColumnDataSource]:
     """Issued by vintage and retired by year, side by side per year (VROD); data set later."""
     source = ColumnDataSource({"year": [], "issued": [], "retired": []})
-    fig = figure(x_range=[], height=320, title=fit(t("vcm.project.by_year", lang), "13px"), toolbar_location=None,
+    fig = figure(x_range=[], height=320, title=fit(t("vcm.project.by_year", lang), "14px"), toolbar_location=None,
                  sizing_mode="stretch_width", tools="hover",
                  tooltips=[("", "@year"), (t("vcm.kind.issued_by_vintage", lang), "@issued{0,0}"),
                            (t("vcm.kind.retired_by_year", lang), "@retired{0,0}")])
@@ -191,6 +193,7 @@ def credits_chart(lang: str) -> tuple[figure, ColumnDataSource]:
     fig.y_range.start = 0
     fig.yaxis.formatter = NumeralTickFormatter(format="0.[0]a")
     fig.xaxis.major_label_orientation = 0.8
+    fig.xaxis.major_label_policy = NoOverlap()
     fig.xgrid.grid_line_color = None
     legend = fig.legend[0]   # under the plot: inside, it covered the first years' bars
     legend.orientation, legend.location = "horizontal", "center"
@@ -286,7 +289,9 @@ class StatsView(TabView):
         chart = Choropleth(shapes=shapes, no_data=self.t("vcm.stats.map_none"))
         metric = pn.widgets.RadioButtonGroup(
             options={self.t("vcm.stats.map_projects"): "projects",
-                     self.t("vcm.stats.map_issued"): "issued"}, value="projects")
+                     self.t("vcm.stats.map_issued"): "issued"}, value="projects",
+            sizing_mode="stretch_width", max_width=520,  # two long labels: wrapped, not cut on a phone
+            stylesheets=[":host .bk-btn {white-space: normal;}"])
 
         def show(column: str) -> None:
             chart.param.update(values=frame[column].astype(float),
