@@ -18,13 +18,28 @@ refresh the stored facet counts and "did you mean" words, then VACUUM ANALYZE.
 
 Prints median and p95 (ms) per scale and ours/baseline ratios of both. Targets: ours p95
 ≤ 50 ms on the real data, ≤ 150 ms at 100×. The scratch database is dropped at the end.
+`--before REV` also times tanso/vcm/queries.py as it was at git revision REV, alternating with
+the current one on the same data (its figures on the line "before"), and checks that both
+return the same results for every request.
+
+Last run (2026-12-02, `--before 0128e10`, text facets and the misspelling fallback in one pass;
+load 6.3–8.8 on 2 shared cores): 1× p50 10.5 → 10.1 ms, p95 44.1 → 36.8 ms (target ≤ 50);
+10× 63.6 → 48.0 / 356 → 224 ms; 100× p50 340 → 210 ms, p95 2324 → 2154 ms (target ≤ 150,
+missed: words matching 100–180k projects and the fallback's 72k similar names); ILIKE at 100×
+3489 / 5507 ms. docs/design.md has the per-request and CPU figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
 import statistics
+import subprocess  # nosec B404 - git show of a revision the user names
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -102,14 +117,37 @@ def settle(engine: sa.Engine) -> float:
     return time.perf_counter() - start
 
 
-def measure(engine: sa.Engine, repeat: int) -> tuple[dict, list[float]]:
-    """Seconds per request of ours (by workload position) and of the baseline."""
+def queries_at(revision: str):
+    """tanso.vcm.queries as it was at a git revision, as a module of its own."""
+    source = subprocess.run(["git", "show", f"{revision}:src/tanso/vcm/queries.py"],  # nosec B603 B607
+                            check=True, capture_output=True, text=True).stdout
+    folder = Path(tempfile.mkdtemp())
+    for data in Path(queries.__file__).parent.glob("*.json"):  # files it reads beside itself
+        (folder / data.name).write_bytes(data.read_bytes())
+    (folder / "queries.py").write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("queries_before", folder / "queries.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def measure(engine: sa.Engine, repeat: int, before=None) -> tuple[dict, list[float], dict]:
+    """Seconds per request of ours and of `before` (by workload position), and of the baseline."""
     ours, baseline = {i: [] for i in range(len(WORKLOAD))}, []
-    for filters in WORKLOAD:  # warm-up: plans and caches
-        queries.search(engine, filters)
+    earlier = {i: [] for i in range(len(WORKLOAD))}
+    for filters in WORKLOAD:  # warm-up: plans and caches; the same results before and now
+        result = queries.search(engine, filters).as_dict()
+        if before and before.search(engine, before.Filters(**vars(filters))).as_dict() != result:
+            raise SystemExit(f"different results before and now: {describe(filters)}")
     with engine.connect() as conn:
         for _ in range(repeat):
             for i, filters in enumerate(WORKLOAD):
+                if before:
+                    old = before.Filters(**vars(filters))
+                    start = time.perf_counter()
+                    before.search(engine, old)
+                    earlier[i].append(time.perf_counter() - start)
                 start = time.perf_counter()
                 queries.search(engine, filters)
                 ours[i].append(time.perf_counter() - start)
@@ -117,7 +155,7 @@ def measure(engine: sa.Engine, repeat: int) -> tuple[dict, list[float]]:
                 start = time.perf_counter()
                 conn.execute(BASELINE, {"like": like}).all()
                 baseline.append(time.perf_counter() - start)
-    return ours, baseline
+    return ours, baseline, earlier
 
 
 def describe(filters: queries.Filters) -> str:
@@ -133,8 +171,11 @@ def main() -> None:
                         help="also print each request's median at each scale")
     parser.add_argument("--keep", action="store_true",
                         help="keep the scratch database (at the largest scale) for EXPLAIN")
+    parser.add_argument("--before", metavar="REV",
+                        help="also time the search code of this git revision, alternating")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
+    before = queries_at(args.before) if args.before else None
 
     base = check_connection(get_engine())
     engine, name = scratch_engine(base)
@@ -168,18 +209,25 @@ def main() -> None:
                       f"{settle(engine):.0f} s)")
             else:
                 settle(engine)
-            by_request, baseline = measure(engine, args.repeat)
-            ours = [t for samples in by_request.values() for t in samples]
+            by_request, baseline, earlier = measure(engine, args.repeat, before)
             target = 50 if scale == 1 else 150 if scale >= 100 else None
-            p50 = (statistics.median(ours), statistics.median(baseline))
-            p95 = (percentile(ours, 0.95), percentile(baseline, 0.95))
-            print(f"{scale:>5}× {real * scale:>10,} {p50[0] * 1000:>8.1f} {p95[0] * 1000:>9.1f} "
-                  f"{p50[1] * 1000:>10.1f} {p95[1] * 1000:>10.1f} {p50[0] / p50[1]:>9.1f}× "
-                  f"{p95[0] / p95[1]:>9.1f}× {(f'≤ {target} ms' if target else '-'):>11}")
+            for label, samples in (("before", earlier), ("", by_request)):
+                ours = [t for times in samples.values() for t in times]
+                if not ours:
+                    continue
+                p50 = (statistics.median(ours), statistics.median(baseline))
+                p95 = (percentile(ours, 0.95), percentile(baseline, 0.95))
+                print(f"{label or f'{scale}×':>6} {real * scale:>10,} {p50[0] * 1000:>8.1f} "
+                      f"{p95[0] * 1000:>9.1f} {p50[1] * 1000:>10.1f} {p95[1] * 1000:>10.1f} "
+                      f"{p50[0] / p50[1]:>9.1f}× {p95[0] / p95[1]:>9.1f}× "
+                      f"{(f'≤ {target} ms' if target else '-'):>11}")
             if args.detail:
                 for i, samples in by_request.items():
-                    print(f"{'':>18}{statistics.median(samples) * 1000:>8.1f}  "
+                    then = (f"{statistics.median(earlier[i]) * 1000:>8.1f} →" if earlier[i]
+                            else "")
+                    print(f"{'':>8}{then}{statistics.median(samples) * 1000:>8.1f}  "
                           f"{describe(WORKLOAD[i])}")
+            print(f"       (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     finally:
         engine.dispose()
         if args.keep:

@@ -222,6 +222,30 @@ def test_a_search_without_text_is_what_the_projects_say(vcm, filters):
     assert queries.search(vcm.engine, filters, facets=False).total == len(chosen)
 
 
+@pytest.mark.parametrize(("filters", "matches"), [
+    ({"query": "cookstove", "country": ("Kenya", "India"), "vintage_min": 2015},
+     "search_vector @@ websearch_to_tsquery('english', 'cookstove')"),
+    ({"query": "cookstove", "ccb": False, "issued_min": 1.0, "sort": "issued"},
+     "search_vector @@ websearch_to_tsquery('english', 'cookstove')"),
+    ({"query": "cokstove", "registry": ("gold-standard",)}, "'cokstove' <% name"),  # fuzzy
+])
+def test_a_search_with_text_counts_each_facet_under_the_other_filters(vcm, filters, matches):
+    from tanso.vcm import queries
+
+    filters = queries.Filters(**filters)
+    with vcm.engine.connect() as conn:
+        frame = pd.read_sql(sa.text(f"SELECT * FROM mart.vcm_projects WHERE {matches}"),  # nosec B608 - test constants
+                            conn).drop(columns="search_vector")
+    ok = _passes(frame, filters)
+    result = queries.search(vcm.engine, filters)
+    assert result.fuzzy == filters.query.startswith("cok")
+    assert result.total == pd.concat(ok, axis=1).all(axis=1).sum() > 0
+    for facet, counted in result.facets.items():
+        others = pd.concat([v for f, v in ok.items() if f != facet], axis=1).all(axis=1)
+        assert dict(counted) == _facet_value(frame[others], facet).value_counts().to_dict(), facet
+    assert queries.search(vcm.engine, filters, facets=False).total == result.total
+
+
 def test_name_order_without_text_is_the_databases(vcm):
     from tanso.vcm import queries
 

@@ -17,7 +17,9 @@ narrow keys of each project (core.vcm_search_keys, ~60 bytes instead of ~1 kB) a
 counted and sorted, the first page is read in index order, and only the page's projects are
 read; the unfiltered facet counts are stored at load time (refresh_search_aids) and serve a
 facet whose own filter is the only one; the total comes with the facet counts (the empty
-grouping set), and JIT is off for these short statements.
+grouping set), and JIT is off for these short statements. With text, every match is read
+anyway: filters or not, all facets are counted in one pass over the matches, and the page is
+sorted on its sort keys alone before its projects are read.
 """
 
 from __future__ import annotations
@@ -223,23 +225,43 @@ _FACET_VALUE = {f: {"corsia": "coalesce(corsia, false)::text",
                     "vintage": "first_vintage::text"}.get(f, f) for f in FACETS}
 
 
+def _others(facet: str) -> str:
+    """Whether every filter but the facet's own lets the row through."""
+    return f"({' AND '.join(f'ok_{f}' for f in FACETS if f != facet)})"
+
+
 def _facet_select(facet: str) -> str:
     """Counts of one facet under every filter but its own (so other values stay choosable)."""
-    others = " AND ".join(f"ok_{f}" for f in FACETS if f != facet)
     return (f"SELECT '{facet}' AS facet, {_FACET_VALUE[facet]} AS value, count(*) AS n "  # nosec B608 - module constants only
-            f"FROM base WHERE {others} GROUP BY 2 ORDER BY n DESC, value")
+            f"FROM base WHERE {_others(facet)} GROUP BY 2 ORDER BY n DESC, value")
 
 
 # Facets without a filter of their own all count the fully filtered rows: one scan with
 # GROUPING SETS instead of one scan per facet; the empty set () is the total ("total", NULL).
-_FACET_SETS = (
-    "SELECT CASE " + " ".join(f"WHEN grouping(v_{f}) = 0 THEN '{f}'" for f in FACETS)  # nosec B608 - module constants only
+_FACET_NAME_VALUE = (
+    "SELECT CASE " + " ".join(f"WHEN grouping(v_{f}) = 0 THEN '{f}'" for f in FACETS)
     + " ELSE 'total' END AS facet, CASE "
-    + " ".join(f"WHEN grouping(v_{f}) = 0 THEN v_{f}" for f in FACETS)
-    + " END AS value, count(*) AS n FROM (SELECT "
+    + " ".join(f"WHEN grouping(v_{f}) = 0 THEN v_{f}" for f in FACETS) + " END AS value")
+_FACET_SETS = (
+    f"{_FACET_NAME_VALUE}, count(*) AS n FROM (SELECT "  # nosec B608 - module constants only
     + ", ".join(f"{_FACET_VALUE[f]} AS v_{f}" for f in FACETS)
     + f" FROM base WHERE {_ALL_OK}) s GROUP BY GROUPING SETS ("
     + ", ".join(f"(v_{f})" for f in FACETS) + ", ()) ORDER BY 1, 3 DESC, 2")
+
+# With filters set, each facet counts under the filters but its own, and so sees other rows
+# than the rest: still one scan, of the rows at most one filter turns away. A facet's grouping
+# set is (o_f, v_f), o_f "every other filter passes", and HAVING keeps o_f true (in the other
+# sets the o_ are NULL); the empty set () is the total, counted FILTER every filter passes.
+_FACET_OWN = (
+    f"{_FACET_NAME_VALUE}, CASE WHEN grouping("  # nosec B608 - module constants only
+    + ", ".join(f"v_{f}" for f in FACETS)
+    + f") = {2 ** len(FACETS) - 1} THEN count(*) FILTER (WHERE o_all) ELSE count(*) END AS n"
+    + " FROM (SELECT " + ", ".join(f"{_FACET_VALUE[f]} AS v_{f}, coalesce({_others(f)}, false) "
+                                    f"AS o_{f}" for f in FACETS)
+    + f", {_ALL_OK} AS o_all FROM base WHERE " + " OR ".join(_others(f) for f in FACETS)
+    + ") s GROUP BY GROUPING SETS (" + ", ".join(f"(o_{f}, v_{f})" for f in FACETS)
+    + ", ()) HAVING coalesce(" + ", ".join(f"o_{f}" for f in FACETS) + ", true)"
+    + " ORDER BY 1, 3 DESC, 2")
 
 # ORDER BY of each (sort, descending), chosen by name: a constant each, so the planner can read
 # an index in that order (issued, the first page's) and stop at LIMIT. The id breaks ties.
@@ -267,25 +289,27 @@ def _statement(sql: str) -> sa.TextClause:
                                   for name in _ARRAYS if f":{name}" in sql])
 
 
-def _with_base(mode: str, select: str) -> sa.TextClause:
+def _with_base(mode: str, select: str, columns: str = "") -> sa.TextClause:
     rank, condition = _MATCH[mode]
-    source, columns, corsia, ccb = _SOURCE["keys" if mode == "all" else "projects"]
-    return _statement(_BASE.format(source=source, columns=columns, rank=rank, corsia=corsia,
-                                   ccb=ccb, condition=condition) + select)
+    source, all_columns, corsia, ccb = _SOURCE["keys" if mode == "all" else "projects"]
+    return _statement(_BASE.format(source=source, columns=columns or all_columns, rank=rank,
+                                   corsia=corsia, ccb=ccb, condition=condition) + select)
 
 
 def _rows(mode: str, order: tuple[str, bool], columns: tuple[str, ...], limit: str) -> str:
-    """The select of a page (with `limit`) or of an export (without) after the base. Keys have
-    only keys: their page is sorted and cut first, then only its projects are read."""
-    if mode != "all":
+    """The select of a page (with `limit`) or of an export (without) after the base. A page is
+    sorted and cut on the sort keys alone, then only its projects are read (keys have only
+    keys; a text match sorts narrow rows and skips the view's flag count per match)."""
+    if mode != "all" and not limit:
         return (f"SELECT {', '.join(columns)} FROM base "  # nosec B608 - module constants only
-                f"WHERE {_ALL_OK} ORDER BY {_ORDERS[order]} {limit}")
+                f"WHERE {_ALL_OK} ORDER BY {_ORDERS[order]}")
+    name = "name_order" if mode == "all" else "name"
     picked = ", ".join(f"page.{c}" if c in ("supporters", "rank") else f"v.{c}" for c in columns)
     return (f"SELECT {picked} FROM (SELECT project_id, supporters, rank, issued, retired, "  # nosec B608 - module constants only
-            f"first_vintage, name_order FROM base WHERE {_ALL_OK} "
-            f"ORDER BY {_order_by(*order, name='name_order')} {limit}) page "
+            f"first_vintage, {name} FROM base WHERE {_ALL_OK} "
+            f"ORDER BY {_order_by(*order, name=name)} {limit}) page "
             "JOIN mart.vcm_projects v ON v.project_id = page.project_id "
-            f"ORDER BY {_order_by(*order, table='page.', name='name_order')}")
+            f"ORDER BY {_order_by(*order, table='page.', name=name)}")
 
 
 PAGE = {(mode, order): _with_base(mode, _rows(mode, order, RESULT_COLUMNS,
@@ -296,8 +320,33 @@ COUNT = {mode: _with_base(mode, f"SELECT count(*) FROM base WHERE {_ALL_OK}")  #
 EXPORT = {(mode, order): _with_base(mode, _rows(mode, order, EXPORT_COLUMNS, ""))
           for mode in _MATCH for order in _ORDERS}
 FACET_SETS = {mode: _with_base(mode, _FACET_SETS) for mode in _MATCH}
-FACET_ONE = {(mode, facet): _with_base(mode, _facet_select(facet))
-             for mode in _MATCH for facet in FACETS}
+FACET_ONE = {facet: _with_base("all", _facet_select(facet)) for facet in FACETS}
+FACET_OWN = {mode: _with_base(mode, _FACET_OWN) for mode in _MATCH if mode != "all"}
+# The fallback for a misspelling in one pass: each similar name's word similarity costs ~7 µs,
+# so the matches (`base`, read twice, materialized) are found once for the page and the facet
+# counts. Rows: part 0 the page in order (RESULT_COLUMNS), part 1 the counts.
+_FUZZY_COLUMNS = ", ".join(f"p.{c}" for c in (
+    "project_id", "name", "registry", "country", "category", "project_type", "methodology",
+    "status", "reduction_removal", "corsia", "ccb", "first_vintage", "issued", "retired"))
+
+
+def _fuzzy_page_and_counts(order: tuple[str, bool]) -> sa.TextClause:
+    picked = ", ".join(f"page.{c}" if c in ("supporters", "rank") else f"v.{c}"
+                       for c in RESULT_COLUMNS)
+    nulls = ", ".join(f"NULL AS {c}" for c in RESULT_COLUMNS)
+    return _with_base("fuzzy", f""", page AS (
+            SELECT project_id, name, supporters, rank, issued, retired, first_vintage FROM base
+            WHERE {_ALL_OK} ORDER BY {_ORDERS[order]} LIMIT :limit OFFSET :offset)
+        SELECT 0 AS part, row_number() OVER (ORDER BY {_order_by(*order, table='page.')}) AS ord,
+               {picked}, NULL AS facet, NULL AS value, NULL AS n
+        FROM page JOIN mart.vcm_projects v ON v.project_id = page.project_id
+        UNION ALL
+        SELECT 1, row_number() OVER (ORDER BY facet, n DESC, value), {nulls}, facet, value, n
+        FROM ({_FACET_OWN}) c
+        ORDER BY part, ord""", columns=_FUZZY_COLUMNS)  # nosec B608 - module constants only
+
+
+FUZZY = {order: _fuzzy_page_and_counts(order) for order in _ORDERS}
 # The unfiltered counts, as refresh_search_aids stored them (empty before the first refresh)
 STORED_FACETS = sa.text("SELECT facet, value, n FROM mart.vcm_facet_counts "
                         "ORDER BY facet, n DESC, value")
@@ -317,15 +366,19 @@ def _filtered_facets(filters: Filters) -> list[str]:
 def facet_counts(conn, filters: Filters, mode: str, params: dict) -> list[tuple]:
     """(facet, value, n) rows, the total as facet "total"."""
     own = _filtered_facets(filters)
+    if own and mode != "all":  # text: every match is read anyway, so read them once
+        return conn.execute(FACET_OWN[mode], params).all()
     # Without text, a facet whose filter is the only one counts every project: stored counts
     stored = conn.execute(STORED_FACETS).all() if mode == "all" and len(own) <= 1 else []
     if stored and not own:
         return stored
+    # Without text, each filter reads its index: the fully filtered rows for the facets without
+    # a filter, and per filtered facet the rows its filter alone would turn away too
     counts = [row for row in conn.execute(FACET_SETS[mode], params).all()
               if row[0] not in own]
     for facet in own:
         counts += ([row for row in stored if row[0] == facet] if stored
-                   else conn.execute(FACET_ONE[mode, facet], params).all())
+                   else conn.execute(FACET_ONE[facet], params).all())
     return counts
 
 
@@ -393,11 +446,16 @@ def search(engine: sa.Engine, filters: Filters, *, facets: bool = True) -> Searc
         rows = pd.read_sql(PAGE[mode, order], conn, params=params)
         fuzzy = mode != "all" and rows.empty and (filters.page == 1
                                                   or not _any_match(conn, mode, params))
+        counts = []
         if fuzzy:
             mode = "fuzzy"
-            rows = pd.read_sql(PAGE[mode, order], conn, params=params)
+            if facets:
+                rows, counts = _fuzzy(conn, order, params)
+            else:
+                rows = pd.read_sql(PAGE[mode, order], conn, params=params)
             suggestion = _suggest(conn, params["q"])
-        counts = facet_counts(conn, filters, mode, params) if facets else []
+        elif facets:
+            counts = facet_counts(conn, filters, mode, params)
         totals = [n for facet, _, n in counts if facet == "total"]
         if totals:
             total = int(totals[0])
@@ -411,6 +469,16 @@ def search(engine: sa.Engine, filters: Filters, *, facets: bool = True) -> Searc
             facet_map[facet].append(("" if value is None else str(value), int(n)))
     return SearchResult(total=total, rows=rows, facets=facet_map, fuzzy=fuzzy,
                         suggestion=suggestion)
+
+
+def _fuzzy(conn, order: tuple[str, bool], params: dict) -> tuple[pd.DataFrame, list[tuple]]:
+    """FUZZY's page (framed as pd.read_sql frames a page) and (facet, value, n) counts."""
+    result = conn.execute(FUZZY[order], params).all()
+    width = len(RESULT_COLUMNS)
+    page = [row[2:2 + width] for row in result if row[0] == 0]
+    counts = [tuple(row[2 + width:]) for row in result if row[0] == 1]
+    return (pd.DataFrame.from_records(page, columns=list(RESULT_COLUMNS), coerce_float=True),
+            counts)
 
 
 def _any_match(conn, mode: str, params: dict) -> bool:
