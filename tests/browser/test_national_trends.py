@@ -146,6 +146,20 @@ def test_a_change_to_years_without_data_says_so_and_hides_the_chart(page, suite_
     assert page.js_errors == []
 
 
+def test_a_scenario_edit_that_cannot_be_computed_says_so_and_hides_the_chart(page, suite_url):
+    open_app(page, suite_url, "?tab=scenario")
+    expect(page.get_by_text("Cumulative emissions").first).to_be_visible(timeout=30000)
+    rates = page.get_by_label("Annual reduction")
+    rates.fill("150")
+    rates.press("Enter")
+    expect(page.get_by_text("between 0 and 100 %, got 150 %")).to_be_visible(timeout=15000)
+    expect(page.locator(".bk-Canvas >> visible=true")).to_have_count(0, timeout=15000)
+    rates.fill("4")  # and back: the chart returns
+    rates.press("Enter")
+    expect(page.locator(".bk-Canvas >> visible=true").first).to_be_visible(timeout=15000)
+    assert page.js_errors == []
+
+
 def test_y_range_follows_the_data_when_scale_and_mode_change(page, suite_url):
     open_app(page, suite_url, "?countries=KOR,JPN&years=2005-2023&scale=log")
     plot_titled(page, "Total GHG")

@@ -42,9 +42,9 @@ class RankingView(TabView):
         frame = s.ranking_frame()
         if frame.empty:
             self._empty.show(self.t("nt.rank.empty", indicator=ind.label(self.lang), year=r.year))
-            self._pane.visible = False
+            self._chart.figure.visible = False  # the figure's, not the pane's: see TrendView._show
             return
         self._empty.show(None)
-        self._pane.visible = True
+        self._chart.figure.visible = True
         title = self.t("nt.rank.title", n=len(frame), indicator=ind.label(self.lang), year=r.year)
         self._chart.update(frame, unit=ind.unit, title=title, source=s.source(), highlight=set(s.codes))

@@ -58,7 +58,7 @@ class ScenarioView(TabView):
             result = s.scenario_result()
         except (ScenarioInputError, GapInputError, ValueError) as error:
             self._error.show(f"{self.t('nt.sc.error')} {error}")
-            self._pane.visible = self._summary.visible = False
+            self._chart.figure.visible = self._summary.visible = False  # the figure's: see TrendView._show
             return
         self._error.show(None)
         ind = BY_KEY[result.metric]
@@ -81,4 +81,4 @@ class ScenarioView(TabView):
              str(x.year_met) if x.year_met else self.t("nt.sc.not_met", year=result.end_year))
             for x in result.targets]) if result.targets else ""
         self._summary.object = safe.Markup(safe.markdown_html(safe.Markup(f"{headline}\n\n{cumulative}")) + met)
-        self._pane.visible = self._summary.visible = True
+        self._chart.figure.visible = self._summary.visible = True
