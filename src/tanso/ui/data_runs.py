@@ -47,7 +47,7 @@ def csv_download(frame: pd.DataFrame, filename: str, label: str) -> pn.widgets.F
         elif pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
             raw[column] = values.astype("Int64")  # counts stay counts when a missing value made them float
     return pn.widgets.FileDownload(callback=lambda: io.StringIO(raw.to_csv(index=False)), filename=filename,
-                                   label=label, button_type="light", width=200, embed=False, margin=(0, 10, 10, 10))
+                                   label=label, color="light", width=200, embed=False, margin=(0, 10, 10, 10))
 
 
 def build(ctx: AppContext) -> Page:

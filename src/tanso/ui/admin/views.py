@@ -69,8 +69,8 @@ class AdminPage:
         others = [e for e in frame["email"] if e != self.store.user.email]
         who = pn.widgets.Select(name=self.t("admin.account"), options=others, width=300)
         role = pn.widgets.Select(name=self.t("admin.role"), options=list(ROLES), width=160)
-        change = pn.widgets.Button(name=self.t("admin.change_role"), button_type="primary")
-        disable = pn.widgets.Button(name=self.t("admin.disable"), button_type="danger")
+        change = pn.widgets.Button(name=self.t("admin.change_role"), color="primary")
+        disable = pn.widgets.Button(name=self.t("admin.disable"), color="danger")
         enable = pn.widgets.Button(name=self.t("admin.enable"))
         # what the buttons will do, from the values the server has (not what the browser shows)
         plan = safe.Markdown(sizing_mode="stretch_width", css_classes=["admin-plan"])
@@ -106,7 +106,7 @@ class AdminPage:
         which = pn.widgets.Select(name=self.t("admin.comment"),
                                   options=[int(c) for c in frame["comment_id"]], width=160)
         reason = pn.widgets.TextInput(name=self.t("admin.hide_reason"), width=360)
-        hide = pn.widgets.Button(name=self.t("admin.hide"), button_type="danger")
+        hide = pn.widgets.Button(name=self.t("admin.hide"), color="danger")
         dismiss = pn.widgets.Button(name=self.t("admin.dismiss"))
         hide.on_click(lambda _: self.act(self.store.hide_comment, which.value, reason.value))
         dismiss.on_click(lambda _: self.act(self.store.dismiss_reports, which.value))

@@ -101,7 +101,7 @@ class DayView(TabView):
         # handled by different pool threads, and the edit callback could run before the patch had
         # reached `value` — it then read the old cell and the totals stayed as they were.
         table.param.watch(lambda event, c=category: self.fp.set_table(c, event.new.copy()), "value")
-        add = pn.widgets.Button(name=self.t("footprint.add_row"), button_type="light", width=90, margin=(0, 5))
+        add = pn.widgets.Button(name=self.t("footprint.add_row"), color="light", width=90, margin=(0, 5))
 
         def add_row(_):
             self.fp.add_row(category)
@@ -116,7 +116,7 @@ class DayView(TabView):
                                     options={self.t(f"footprint.factors.{n}"): n for n in fp.param.factors.objects})
         factors.link(fp, value="factors")
         day = pn.widgets.DatePicker.from_param(fp.param.day, name=self.t("footprint.day"), width=160)
-        save = pn.widgets.Button(name=self.t("footprint.save"), button_type="primary", visible=fp.signed_in,
+        save = pn.widgets.Button(name=self.t("footprint.save"), color="primary", visible=fp.signed_in,
                                  css_classes=["footprint-save"])
         save.on_click(lambda _: fp.save())
         self._guest = safe.Alert(self.md("footprint.sign_in"), alert_type="info", visible=not fp.signed_in)
@@ -140,7 +140,7 @@ class DayView(TabView):
                             self._suggestions, safe.Markdown(safe.markdown("**{h}**", h=self.t("footprint.lines"))),
                             self._lines, sizing_mode="stretch_width")
         self._download = download = pn.widgets.FileDownload(callback=lambda: io.StringIO(fp.day_csv()), label=self.t("footprint.download"),
-                                           filename=f"footprint-{fp.day}.csv", button_type="primary", width=200,
+                                           filename=f"footprint-{fp.day}.csv", color="primary", width=200,
                                            css_classes=["footprint-download"])
         results.append(download)
         return pn.Column(wrap_row(factors, day, save), self._guest, self._notice, forms, results,
@@ -193,10 +193,10 @@ class HistoryView(TabView):
         self._fig.add_layout(self._goal_line)
         freq = pn.widgets.RadioButtonGroup(name=self.t("footprint.history.freq"), value=fp.freq,
                                            options={self.t(f"footprint.history.freq.{f}"): f
-                                                    for f in fp.param.freq.objects}, button_type="light")
+                                                    for f in fp.param.freq.objects}, color="light")
         freq.link(fp, value="freq")
         goal = pn.widgets.FloatInput(name=self.t("footprint.goal"), value=fp.goal_kg or 14.5, start=0.1, width=160)
-        set_goal = pn.widgets.Button(name=self.t("footprint.goal.set"), button_type="primary")
+        set_goal = pn.widgets.Button(name=self.t("footprint.goal.set"), color="primary")
         set_goal.on_click(lambda _: fp.set_goal(goal.value))
         self._balance = safe.Markdown()
         if not fp.signed_in:

@@ -95,10 +95,10 @@ class Controls(View):
         # No description: `from_param` would add the parameter's English doc as a tooltip model that a
         # button group never shows (the headings say what they are, in the page's language).
         scale = pn.widgets.RadioButtonGroup.from_param(
-            sel.param.scale, name=self.t("nt.scale"), button_style="outline", button_type="primary",
+            sel.param.scale, name=self.t("nt.scale"), variant="outline", color="primary",
             options={self.t("scale.linear"): "linear", self.t("scale.log"): "log"}, description=None)
         mode = pn.widgets.RadioButtonGroup.from_param(
-            sel.param.mode, name=self.t("nt.mode"), button_style="outline", button_type="primary",
+            sel.param.mode, name=self.t("nt.mode"), variant="outline", color="primary",
             options={self.t("mode.absolute"): "absolute", self.t("mode.relative"): "relative"}, description=None)
         trend = pn.widgets.Checkbox.from_param(sel.param.trend, name=self.t("nt.trend"))
         targets = pn.widgets.Checkbox.from_param(sel.param.show_targets, name=self.t("nt.targets"))

@@ -90,6 +90,6 @@ def csv_download(store, frame_fn, label: str) -> pn.widgets.FileDownload:
         download.filename = name(store)
         return io.StringIO(csv_text(frame_fn(store)))
 
-    download = pn.widgets.FileDownload(callback=callback, filename=name(store), label=label, button_type="light",
+    download = pn.widgets.FileDownload(callback=callback, filename=name(store), label=label, color="light",
                                        width=200, embed=False, margin=(4, 10))
     return download

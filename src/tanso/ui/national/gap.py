@@ -56,7 +56,7 @@ class GapView(TabView):
                                               width=120)
         pct = pn.widgets.FloatInput.from_param(g.param.custom_reduction_pct, description=None, name=self.t("nt.custom.pct"),
                                                placeholder=self.t("nt.custom.pct_placeholder"), width=120)
-        clear = pn.widgets.Button(name=self.t("nt.custom.clear"), button_type="light", align="end")
+        clear = pn.widgets.Button(name=self.t("nt.custom.clear"), color="light", align="end")
         clear.on_click(lambda _: setattr(g, "custom_reduction_pct", None))
         window = pn.widgets.IntInput.from_param(g.param.window, description=None, name=self.t("nt.window"), width=120)
         card = pn.Card(
@@ -73,7 +73,7 @@ class GapView(TabView):
 
     def body(self):
         s = self.store
-        self._all = pn.widgets.Toggle(name=self.t("nt.gap.all_columns"), button_type="light", width=160)
+        self._all = pn.widgets.Toggle(name=self.t("nt.gap.all_columns"), color="light", width=160)
         self._all.param.watch(lambda _: self.refresh(), "value")
         self._table = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
                                            sizing_mode="stretch_width", max_height=460, visible=False,

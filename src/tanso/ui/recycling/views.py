@@ -69,7 +69,7 @@ class ResultBlock(View):
         self._note = safe.Markdown(styles={"color": "#555", "font-size": "0.85em"}, sizing_mode="stretch_width")
         self._csv = ""
         self._download = pn.widgets.FileDownload(callback=lambda: io.StringIO(self._csv), filename="recycling.csv",
-                                                 label=self.t("recycling.download"), button_type="primary",
+                                                 label=self.t("recycling.download"), color="primary",
                                                  width=200)
         self._layout = pn.Column(self._headline, pn.pane.Bokeh(self._fig, sizing_mode="stretch_width"),
                                  self._kpi, self._equivalents, self._download, self._note,
@@ -214,7 +214,7 @@ class CampaignsView(TabView):
         end = pn.widgets.DatePicker(name=t("recycling.campaign.end"), value=today)
         factors = pn.widgets.Select(name=t("recycling.factors"), value="operator",
                                     options={t(f"recycling.factors.{f}"): f for f in ("operator", "epa_warm")})
-        create = pn.widgets.Button(name=t("recycling.campaign.create"), button_type="primary",
+        create = pn.widgets.Button(name=t("recycling.campaign.create"), color="primary",
                                    css_classes=["campaign-create"])
         create.on_click(lambda _: camp.create(name=name.value_input or name.value, organisation=organisation.value_input
                                               or organisation.value, start=start.value, end=end.value,
@@ -225,16 +225,16 @@ class CampaignsView(TabView):
                                     options={t(f"recycling.pathway_name.{p}"): p for p in PATHWAYS})
         kg = pn.widgets.TextInput(name=t("recycling.entry.kg"), placeholder="0", width=140, css_classes=["entry-kg"])
         when = pn.widgets.DatePicker(name=t("recycling.entry.date"), value=None)
-        add = pn.widgets.Button(name=t("recycling.entry.add"), button_type="primary", css_classes=["entry-add"])
+        add = pn.widgets.Button(name=t("recycling.entry.add"), color="primary", css_classes=["entry-add"])
         add.on_click(lambda _: camp.add_entry(material=material.value, pathway=pathway.value,
                                               kg=kg.value_input or kg.value, collected_on=when.value))
         self._entries = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, selectable=1,
                                              layout="fit_data_fill", sizing_mode="stretch_width", max_height=260,
                                              name="entries", css_classes=["campaign-entries"])
-        delete = pn.widgets.Button(name=t("recycling.entry.delete"), button_type="light",
+        delete = pn.widgets.Button(name=t("recycling.entry.delete"), color="light",
                                    css_classes=["entry-delete"])
         delete.on_click(self._delete)
-        update = pn.widgets.Button(name=t("recycling.entry.update"), button_type="light",
+        update = pn.widgets.Button(name=t("recycling.entry.update"), color="light",
                                    css_classes=["entry-update"])
         update.on_click(lambda _: self._update(material=material.value, pathway=pathway.value,
                                                kg=kg.value_input or kg.value, collected_on=when.value))

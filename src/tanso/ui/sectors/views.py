@@ -37,7 +37,7 @@ def csv_download(view: View, frame_fn, filename_fn, caption_kind: str) -> pn.wid
         return buffer
 
     button = pn.widgets.FileDownload(callback=callback, filename=filename_fn(), label=view.t("sc.csv"),
-                                     button_type="light", width=200, embed=False, margin=(4, 10))
+                                     color="light", width=200, embed=False, margin=(4, 10))
     return button
 
 
@@ -417,17 +417,17 @@ class Controls(View):
         source = pn.widgets.RadioButtonGroup(
             name=self.t("sc.source_label"), options={self.t("sc.source.gir"): "gir",
                                                      self.t("sc.source.climatewatch"): "climatewatch"},
-            value=s.source, button_type="light", sizing_mode="stretch_width")
+            value=s.source, color="light", sizing_mode="stretch_width")
         source.param.watch(lambda e: setattr(s, "source", e.new), "value")
         s.param.watch(lambda e: setattr(source, "value", e.new), "source")
         taxonomy = pn.widgets.RadioButtonGroup(
             options={self.t("sc.taxonomy.own"): "own", self.t("sc.taxonomy.climatewatch"): "climatewatch"},
-            value=s.taxonomy, button_type="light", sizing_mode="stretch_width")
+            value=s.taxonomy, color="light", sizing_mode="stretch_width")
         taxonomy.param.watch(lambda e: setattr(s, "taxonomy", e.new), "value")
         s.param.watch(lambda e: setattr(taxonomy, "value", e.new), "taxonomy")
         mode = pn.widgets.RadioButtonGroup(
             options={self.t("sc.mode.stacked"): "stacked", self.t("sc.mode.share"): "share"},
-            value=s.mode, button_type="light", sizing_mode="stretch_width")
+            value=s.mode, color="light", sizing_mode="stretch_width")
         mode.param.watch(lambda e: setattr(s, "mode", e.new), "value")
         s.param.watch(lambda e: setattr(mode, "value", e.new), "mode")
         start = pn.widgets.IntInput.from_param(s.param.year_from, name=self.t("sc.year_from"), width=110)

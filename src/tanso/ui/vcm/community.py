@@ -92,7 +92,7 @@ class CommunityPanel(View):
         self.editing: int | None = None
         self._items: list[comments.Comment] = []
         user = self.user
-        self._support = pn.widgets.Button(name="", button_type="primary", width=220,
+        self._support = pn.widgets.Button(name="", color="primary", width=220,
                                           disabled=user.is_guest)
         self._support.on_click(self._toggle_support)
         self._guest_note = safe.Markdown(self.md("community.sign_in_note"),
@@ -106,7 +106,7 @@ class CommunityPanel(View):
             name=self.t("community.comment.editor"), max_length=LIMITS["body"], height=110,
             placeholder=self.t("community.comment.placeholder"), sizing_mode="stretch_width")
         self._post = pn.widgets.Button(name=self.t("community.comment.post"),
-                                       button_type="primary", width=160)
+                                       color="primary", width=160)
         self._post.on_click(self._save)
         self._cancel = pn.widgets.Button(name=self.t("community.cancel"), width=120,
                                          visible=False)
@@ -199,7 +199,7 @@ class CommunityPanel(View):
         self._supported = state.supported
         key = "community.support.withdraw" if state.supported else "community.support.add"
         self._support.name = self.t(key, count=state.count)
-        self._support.button_type = "success" if state.supported else "primary"
+        self._support.color = "success" if state.supported else "primary"
 
     def _say(self, text: str, kind: str = "warning") -> None:
         self._message.object = text          # plain text: escaped by the pane
@@ -285,7 +285,7 @@ class ProposalsView(TabView):
                                           layout="fit_data_fill", sizing_mode="stretch_width",
                                           height=260, selectable=1)
         self._list.on_click(self._clicked)
-        new = pn.widgets.Button(name=self.t("community.proposal.new"), button_type="primary",
+        new = pn.widgets.Button(name=self.t("community.proposal.new"), color="primary",
                                 width=200, visible=not user.is_guest)
         new.on_click(lambda _: self._open_new())
         self._intro = self.note("community.proposal.intro" if not user.is_guest
@@ -311,7 +311,7 @@ class ProposalsView(TabView):
             widget.name = self.t(f"community.field.{name}")
             widget.sizing_mode = "stretch_width"
         self._save = pn.widgets.Button(name=self.t("community.proposal.save"),
-                                       button_type="primary", width=160)
+                                       color="primary", width=160)
         self._save.on_click(lambda _: self._save_form())
         self._submit = pn.widgets.Button(name=self.t("community.proposal.submit"), width=200)
         self._submit.on_click(lambda _: self._decide("submit"))
@@ -320,10 +320,10 @@ class ProposalsView(TabView):
         self._reason = pn.widgets.TextInput(name=self.t("community.reason"),
                                             max_length=LIMITS["reason"], width=360)
         self._publish = pn.widgets.Button(name=self.t("community.proposal.publish"),
-                                          button_type="success", width=140)
+                                          color="success", width=140)
         self._publish.on_click(lambda _: self._decide("publish"))
         self._reject = pn.widgets.Button(name=self.t("community.proposal.reject"),
-                                         button_type="danger", width=140)
+                                         color="danger", width=140)
         self._reject.on_click(lambda _: self._decide("reject"))
         self._moderation = pn.Row(self._reason, self._publish, self._reject, visible=False)
         self._history = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False,

@@ -133,7 +133,7 @@ class SearchView(TabView):
         self._problems = safe.Alert(alert_type="warning", visible=False,
                                     sizing_mode="stretch_width")
         # "Did you mean …?": a button (its label is text, not markup) that runs the corrected search
-        self._suggest = pn.widgets.Button(name="", button_type="light", visible=False)
+        self._suggest = pn.widgets.Button(name="", color="light", visible=False)
         self._suggest.on_click(lambda _: setattr(store, "query", store.result.suggestion or
                                                  store.query))
         self._table = pn.widgets.Tabulator(results.shown_rows(pd.DataFrame()),
@@ -146,7 +146,7 @@ class SearchView(TabView):
         nxt.on_click(lambda _: setattr(store, "page", min(store.pages, store.page + 1)))
         self._page = safe.Markdown(margin=(10, 10))
         download = pn.widgets.FileDownload(callback=store.export_csv, filename="vcm-projects.csv",
-                                           label=self.t("vcm.export"), button_type="primary",
+                                           label=self.t("vcm.export"), color="primary",
                                            width=220)
         return pn.Column(pn.Row(self._box, self._sort, sizing_mode="stretch_width"), self._summary,
                          self._suggest, self._problems, self._table,
