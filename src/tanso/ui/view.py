@@ -68,7 +68,8 @@ def wrap_row(*objects, align_items: str = "flex-start", **params) -> pn.Column:
     A Column laid out as a wrapping row: Bokeh gives a Row the sum of its items' minimum widths (wider
     than a phone) and a Column the largest one, which is what a wrapping row needs. Use this, not
     `pn.FlexBox`: FlexBox is a ReactiveHTML component, which BokehJS compiles with `new Function` —
-    refused by the pages' CSP (tanso.security_headers)."""
+    refused by the pages' CSP (tanso.security_headers). Not for stretch-width Bokeh figures: the
+    column gives each item its height as flex basis, which in a row becomes its width."""
     styles = {"flex-direction": "row", "flex-wrap": "wrap", "align-items": align_items} | params.pop("styles", {})
     return pn.Column(*objects, styles=styles, **params)
 
