@@ -258,3 +258,14 @@ def test_messages_for_empty_selection_log_scale_and_bad_rates(store):
 def test_build_sets_sub_states(data):
     store, app = build(data, "en", selection={"countries": ["JPN"]}, tab="ranking")
     assert store.codes == ["JPN"] and store.tab == "ranking" and isinstance(app, NationalTrendsApp)
+
+
+def test_country_chips_follow_the_selection_order_however_it_was_set(store):
+    from bokeh.models import MultiChoice
+
+    app = NationalTrendsApp(store=store)
+    root = pn.Row(*app.sidebar(), app).get_root()
+    model = next(m for m in root.references() if isinstance(m, MultiChoice))
+    store.selection.countries = ["JPN", "KOR"]  # from a link or the map: BokehJS draws chips in options order
+    assert model.value == ["Japan (JPN)", "South Korea (KOR)"]
+    assert model.options[:2] == model.value

@@ -47,8 +47,15 @@ class Controls(View):
 
         def pull(_):
             wanted = [c for c in s.codes if c in picker.options.values()]
-            if picker.value != wanted or list(picker.options.values())[:len(wanted)] != wanted:
-                picker.param.update(options=self._country_options(kinds.value), value=wanted)
+            if picker.value == wanted:
+                return  # the picker's own change: the browser already shows these chips in this order
+            # Set from elsewhere (a link, the map): BokehJS redraws the chips in the order of the
+            # options, so they go out again with the selection first. Param compares dicts without
+            # their order, so a reordered dict alone sends nothing: trigger it.
+            with pn.io.hold():
+                picker.options = self._country_options(kinds.value)
+                picker.param.trigger("options")
+                picker.value = wanted
 
         picker.param.watch(push, "value")
         sel.param.watch(pull, "countries")
