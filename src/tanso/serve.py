@@ -89,6 +89,9 @@ def server_env(options: ServeOptions, environ=None) -> dict[str, str]:
     # one per synced property of every model, ~90 for the national sidebar alone: ~8 % of a session's
     # build. Tests and the CLI keep the checks (and the misspelled-attribute hints they also give).
     env.setdefault("BOKEH_PERFORM_ERROR_DIAGNOSTICS", "false")
+    # Bokeh also runs its model checks over the whole document for each page it renders (~10 ms for the
+    # national page); they only log (a developer's aid), so a served page skips them too.
+    env.setdefault("BOKEH_VALIDATE_DOC", "false")
     return env
 
 

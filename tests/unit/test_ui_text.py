@@ -67,10 +67,12 @@ def test_default_origins_are_exact_local_hosts():
     assert ServeOptions(port=5006).origins() == ("localhost:5006", "127.0.0.1:5006")
 
 
-def test_served_sessions_skip_bokehs_callback_signature_checks_unless_asked():
-    assert server_env(ServeOptions(port=5006), environ={})["BOKEH_PERFORM_ERROR_DIAGNOSTICS"] == "false"
-    environ = {"BOKEH_PERFORM_ERROR_DIAGNOSTICS": "true"}
-    assert server_env(ServeOptions(port=5006), environ=environ)["BOKEH_PERFORM_ERROR_DIAGNOSTICS"] == "true"
+def test_served_sessions_skip_bokehs_developer_checks_unless_asked():
+    checks = ("BOKEH_PERFORM_ERROR_DIAGNOSTICS", "BOKEH_VALIDATE_DOC")
+    env = server_env(ServeOptions(port=5006), environ={})
+    assert all(env[name] == "false" for name in checks)
+    env = server_env(ServeOptions(port=5006), environ=dict.fromkeys(checks, "true"))
+    assert all(env[name] == "true" for name in checks)
 
 
 def test_session_ids_are_signed_with_the_given_or_a_generated_key(monkeypatch):
