@@ -132,6 +132,13 @@ def test_custom_target_errors_belong_to_their_fields(store):
     assert not store.custom_target_errors() and store.gaps()["country"].tolist() == ["JPN"]
 
 
+def test_one_countrys_series_by_year(data):
+    series = data.series("JPN", "total_ghg")
+    assert list(series.index[[0, -1]]) == [2000, 2023]
+    assert series[2000] == 1300.0 and series[2023] == 1300.0 * (1 - 0.01 * 5)
+    assert data.series("XXX", "total_ghg") is None and data.series("JPN", "no_such_column") is None
+
+
 def test_scenario_result_is_typed(store):
     assert parse_rates("2024-2030: 3; 2031-2050: 7", first_year=2024, until=2050) == [
         (2024, 2030, 3.0), (2031, 2050, 7.0)]

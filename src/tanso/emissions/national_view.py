@@ -67,6 +67,15 @@ class NationalData:
         parts = [index[c] for c in codes if c in index]
         return self.frame.iloc[np.concatenate(parts)] if parts else self.frame.iloc[:0]
 
+    def series(self, code: str, column: str) -> pd.Series | None:
+        """One country's ``column`` indexed by year (NaNs kept), or None for an unknown code or column.
+        Two columns at the country's positions, not its rows of the whole wide frame (~1 ms each)."""
+        positions = self.rows_by_code.get(code)
+        if positions is None or column not in self.frame.columns:
+            return None
+        return pd.Series(self.frame[column].to_numpy(float)[positions],
+                         index=self.frame["year"].to_numpy(int)[positions])
+
     def targets_for(self, codes) -> list[Target]:
         wanted = set(codes)
         return [t for t in self.targets if t.country_code in wanted]
@@ -217,12 +226,9 @@ def target_overlays(data: NationalData, codes, indicator_key: str, *, extra_targ
     for target in targets:
         if not target.sets_level or not target_metric_matches(indicator_key, target.metric):
             continue
-        positions = data.rows_by_code.get(target.country_code)
-        if positions is None or target.metric not in data.frame.columns:
+        series = data.series(target.country_code, target.metric)
+        if series is None:
             continue
-        # Two columns at the entity's positions, not its rows of the whole wide frame (~1 ms a target).
-        series = pd.Series(data.frame[target.metric].to_numpy(float)[positions],
-                           index=data.frame["year"].to_numpy(int)[positions])
         try:
             gap = analyse_target(series, target, window=window)
         except (GapInputError, ValueError):
@@ -350,8 +356,9 @@ def scenario_result(data: NationalData, code: str, column: str, *, rates, net_ze
     ``rates`` is a number, periods ``(first, last, pct)`` or the text `parse_rates` reads.
     Raises ValueError (ScenarioInputError for the rates) with a clear message.
     """
-    rows = data.rows([code])
-    history = pd.DataFrame({"year": rows["year"].to_numpy(int), "value": rows[column].to_numpy(float)}).dropna()
+    series = data.series(code, column)
+    history = (pd.DataFrame({"year": series.index, "value": series.to_numpy()}).dropna()
+               if series is not None else pd.DataFrame())
     if history.empty:
         raise ValueError(f"no {column} data for {data.name(code)}")
     latest_year, latest_value = int(history["year"].iloc[-1]), float(history["value"].iloc[-1])
