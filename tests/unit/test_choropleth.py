@@ -9,6 +9,7 @@ from bokeh.events import Tap
 
 from tanso.geo.boundaries import equal_earth, map_shapes
 from tanso.ui.choropleth import Choropleth, colour_scale, format_value
+from tanso.ui.geometry import map_geometry
 
 
 def square(x0: float) -> str:
@@ -17,14 +18,14 @@ def square(x0: float) -> str:
 
 
 @pytest.fixture
-def shapes():
+def geometry():
     boundaries = pd.DataFrame({"country_code": ["KOR", "JPN", None], "name": ["South Korea", "Japan", "N. Cyprus"],
                                "geometry": [square(0), square(20), square(40)]})
-    return map_shapes(boundaries)
+    return map_geometry(map_shapes(boundaries))
 
 
-def test_new_values_replace_the_value_columns_and_keep_the_geometry(shapes):
-    chart = Choropleth(shapes=shapes, values=pd.Series({"KOR": 600.0, "OWID_WRL": 1.0}), unit="Mt")
+def test_new_values_replace_the_value_columns_and_keep_the_geometry(geometry):
+    chart = Choropleth(geometry=geometry, values=pd.Series({"KOR": 600.0, "OWID_WRL": 1.0}), unit="Mt")
     source = chart._source
     xs = source.data["xs"]
     assert source.data["value_text"] == ["600 Mt", "No data", "No data"]  # World has no shape: ignored
@@ -34,12 +35,12 @@ def test_new_values_replace_the_value_columns_and_keep_the_geometry(shapes):
     assert source.data["value_text"] == ["No data", "12.3 Mt", "No data"]
 
 
-def test_colour_scale_follows_the_values(shapes):
+def test_colour_scale_follows_the_values(geometry):
     assert colour_scale(np.array([1.0, 50.0, np.nan])) == "linear"
     assert colour_scale(np.array([0.5, 50.0, 12000.0])) == "log"
     assert colour_scale(np.array([-3.0, 50.0])) == "diverging"
     assert colour_scale(np.array([np.nan])) == "linear"
-    chart = Choropleth(shapes=shapes, values=pd.Series({"KOR": -5.0, "JPN": 20.0}))
+    chart = Choropleth(geometry=geometry, values=pd.Series({"KOR": -5.0, "JPN": 20.0}))
     mapper = chart._renderer.glyph.fill_color.transform
     assert (mapper.low, mapper.high) == (-20.0, 20.0)  # symmetric around zero
     chart.values = pd.Series({"KOR": 1.0, "JPN": 1000.0})
@@ -55,8 +56,8 @@ def test_format_value_digits_by_size():
     assert format_value(float("nan"), "t", "no data") == "no data"
 
 
-def test_highlight_outlines_the_compared_countries(shapes):
-    chart = Choropleth(shapes=shapes, highlight=["JPN"])
+def test_highlight_outlines_the_compared_countries(geometry):
+    chart = Choropleth(geometry=geometry, highlight=["JPN"])
     assert chart._source.data["line_width"] == [0.5, 2.0, 0.5]
     chart.highlight = ["KOR", "JPN"]
     assert chart._source.data["line_width"] == [2.0, 2.0, 0.5]
@@ -67,8 +68,8 @@ def tap(chart, lon: float, lat: float) -> None:
     chart._on_tap(Tap(chart._figure, x=float(x[0]), y=float(y[0])))
 
 
-def test_a_click_sets_clicked_every_time_and_ignores_the_sea_and_shapes_without_a_code(shapes):
-    chart = Choropleth(shapes=shapes)
+def test_a_click_sets_clicked_every_time_and_ignores_the_sea_and_shapes_without_a_code(geometry):
+    chart = Choropleth(geometry=geometry)
     seen = []
     chart.param.watch(lambda event: seen.append(event.new), "clicked")
     # squares: KOR 0–10°, JPN 20–30°, the codeless one 40–50° (longitude and latitude)
@@ -77,18 +78,18 @@ def test_a_click_sets_clicked_every_time_and_ignores_the_sea_and_shapes_without_
     assert seen == ["JPN", "JPN", "KOR"]  # sea (15°, 5°) and above KOR (5°, 10.5°) pick nothing
 
 
-def test_a_click_in_a_hole_is_outside(shapes):
+def test_a_click_in_a_hole_is_outside(geometry):
     outer = [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]
     hole = [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]
     ring = pd.DataFrame({"country_code": ["ZAF"], "name": ["Ring"],
                          "geometry": [json.dumps({"type": "MultiPolygon", "coordinates": [[outer, hole]]})]})
-    chart = Choropleth(shapes=map_shapes(ring))
+    chart = Choropleth(geometry=map_geometry(map_shapes(ring)))
     assert chart.code_at(*[float(v[0]) for v in equal_earth(np.array([5.0]), np.array([5.0]))]) is None
     assert chart.code_at(*[float(v[0]) for v in equal_earth(np.array([2.0]), np.array([5.0]))]) == "ZAF"
 
 
-def test_names_and_title_update_in_place_and_the_pane_renders(shapes):
-    chart = Choropleth(shapes=shapes, title="CO₂ 2022")
+def test_names_and_title_update_in_place_and_the_pane_renders(geometry):
+    chart = Choropleth(geometry=geometry, title="CO₂ 2022")
     model = chart.__panel__().get_root()
     chart.names = {"KOR": "대한민국"}
     chart.title = "CO₂ 2023"
@@ -99,16 +100,16 @@ def test_names_and_title_update_in_place_and_the_pane_renders(shapes):
 
 def test_no_boundaries_loaded_draws_an_empty_world():
     empty = map_shapes(pd.DataFrame(columns=["country_code", "name", "geometry"]))
-    chart = Choropleth(shapes=empty, values=pd.Series({"KOR": 1.0}))
+    chart = Choropleth(geometry=map_geometry(empty), values=pd.Series({"KOR": 1.0}))
     assert chart._source.data["value"].size == 0
     chart.__panel__().get_root()
 
 
-def test_the_geometry_goes_as_plain_numbers_built_once(shapes):
+def test_the_geometry_goes_as_plain_numbers_built_once(geometry):
     """Rings are sent inside the message (no binary buffer per ring) and shared by every map of the shapes."""
     from bokeh.core.serialization import Serializer
 
-    chart, again = Choropleth(shapes=shapes), Choropleth(shapes=shapes)
+    chart, again = Choropleth(geometry=geometry), Choropleth(geometry=geometry)
     assert again._source.data["xs"] is chart._source.data["xs"]
     serializer = Serializer()
     rep = serializer.encode(chart._source.data["xs"])

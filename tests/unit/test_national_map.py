@@ -10,6 +10,7 @@ from bokeh.events import Tap
 
 from tanso.emissions.national_view import NationalData
 from tanso.geo.boundaries import equal_earth, map_shapes
+from tanso.ui.geometry import map_geometry
 from tanso.ui.national import map as national_map
 from tanso.ui.national.app import NationalTrendsApp
 from tanso.ui.national.store import NationalStore
@@ -32,7 +33,7 @@ def _square(x0):
 def store(monkeypatch):
     shapes = map_shapes(pd.DataFrame({"country_code": ["KOR", "JPN", "CHN"], "name": ["Korea", "Japan", "China"],
                                       "geometry": [_square(0), _square(20), _square(40)]}))
-    monkeypatch.setattr(national_map, "world_map_shapes", lambda engine, version: shapes)
+    monkeypatch.setattr(national_map, "world_geometry", lambda engine, version: map_geometry(shapes))
     monkeypatch.setattr(national_map, "get_engine", lambda **kw: None)
     data = NationalData(_frame(), (), {"owid_co2": "2025-05", "naturalearth": "2.0.2"})
     store = NationalStore(data=data, tab="map")

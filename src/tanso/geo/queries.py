@@ -1,16 +1,15 @@
-"""Reads of mart.country_boundaries for apps (apps never read core.* directly)."""
+"""Reads of mart.country_boundaries for apps (apps never read core.* directly).
+
+Panel-free: the UI kit caches what these return once per process and loaded version
+(`tanso.ui.geometry.world_geometry`).
+"""
 
 from __future__ import annotations
-
-import threading
 
 import pandas as pd
 import sqlalchemy as sa
 
 from tanso.geo.boundaries import map_shapes
-
-_CACHE: dict[tuple, pd.DataFrame] = {}
-_LOCK = threading.Lock()
 
 
 def country_boundaries(engine: sa.Engine) -> pd.DataFrame:
@@ -20,20 +19,11 @@ def country_boundaries(engine: sa.Engine) -> pd.DataFrame:
                            conn)
 
 
+def world_shapes(engine: sa.Engine) -> pd.DataFrame:
+    """The loaded boundaries projected for drawing (`map_shapes`): read and projected on every call."""
+    return map_shapes(country_boundaries(engine))
+
+
 def no_shapes() -> pd.DataFrame:
     """The shapes of a database where no boundaries are loaded: a map draws an empty world."""
     return map_shapes(pd.DataFrame(columns=["country_code", "name", "geometry"]))
-
-
-def world_map_shapes(engine: sa.Engine, version: str) -> pd.DataFrame:
-    """Projected shapes for `tanso.ui.choropleth.Choropleth`, read and projected once per loaded version.
-
-    `version` is the loaded `naturalearth` version (from `ops.loaded_datasets`, which the caller has
-    read already), so a new load is picked up without a query per session.
-    """
-    key = (str(engine.url), version)
-    with _LOCK:
-        if key not in _CACHE:
-            _CACHE.clear()
-            _CACHE[key] = map_shapes(country_boundaries(engine))
-        return _CACHE[key]

@@ -1,27 +1,24 @@
 """A world choropleth: one value per country, hover, click to pick — a reusable kit component.
 
 One Bokeh `MultiPolygons` renderer draws every country; a click is matched to a country on the server.
-The geometry is sent once per session, as plain numbers in the message (`Rings`: built once per
-process, never walked or encoded again per session); a new set of values (another year, indicator or
+The geometry is sent once per session, as plain numbers in the message (`tanso.ui.geometry`: built
+once per process and boundaries version, never walked or encoded again per session); a new set of values (another year, indicator or
 dataset) replaces only the value columns of the data source, so a change costs a few kilobytes, not
 the ~100 kB of shapes. Colours are mapped in the browser (`LinearColorMapper`/`LogColorMapper`), so
 the server never computes colours.
 
 Used by the national-trends map tab (value = an indicator in one year, click = add to the comparison)
-and meant for the VCM explorer (value = projects or credits per country).
+and the VCM explorer's statistics (value = projects or credits per country, click = filter the search).
 """
 
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import panel as pn
 import param
-from bokeh.core.serialization import Serializable
 from bokeh.events import Tap
 from bokeh.models import (
     ColorBar,
@@ -38,6 +35,8 @@ from bokeh.plotting import figure
 from bokeh.transform import transform
 from panel.pane import Bokeh
 from panel.viewable import Viewer
+
+from tanso.ui.geometry import MapGeometry
 
 NO_DATA = "#e2e2e2"
 OUTLINE, HIGHLIGHT = "#ffffff", "#111827"
@@ -64,47 +63,6 @@ def format_value(value: float, unit: str, no_data: str) -> str:
         return no_data
     digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
     return f"{value:,.{digits}f} {unit}".strip()
-
-
-DIGITS = 4  # map units are Earth radii: 1e-4 ≈ 0.6 km, far below what 1:110m boundaries resolve
-
-
-class Rings(Sequence, Serializable):
-    """A geometry column (per shape: polygons → rings → coordinates) that Bokeh sends as it is.
-
-    As float arrays, every ring became one binary websocket frame (~560 for the world), each
-    received and decoded on its own: a tenth of a second before the browser could draw the map tab.
-    Here the rings are plain rounded numbers, converted once per process; Bokeh neither walks nor
-    encodes them again for each session (not a list: Bokeh recurses into lists when it looks for
-    models), and the JSON text is about the size of the float32 buffers.
-    """
-
-    def __init__(self, shapes):
-        self._rep = [[[np.round(np.asarray(ring, dtype=float), DIGITS).tolist() for ring in polygon]
-                      for polygon in shape] for shape in shapes]
-
-    def __getitem__(self, index):
-        return self._rep[index]
-
-    def __len__(self) -> int:
-        return len(self._rep)
-
-    def to_serializable(self, serializer):
-        return self._rep
-
-
-_RINGS: dict[int, tuple] = {}  # id(shapes) → (shapes, xs, ys): the shapes are cached per process too
-_RINGS_LOCK = threading.Lock()
-
-
-def _rings(shapes: pd.DataFrame) -> tuple[Rings, Rings]:
-    with _RINGS_LOCK:
-        hit = _RINGS.get(id(shapes))
-        if hit is None or hit[0] is not shapes:
-            if len(_RINGS) >= 4:  # a new boundaries version, tests: keep the newest few
-                _RINGS.pop(next(iter(_RINGS)))
-            hit = _RINGS[id(shapes)] = (shapes, Rings(shapes["xs"]), Rings(shapes["ys"]))
-        return hit[1], hit[2]
 
 
 def _bounds(xs, ys) -> tuple[float, float, float, float]:
@@ -136,7 +94,7 @@ def _contains(xs, ys, x: float, y: float) -> bool:
 class Choropleth(Viewer):
     """Countries coloured by `values`; hover shows name and value; a click sets `clicked`."""
 
-    shapes = param.DataFrame(doc="Projected shapes (tanso.geo.boundaries.map_shapes): country_code, name, xs, ys")
+    geometry = param.ClassSelector(class_=MapGeometry, doc="Shapes and rings (tanso.ui.geometry.world_geometry)")
     values = param.Series(default=None, allow_None=True,
                           doc="Value per country code (the index); codes without a shape are ignored")
     names = param.Dict(default={}, doc="Display name per code (e.g. translated); the shape's name otherwise")
@@ -150,12 +108,11 @@ class Choropleth(Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
-        shapes = self.shapes
+        shapes = self.shapes = self.geometry.shapes
         self._codes = shapes["country_code"].to_numpy(dtype=object)
         self._row = {code: i for i, code in enumerate(self._codes) if isinstance(code, str)}
-        xs, ys = _rings(shapes)
         self._source = ColumnDataSource({
-            "xs": xs, "ys": ys,
+            "xs": self.geometry.xs, "ys": self.geometry.ys,
             "code": [c if isinstance(c, str) else "" for c in self._codes],
             "name": self._names(shapes),
             **self._value_columns(), **self._outline_columns(),

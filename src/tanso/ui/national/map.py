@@ -11,10 +11,10 @@ import pandas as pd
 import panel as pn
 
 from tanso.db.engine import get_engine
-from tanso.geo.queries import no_shapes, world_map_shapes
 from tanso.server_metrics import observe_callback
 from tanso.ui import safe
 from tanso.ui.choropleth import Choropleth
+from tanso.ui.geometry import world_geometry
 from tanso.ui.view import TabView
 
 
@@ -41,11 +41,11 @@ class MapView(TabView):
     def body(self):
         s = self.store
         version = s.data.versions.get("naturalearth")
-        shapes = world_map_shapes(get_engine(start_embedded=False), version) if version else no_shapes()
+        geometry = world_geometry(get_engine(start_embedded=False) if version else None, version)
         first, last = s.data.year_range
         year = self.year()
-        self._map = Choropleth(shapes=shapes, no_data=self.t("nt.map.no_data"),
-                               names={c: s.label(c) for c in shapes["country_code"].dropna()})
+        self._map = Choropleth(geometry=geometry, no_data=self.t("nt.map.no_data"),
+                               names={c: s.label(c) for c in geometry.shapes["country_code"].dropna()})
         self._slider = pn.widgets.IntSlider(name=self.t("nt.map.year"), start=first, end=last, value=year,
                                             sizing_mode="stretch_width", min_width=200)
         self._input = pn.widgets.IntInput(name=" ", start=first, end=last, value=year, width=90,

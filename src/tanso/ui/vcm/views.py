@@ -13,9 +13,9 @@ from bokeh.transform import dodge
 
 from tanso.community.targets import Target
 from tanso.db.load import loaded_version
-from tanso.geo.queries import no_shapes, world_map_shapes
 from tanso.ui import safe
 from tanso.ui.choropleth import Choropleth
+from tanso.ui.geometry import world_geometry
 from tanso.ui.i18n import t
 from tanso.ui.titles import fit
 from tanso.ui.vcm import project as project_page
@@ -284,9 +284,9 @@ class StatsView(TabView):
         that country (every spelling the projects use for it)."""
         engine = self.store.engine
         loaded = loaded_version(engine, "naturalearth")
-        shapes = world_map_shapes(engine, loaded.version) if loaded else no_shapes()
+        geometry = world_geometry(engine, loaded.version if loaded else None)
         frame = queries.stats_by_country_code(engine).set_index("country_code")
-        chart = Choropleth(shapes=shapes, no_data=self.t("vcm.stats.map_none"))
+        chart = Choropleth(geometry=geometry, no_data=self.t("vcm.stats.map_none"))
         metric = pn.widgets.RadioButtonGroup(
             options={self.t("vcm.stats.map_projects"): "projects",
                      self.t("vcm.stats.map_issued"): "issued"}, value="projects",
