@@ -54,13 +54,6 @@ def read_yaml_mapping(path: Path, *, what: str) -> dict:
     return data
 
 
-def finite_number(value: float | None, *, option: str) -> float | None:
-    """None passes; inf and nan are refused naming the option."""
-    if value is not None and not math.isfinite(value):
-        raise UserError(f"{option} must be a finite number, got {value}")
-    return value
-
-
 def pandera_lines(exc: Exception, *, source: str, limit: int = 20, frame=None,
                   key: tuple[str, ...] = ()) -> list[str]:
     """One line per problem of a pandera SchemaErrors: file, row, column, value, rule.

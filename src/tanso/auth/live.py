@@ -86,13 +86,3 @@ def install() -> None:
         pn.state.on_session_created(_on_created)
     if _on_destroyed not in pn.state._on_session_destroyed:
         pn.state.on_session_destroyed(_on_destroyed)
-
-
-def reset_for_tests() -> None:
-    global _timer
-    if _timer is not None:
-        _timer.stop()
-    _timer = None
-    _live.clear()
-
-

@@ -19,7 +19,6 @@ LIMITS = {"name": 200, "country": 80, "project_type": 120, "methodology": 200,
 MIN_NAME = 3
 MAX_LINKS = 10
 MAX_CREDITS = 10_000_000_000            # tCO2e; larger than any registered project by 100×
-REQUIRED_TO_SUBMIT = ("country", "project_type", "methodology", "description")
 PROPOSAL_FIELDS = ("name", "registry", "country", "project_type", "methodology",
                    "description", "links", "expected_credits")
 

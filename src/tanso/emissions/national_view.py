@@ -23,7 +23,6 @@ from tanso.emissions.inputs import AnalysisInputError, check_percent
 from tanso.emissions.scenario import project_scenario, straight_line_to_net_zero, summarise_scenario
 from tanso.emissions.targets import Target
 
-WORLD = "OWID_WRL"
 DEFAULT_CODES = ("KOR",)  # the flagship: its own scale, targets and pathways (World would flatten it)
 ENTITY_KINDS = ("country", "region", "income_group", "world", "other")
 SOURCE_NAMES = {"owid_co2": "OWID CO₂ & GHG", "gcb_co2": "GCB", "targets": "Tanso targets"}
@@ -200,12 +199,6 @@ def gap_table(data: NationalData, codes, *, extra_targets=(), window: int = 5) -
     metrics = sorted({t.metric for t in targets if t.metric in data.frame.columns})
     frame = data.rows([c for c in dict.fromkeys(t.country_code for t in targets) if c in wanted])
     return analyse_all_gaps(frame[["country_code", "year", *metrics]], targets, window=window)
-
-
-def all_gaps(data: NationalData, *, window: int = 5) -> pd.DataFrame:
-    """The gap of every target in mart.targets, on the whole frame."""
-    metrics = sorted({t.metric for t in data.targets})
-    return analyse_all_gaps(data.frame[["country_code", "year", *metrics]], list(data.targets), window=window)
 
 
 def target_overlays(data: NationalData, codes, indicator_key: str, *, extra_targets=(), window: int = 5,

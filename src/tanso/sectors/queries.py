@@ -24,14 +24,6 @@ def sector_emissions(engine: sa.Engine, *, source: str, country: str,
                                                 "taxonomy": taxonomy or source})
 
 
-def sector_countries(engine: sa.Engine, *, source: str = "climatewatch") -> pd.DataFrame:
-    """country_code, country of every country with sector data from `source`."""
-    query = sa.text("SELECT DISTINCT country_code, country FROM mart.sector_emissions "
-                    "WHERE source = :source ORDER BY country")
-    with engine.connect() as conn:
-        return pd.read_sql(query, conn, params={"source": source})
-
-
 def gir_tree(engine: sa.Engine, *, year: int | None = None) -> pd.DataFrame:
     where, params = ("WHERE year = :year", {"year": year}) if year is not None else ("", {})
     query = sa.text(f"SELECT * FROM mart.gir_tree {where} ORDER BY year, position")  # nosec B608

@@ -42,8 +42,6 @@ FACETS = ("registry", "country", "category", "project_type", "methodology", "sta
 SORTS = ("relevance", "issued", "retired", "name", "project_id", "first_vintage", "support")
 MAX_PER_PAGE = 200
 MAX_QUERY_CHARS = 200
-# Issued-credit ranges of the `issued_range` facet (lower bounds, tCO2e)
-ISSUED_BUCKETS = (0, 1, 10_000, 100_000, 1_000_000, 10_000_000)
 RESULT_COLUMNS = ("project_id", "name", "registry", "country", "category", "project_type",
                   "status", "issued", "retired", "first_vintage", "flags", "supporters", "rank")
 EXPORT_COLUMNS = ("project_id", "name", "registry", "country", "region", "category",

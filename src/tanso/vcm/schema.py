@@ -125,12 +125,6 @@ def _check_unless_deferred(check, frame: pd.DataFrame) -> pd.DataFrame:
     return frame if _DEFERRED.get() else check(frame)
 
 
-def empty_projects() -> pd.DataFrame:
-    """A frame with every project column, typed, and no rows (parsers fill what they know)."""
-    return conform_projects(pd.DataFrame(columns=["project_id", "source", "source_id",
-                                                  "registry"]))
-
-
 def conform_projects(frame: pd.DataFrame) -> pd.DataFrame:
     """Add the columns a source does not have (as missing), order and type them, check."""
     out = pd.DataFrame(index=frame.index)
