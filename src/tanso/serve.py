@@ -20,6 +20,9 @@ from pathlib import Path
 
 from tanso.config import settings
 
+# Static files of our own (scripts the pages load from this server: tanso.ui.template.LINKS_JS), at /assets/.
+ASSETS = Path(__file__).parent / "ui" / "assets"
+
 
 @dataclass(frozen=True)
 class ServeOptions:
@@ -67,6 +70,7 @@ def panel_serve_argv(options: ServeOptions) -> list[str]:
             "--liveness", "--plugins", "tanso.server_metrics",  # GET /metrics
             "--plugins", "tanso.security_headers",
             "--plugins", "tanso.ui.vcm.api",  # GET /api/vcm/… (read-only JSON)
+            "--static-dirs", f"assets={ASSETS}",  # our scripts (CSP: only this server's), e.g. LINKS_JS
             "--session-ids", "signed",
             "--setup", str(Path(__file__).with_name("warmup.py")),  # shared data read once, before any visitor
             "--session-history", "200",

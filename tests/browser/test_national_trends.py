@@ -118,6 +118,28 @@ def test_pick_countries_switch_indicator_and_years(page, suite_url, artifacts):
     assert page.js_errors == []
 
 
+def test_the_language_link_carries_the_view_changed_in_the_page(page, suite_url):
+    """The header is rendered once (no message re-sends it on a change); the language links follow the
+    URL in the browser (assets/lang_links.js), so the Korean page opens on the same view."""
+    header_messages = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: header_messages.append(payload)
+                                           if isinstance(payload, str) and "hreflang" in payload else None))
+    open_app(page, suite_url, "?countries=KOR")
+    header_messages.clear()  # the document itself, with the header as the server rendered it
+    page.locator("select:not([multiple])").first.select_option(label="CO₂ per capita")
+    expect(page).to_have_url(re.compile(r"indicator=co2_per_capita"), timeout=10000)
+    korean = page.locator("a[data-testid=lang-ko]")
+    expect(korean).to_have_attribute("href", re.compile(r"^\?countries=KOR&indicator=co2_per_capita&.*lang=ko$"))
+    assert header_messages == []
+    korean.click()
+    expect(page).to_have_url(re.compile(r"countries=KOR&indicator=co2_per_capita&.*lang=ko$"), timeout=10000)
+    expect(page.locator(".bk-Canvas >> visible=true").first).to_be_visible(timeout=60000)
+    plot_titled(page, "1인당 CO₂")  # the Korean page, on the indicator chosen
+    expect(page.locator("a[data-testid=lang-en]")).to_have_attribute(
+        "href", re.compile(r"^\?countries=KOR&indicator=co2_per_capita&.*lang=en$"))
+    assert page.js_errors == []
+
+
 def test_a_link_reopens_the_view_and_bad_values_are_messages(page, suite_url, artifacts):
     open_app(page, suite_url, "?countries=KOR,XXX&indicator=nope&years=2040-2030&tab=scenario&sc_rates=150&scale=log",
              chart=False)

@@ -54,3 +54,15 @@ def test_outage_message_is_generic_and_the_page_recovers(monkeypatch):
     callbacks[0].fn()  # back: the app fills the page, no more retries
     assert built == ["engine"] and callbacks[0].stopped
     assert "the app" in _texts(template)
+
+
+def test_language_links_keep_the_view_and_the_page_loads_the_script_that_keeps_them_current():
+    from tanso.serve import ASSETS, ServeOptions, panel_serve_argv
+    from tanso.ui import template
+
+    links = str(template.language_links("en", "?countries=KOR,JPN&lang=en&indicator=co2"))
+    assert 'href="?countries=KOR%2CJPN&amp;indicator=co2&amp;lang=ko" hreflang="ko"' in links
+    page = template.page("national_trends", [pn.pane.Markdown("x")], lang="en")
+    assert page.config.js_files["tanso_lang_links"] == template.LINKS_JS == "assets/lang_links.js"
+    argv = panel_serve_argv(ServeOptions())
+    assert argv[argv.index("--static-dirs") + 1] == f"assets={ASSETS}" and (ASSETS / "lang_links.js").is_file()

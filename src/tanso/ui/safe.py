@@ -32,7 +32,7 @@ ALLOWED_TAGS = frozenset({
     "h5", "h6", "hr", "i", "kbd", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary",
     "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 })
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"},
+ALLOWED_ATTRIBUTES = {"a": {"href", "hreflang", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"},
                       "*": {"class", "id", "data-testid"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 

@@ -20,6 +20,9 @@ ACCENT = "#0f766e"  # teal: readable on white, not a traffic-light colour
 FONT = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans KR', 'Noto Sans CJK KR', "
         "'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif")
 VIEWPORT = "width=device-width, initial-scale=1"
+# Our own script, served from src/tanso/ui/assets/ at /assets/ (`tanso.serve.ASSETS`); a relative URL,
+# so a page under a path prefix finds it too.
+LINKS_JS = "assets/lang_links.js"
 # Phones (≤ 700 px): the sidebar stacks above the page instead of squeezing it, and starts closed; the
 # header wraps. This is CSS on purpose. The template's only option, `collapsed_sidebar`, is one value
 # fixed when the server renders the page, and the server does not know the screen's width (Panel's
@@ -82,10 +85,12 @@ def current_lang() -> str:
 def language_links(lang: str, search: str) -> safe.Markup:
     """English · 한국어 as plain links to this page in the other language, keeping the rest of the
     query (the view state): a navigation, so the new page is built in that language. Links, not a
-    widget with a JavaScript callback: the page's CSP allows no code compiled from strings."""
+    widget with a JavaScript callback: the page's CSP allows no code compiled from strings. Rendered
+    once with the page request's query; `assets/lang_links.js` (LINKS_JS) keeps their `href` in step
+    with the URL as the view changes, in the browser (found by `hreflang`)."""
     kept = [(key, value) for key, value in parse_qsl(search.lstrip("?"), keep_blank_values=True) if key != "lang"]
     return safe.join(" · ", [
-        safe.link("?" + urlencode([*kept, ("lang", code)]), label, data_testid=f"lang-{code}",
+        safe.link("?" + urlencode([*kept, ("lang", code)]), label, hreflang=code, data_testid=f"lang-{code}",
                   class_="current" if code == lang else "other")
         for code, label in LANGUAGES.items()])
 
@@ -111,21 +116,15 @@ def account_links(lang: str) -> safe.Markup:
 
 def header(lang: str) -> pn.pane.HTML:
     """The header's links in one pane (each pane is a root of the page, built for every session): home,
-    account, and the language switch, which follows the query as URL sync changes it."""
-    pane = safe.HTML("", margin=(14, 10), sizing_mode="stretch_width", stylesheets=[HEADER_CSS])
-    home = safe.link(f"./?lang={lang}", t("nav.home", lang), data_testid="home-link", class_="home")
-    account = account_links(lang)
+    account, and the language switch. Built once: the browser keeps the language links following the
+    URL (LINKS_JS); re-rendering the pane on each URL change re-sent the whole header (~1.2 kB in its
+    own message) with every widget change."""
     location = pn.state.location
-
-    def update(*_):
-        languages = language_links(lang, location.search if location else "")
-        pane.object = safe.Markup(f'<span class="home">{home}</span><span class="links">{account}</span>'
-                                  f'<span class="links">{languages}</span>')
-
-    update()
-    if location is not None:
-        location.param.watch(update, "search")  # URL sync changes the query as the view changes
-    return pane
+    home = safe.link(f"./?lang={lang}", t("nav.home", lang), data_testid="home-link", class_="home")
+    languages = language_links(lang, location.search if location else "")
+    return safe.HTML(safe.Markup(f'<span class="home">{home}</span><span class="links">{account_links(lang)}</span>'
+                                 f'<span class="links">{languages}</span>'),
+                     margin=(14, 10), sizing_mode="stretch_width", stylesheets=[HEADER_CSS])
 
 
 def page(slug: str | None, main: list, *, lang: str, sidebar: list | None = None):
@@ -145,4 +144,5 @@ def page(slug: str | None, main: list, *, lang: str, sidebar: list | None = None
     # (refused by the CSP, tanso.security_headers); no page opens the template's modal, so an empty pane
     # takes the place the template's HTML embeds.
     template._render_items["actions"] = (pn.pane.HTML("", margin=0, width=0, height=0), [])
+    template.config.js_files["tanso_lang_links"] = LINKS_JS
     return template
