@@ -79,6 +79,7 @@ def configure_extension(*extensions: str) -> None:
     `new Function`, which the CSP refuses)."""
     _no_mathjax()
     _no_debounce()
+    _no_busy_counter()
     pn.extension(*extensions, reconnect=True, notifications=False)
 
 
@@ -94,6 +95,18 @@ def _no_debounce() -> None:
                           (_SpinnerBase, ("value",)), (_TextInputBase, ("value",)), (DatePicker, ("value",)),
                           (pn.Tabs, ("active",))):
         widget._priority_changes = list(names)  # the Bokeh property names (Panel's "value" is "active" for some)
+
+
+def _no_busy_counter() -> None:
+    # Panel counts every message a browser sends (and every periodic callback) as "busy" work, in one
+    # list per process, for busy indicators: each count and uncount rebuilds the list, sets parameters
+    # and makes every parameter of `pn.state` writable and read-only again several times (0.9 ms CPU
+    # per message on a quiet machine, in a worker thread holding the GIL the chart's refresh needs;
+    # a change brings three messages: the value, the URL echo, the plot's new size). No page has a
+    # busy indicator (tanso.ui.template), so nothing reads the count.
+    from panel.io.state import _state
+
+    _state._add_busy_event = _state._remove_busy_event = lambda self, event_id: None
 
 
 def _no_mathjax() -> None:
