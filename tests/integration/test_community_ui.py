@@ -101,11 +101,11 @@ def test_support_button_counts_and_guests_cannot_press_it(engine):
         member = _user(conn, "ui.owner@example.org", "member")
     panel = CommunityPanel(store=_store(engine, member))
     panel.show(Target.project(PROJECT))
-    assert panel._support.name == "▲ Support · 0"
+    assert panel._support.label == "▲ Support · 0"
     panel._toggle_support()
-    assert panel._support.name == "✓ Supported · 1 (withdraw)"
+    assert panel._support.label == "✓ Supported · 1 (withdraw)"
     panel._toggle_support()
-    assert panel._support.name == "▲ Support · 0"
+    assert panel._support.label == "▲ Support · 0"
     guest = CommunityPanel(store=_store(engine, GUEST))
     guest.show(Target.project(PROJECT))
     assert guest._support.disabled and not guest._form.visible and guest._guest_note.visible

@@ -40,7 +40,7 @@ def test_a_table_value_change_updates_the_totals():
     pn.Column(view).get_root()
     assert round(store.result.total_kg, 2) == 6.20
     table = view._body.select(pn.widgets.Tabulator)[0]
-    assert table.name == "transport"
+    assert table.label == "transport"
     frame = table.value.copy()
     frame.loc[0, "minutes"] = 60                                      # + 15 km × 0.171
     table.value = frame

@@ -27,7 +27,7 @@ def table(frame: pd.DataFrame, titles: dict[str, str], name: str, *, links=(), *
     shown = shown.rename(columns=titles)
     formatters = {titles[c]: {"type": "link", "target": "_blank", "labelField": titles[c]} for c in links}
     return pn.widgets.Tabulator(shown, disabled=True, show_index=False, layout="fit_data_fill",
-                                sizing_mode="stretch_width", max_height=420, name=name, formatters=formatters,
+                                sizing_mode="stretch_width", max_height=420, label=name, formatters=formatters,
                                 **options)
 
 

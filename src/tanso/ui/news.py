@@ -80,7 +80,7 @@ class NewsView(View):
         if store.feed not in options.values():
             store.feed = ALL  # an unknown feed in the URL: show everything
         self._feed = pn.widgets.Select.from_param(store.param.feed, options=options,
-                                                  name=self.t("news.feed"), width=260)
+                                                  label=self.t("news.feed"), width=260)
         self._summary = safe.Markdown(sizing_mode="stretch_width")
         self._items = pn.Column(sizing_mode="stretch_width")
         store.param.watch(lambda *_: pn.state.execute(self.refresh), "feed")

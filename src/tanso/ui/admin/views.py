@@ -67,11 +67,11 @@ class AdminPage:
                                 "role": self.t("admin.role"), "enabled": self.t("admin.enabled"),
                                 "created_at": self.t("admin.created")}, "users")
         others = [e for e in frame["email"] if e != self.store.user.email]
-        who = pn.widgets.Select(name=self.t("admin.account"), options=others, width=300)
-        role = pn.widgets.Select(name=self.t("admin.role"), options=list(ROLES), width=160)
-        change = pn.widgets.Button(name=self.t("admin.change_role"), color="primary")
-        disable = pn.widgets.Button(name=self.t("admin.disable"), color="danger")
-        enable = pn.widgets.Button(name=self.t("admin.enable"))
+        who = pn.widgets.Select(label=self.t("admin.account"), options=others, width=300)
+        role = pn.widgets.Select(label=self.t("admin.role"), options=list(ROLES), width=160)
+        change = pn.widgets.Button(label=self.t("admin.change_role"), color="primary")
+        disable = pn.widgets.Button(label=self.t("admin.disable"), color="danger")
+        enable = pn.widgets.Button(label=self.t("admin.enable"))
         # what the buttons will do, from the values the server has (not what the browser shows)
         plan = safe.Markdown(sizing_mode="stretch_width", css_classes=["admin-plan"])
 
@@ -103,11 +103,11 @@ class AdminPage:
                                 "author": self.t("admin.author"), "body": self.t("admin.body"),
                                 "reports": self.t("admin.reports"), "reasons": self.t("admin.reasons"),
                                 "first_reported": self.t("admin.first_reported")}, "reports")
-        which = pn.widgets.Select(name=self.t("admin.comment"),
+        which = pn.widgets.Select(label=self.t("admin.comment"),
                                   options=[int(c) for c in frame["comment_id"]], width=160)
-        reason = pn.widgets.TextInput(name=self.t("admin.hide_reason"), width=360)
-        hide = pn.widgets.Button(name=self.t("admin.hide"), color="danger")
-        dismiss = pn.widgets.Button(name=self.t("admin.dismiss"))
+        reason = pn.widgets.TextInput(label=self.t("admin.hide_reason"), width=360)
+        hide = pn.widgets.Button(label=self.t("admin.hide"), color="danger")
+        dismiss = pn.widgets.Button(label=self.t("admin.dismiss"))
         hide.on_click(lambda _: self.act(self.store.hide_comment, which.value, reason.value))
         dismiss.on_click(lambda _: self.act(self.store.dismiss_reports, which.value))
         return [listing, pn.Row(which, reason), pn.Row(hide, dismiss)]

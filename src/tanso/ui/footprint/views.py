@@ -95,13 +95,13 @@ class DayView(TabView):
         # narrow column's title
         table = pn.widgets.Tabulator(self.fp.tables[category].copy(), editors=editors, formatters=formatters,
                                      titles=titles, show_index=False, layout="fit_columns", sortable=False,
-                                     sizing_mode="stretch_width", height=150, name=category,
+                                     sizing_mode="stretch_width", height=150, label=category,
                                      css_classes=[f"table-{category}"], stylesheets=[HEADER_CSS])
         # The table's `value`, not `on_edit`: served with threads, the edit event and the data patch are
         # handled by different pool threads, and the edit callback could run before the patch had
         # reached `value` — it then read the old cell and the totals stayed as they were.
         table.param.watch(lambda event, c=category: self.fp.set_table(c, event.new.copy()), "value")
-        add = pn.widgets.Button(name=self.t("footprint.add_row"), color="light", width=90, margin=(0, 5))
+        add = pn.widgets.Button(label=self.t("footprint.add_row"), color="light", width=90, margin=(0, 5))
 
         def add_row(_):
             self.fp.add_row(category)
@@ -112,11 +112,11 @@ class DayView(TabView):
 
     def body(self):
         fp = self.fp
-        factors = pn.widgets.Select(name=self.t("footprint.factors"), value=fp.factors, width=260,
+        factors = pn.widgets.Select(label=self.t("footprint.factors"), value=fp.factors, width=260,
                                     options={self.t(f"footprint.factors.{n}"): n for n in fp.param.factors.objects})
         factors.link(fp, value="factors")
-        day = pn.widgets.DatePicker.from_param(fp.param.day, name=self.t("footprint.day"), width=160)
-        save = pn.widgets.Button(name=self.t("footprint.save"), color="primary", visible=fp.signed_in,
+        day = pn.widgets.DatePicker.from_param(fp.param.day, label=self.t("footprint.day"), width=160)
+        save = pn.widgets.Button(label=self.t("footprint.save"), color="primary", visible=fp.signed_in,
                                  css_classes=["footprint-save"])
         save.on_click(lambda _: fp.save())
         self._guest = safe.Alert(self.md("footprint.sign_in"), alert_type="info", visible=not fp.signed_in)
@@ -130,7 +130,7 @@ class DayView(TabView):
         self._suggestions = safe.Markdown(sizing_mode="stretch_width")
         self._summary = safe.Markdown(sizing_mode="stretch_width", styles={"font-size": "1.05em"})
         self._lines = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
-                                           sizing_mode="stretch_width", max_height=320, name="lines")
+                                           sizing_mode="stretch_width", max_height=320, label="lines")
         # each card grows from 300 px to fill its line (a phone's whole width, one card a line): sized by
         # their titles, the cards were 200–260 px wide and their column titles cut off
         forms = wrap_row(*[pn.Column(self._table(c), sizing_mode="stretch_width",
@@ -191,12 +191,12 @@ class HistoryView(TabView):
         self._fig, self._source = bars(self.t("footprint.history.chart"))
         self._goal_line = Span(location=0, dimension="width", line_color="#b45309", line_dash="dashed", visible=False)
         self._fig.add_layout(self._goal_line)
-        freq = pn.widgets.RadioButtonGroup(name=self.t("footprint.history.freq"), value=fp.freq,
+        freq = pn.widgets.RadioButtonGroup(label=self.t("footprint.history.freq"), value=fp.freq,
                                            options={self.t(f"footprint.history.freq.{f}"): f
                                                     for f in fp.param.freq.objects}, color="light")
         freq.link(fp, value="freq")
-        goal = pn.widgets.FloatInput(name=self.t("footprint.goal"), value=fp.goal_kg or 14.5, start=0.1, width=160)
-        set_goal = pn.widgets.Button(name=self.t("footprint.goal.set"), color="primary")
+        goal = pn.widgets.FloatInput(label=self.t("footprint.goal"), value=fp.goal_kg or 14.5, start=0.1, width=160)
+        set_goal = pn.widgets.Button(label=self.t("footprint.goal.set"), color="primary")
         set_goal.on_click(lambda _: fp.set_goal(goal.value))
         self._balance = safe.Markdown()
         if not fp.signed_in:

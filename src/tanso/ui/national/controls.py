@@ -32,11 +32,11 @@ class Controls(View):
     def _picker(self):
         s, sel = self.store, self.store.selection
         kinds = pn.widgets.CheckBoxGroup(
-            name=self.t("nt.kinds"), inline=True, value=["country", "world"],
+            label=self.t("nt.kinds"), inline=True, value=["country", "world"],
             options={self.t(f"kind.{k}"): k for k in SEARCHABLE_KINDS}, sizing_mode="stretch_width",
             stylesheets=[":host .bk-input-group {flex-wrap: wrap; row-gap: 4px}"])
         picker = pn.widgets.MultiChoice(
-            name=self.t("nt.countries"), options=self._country_options(kinds.value), value=list(s.codes),
+            label=self.t("nt.countries"), options=self._country_options(kinds.value), value=list(s.codes),
             search_option_limit=40, option_limit=300, placeholder=self.t("nt.search"),
             sizing_mode="stretch_width", solid=False)
         kinds.param.watch(lambda e: picker.param.update(options=self._country_options(e.new)), "value")
@@ -64,11 +64,11 @@ class Controls(View):
     def _years(self):
         sel = self.store.selection
         first, last = sel.param.years.bounds
-        slider = pn.widgets.IntRangeSlider.from_param(sel.param.years, name=self.t("nt.years"), start=first,
+        slider = pn.widgets.IntRangeSlider.from_param(sel.param.years, label=self.t("nt.years"), start=first,
                                                       end=last, sizing_mode="stretch_width")
-        start = pn.widgets.IntInput(name=self.t("nt.years.from"), value=sel.years[0], start=first, end=last,
+        start = pn.widgets.IntInput(label=self.t("nt.years.from"), value=sel.years[0], start=first, end=last,
                                     width=100)
-        end = pn.widgets.IntInput(name=self.t("nt.years.to"), value=sel.years[1], start=first, end=last, width=100)
+        end = pn.widgets.IntInput(label=self.t("nt.years.to"), value=sel.years[1], start=first, end=last, width=100)
         column = pn.Column(slider, pn.Row(start, end, margin=0), sizing_mode="stretch_width", margin=0)
         error = Message(column, safe.Markdown, index=None, styles={"color": "#b91c1c", "font-size": "0.85em"},
                         margin=(0, 10))
@@ -96,19 +96,19 @@ class Controls(View):
         for ind in INDICATORS:
             groups.setdefault(self.t(f"nt.group.{ind.group}"), {})[ind.label(self.lang)] = ind.key
         # Grouped options cannot come through `from_param` (groups and options exclude each other): link both ways.
-        indicator = pn.widgets.Select(name=self.t("nt.indicator"), groups=groups, value=sel.indicator,
+        indicator = pn.widgets.Select(label=self.t("nt.indicator"), groups=groups, value=sel.indicator,
                                       sizing_mode="stretch_width")
         indicator.link(sel, value="indicator", bidirectional=True)
         # No description: `from_param` would add the parameter's English doc as a tooltip model that a
         # button group never shows (the headings say what they are, in the page's language).
         scale = pn.widgets.RadioButtonGroup.from_param(
-            sel.param.scale, name=self.t("nt.scale"), variant="outline", color="primary",
+            sel.param.scale, label=self.t("nt.scale"), variant="outline", color="primary",
             options={self.t("scale.linear"): "linear", self.t("scale.log"): "log"}, description=None)
         mode = pn.widgets.RadioButtonGroup.from_param(
-            sel.param.mode, name=self.t("nt.mode"), variant="outline", color="primary",
+            sel.param.mode, label=self.t("nt.mode"), variant="outline", color="primary",
             options={self.t("mode.absolute"): "absolute", self.t("mode.relative"): "relative"}, description=None)
-        trend = pn.widgets.Checkbox.from_param(sel.param.trend, name=self.t("nt.trend"))
-        targets = pn.widgets.Checkbox.from_param(sel.param.show_targets, name=self.t("nt.targets"))
+        trend = pn.widgets.Checkbox.from_param(sel.param.trend, label=self.t("nt.trend"))
+        targets = pn.widgets.Checkbox.from_param(sel.param.show_targets, label=self.t("nt.targets"))
 
         def heading(key):
             return safe.Markdown(safe.markdown("**{text}**", text=self.t(key)), margin=(8, 10, 0, 10))

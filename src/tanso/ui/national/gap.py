@@ -46,19 +46,19 @@ class GapView(TabView):
         s, g = self.store, self.store.gap
         options = {self.t("nt.custom.first_shown"): ""} | entity_options(s.data, s.lang, ("country", "world", "region"))
         # description=None: `from_param` would show the parameter's English doc as a tooltip (a model each).
-        country = pn.widgets.Select.from_param(g.param.custom_country, description=None, name=self.t("nt.custom.country"),
+        country = pn.widgets.Select.from_param(g.param.custom_country, description=None, label=self.t("nt.custom.country"),
                                                options=options, sizing_mode="stretch_width")
-        metric = pn.widgets.Select.from_param(g.param.custom_metric, description=None, name=self.t("nt.custom.metric"),
+        metric = pn.widgets.Select.from_param(g.param.custom_metric, description=None, label=self.t("nt.custom.metric"),
                                               options={BY_KEY[m].label(s.lang): m for m in TARGET_METRICS},
                                               sizing_mode="stretch_width")
-        base = pn.widgets.IntInput.from_param(g.param.custom_base_year, description=None, name=self.t("nt.custom.base_year"), width=120)
-        year = pn.widgets.IntInput.from_param(g.param.custom_target_year, description=None, name=self.t("nt.custom.target_year"),
+        base = pn.widgets.IntInput.from_param(g.param.custom_base_year, description=None, label=self.t("nt.custom.base_year"), width=120)
+        year = pn.widgets.IntInput.from_param(g.param.custom_target_year, description=None, label=self.t("nt.custom.target_year"),
                                               width=120)
-        pct = pn.widgets.FloatInput.from_param(g.param.custom_reduction_pct, description=None, name=self.t("nt.custom.pct"),
+        pct = pn.widgets.FloatInput.from_param(g.param.custom_reduction_pct, description=None, label=self.t("nt.custom.pct"),
                                                placeholder=self.t("nt.custom.pct_placeholder"), width=120)
-        clear = pn.widgets.Button(name=self.t("nt.custom.clear"), color="light", align="end")
+        clear = pn.widgets.Button(label=self.t("nt.custom.clear"), color="light", align="end")
         clear.on_click(lambda _: setattr(g, "custom_reduction_pct", None))
-        window = pn.widgets.IntInput.from_param(g.param.window, description=None, name=self.t("nt.window"), width=120)
+        window = pn.widgets.IntInput.from_param(g.param.window, description=None, label=self.t("nt.window"), width=120)
         card = pn.Card(
             safe.Markdown(self.md("nt.custom.help"), margin=(0, 10)),
             country, metric, pn.Row(base, year, margin=0), pn.Row(pct, clear, margin=0),
@@ -73,7 +73,7 @@ class GapView(TabView):
 
     def body(self):
         s = self.store
-        self._all = pn.widgets.Toggle(name=self.t("nt.gap.all_columns"), color="light", width=160)
+        self._all = pn.widgets.Toggle(label=self.t("nt.gap.all_columns"), color="light", width=160)
         self._all.param.watch(lambda _: self.refresh(), "value")
         self._table = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
                                            sizing_mode="stretch_width", max_height=460, visible=False,

@@ -46,9 +46,9 @@ class MapView(TabView):
         year = self.year()
         self._map = Choropleth(geometry=geometry, no_data=self.t("nt.map.no_data"),
                                names={c: s.label(c) for c in geometry.shapes["country_code"].dropna()})
-        self._slider = pn.widgets.IntSlider(name=self.t("nt.map.year"), start=first, end=last, value=year,
+        self._slider = pn.widgets.IntSlider(label=self.t("nt.map.year"), start=first, end=last, value=year,
                                             sizing_mode="stretch_width", min_width=200)
-        self._input = pn.widgets.IntInput(name=" ", start=first, end=last, value=year, width=90,
+        self._input = pn.widgets.IntInput(label=" ", start=first, end=last, value=year, width=90,
                                           css_classes=["map-year"])
         for widget in (self._slider, self._input):
             widget.param.watch(lambda event: setattr(s.map, "year", event.new), "value")

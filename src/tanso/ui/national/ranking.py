@@ -19,12 +19,12 @@ class RankingView(TabView):
     def body(self):
         s, r = self.store, self.store.ranking
         first, last = r.param.year.bounds
-        year = pn.widgets.IntSlider.from_param(r.param.year, name=self.t("nt.rank.year"), start=first, end=last,
+        year = pn.widgets.IntSlider.from_param(r.param.year, label=self.t("nt.rank.year"), start=first, end=last,
                                                width=320)
         # description=None: `from_param` would show the parameter's English doc as a tooltip (a model each).
-        year_input = pn.widgets.IntInput.from_param(r.param.year, description=None, name="", width=100, align="end")
-        top = pn.widgets.IntInput.from_param(r.param.top, description=None, name=self.t("nt.rank.top"), width=110)
-        kind = pn.widgets.Select.from_param(r.param.kind, description=None, name=self.t("nt.rank.kind"), width=200,
+        year_input = pn.widgets.IntInput.from_param(r.param.year, description=None, label="", width=100, align="end")
+        top = pn.widgets.IntInput.from_param(r.param.top, description=None, label=self.t("nt.rank.top"), width=110)
+        kind = pn.widgets.Select.from_param(r.param.kind, description=None, label=self.t("nt.rank.kind"), width=200,
                                             options={self.t(f"kind.{k}"): k for k in ENTITY_KINDS})
         self._chart = RankingFigure(source=s.source())
         self._pane = pn.pane.Bokeh(self._chart.figure, sizing_mode="stretch_width")

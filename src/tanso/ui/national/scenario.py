@@ -31,12 +31,12 @@ class ScenarioView(TabView):
         s, sc = self.store, self.store.scenario
         # description=None: `from_param` would show the parameter's English doc as a tooltip (a model each).
         country = pn.widgets.Select.from_param(
-            sc.param.country, description=None, name=self.t("nt.sc.country"), width=240,
+            sc.param.country, description=None, label=self.t("nt.sc.country"), width=240,
             options=entity_options(s.data, s.lang, ("country", "world", "region")))
-        metric = pn.widgets.Select.from_param(sc.param.metric, description=None, name=self.t("nt.sc.metric"), width=260,
+        metric = pn.widgets.Select.from_param(sc.param.metric, description=None, label=self.t("nt.sc.metric"), width=260,
                                               options={BY_KEY[k].label(s.lang): k for k in LEVEL_KEYS})
-        rates = pn.widgets.TextInput.from_param(sc.param.rates, description=None, name=self.t("nt.sc.rates"), width=320)
-        net_zero = pn.widgets.IntInput.from_param(sc.param.net_zero_year, description=None, name=self.t("nt.sc.net_zero"), width=120)
+        rates = pn.widgets.TextInput.from_param(sc.param.rates, description=None, label=self.t("nt.sc.rates"), width=320)
+        net_zero = pn.widgets.IntInput.from_param(sc.param.net_zero_year, description=None, label=self.t("nt.sc.net_zero"), width=120)
         self._chart = ScenarioFigure(source=s.source())
         self._pane = pn.pane.Bokeh(self._chart.figure, sizing_mode="stretch_width", min_height=400)
         self._summary = safe.HTML("", sizing_mode="stretch_width", stylesheets=[safe.TABLE_CSS])

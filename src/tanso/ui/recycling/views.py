@@ -146,9 +146,9 @@ class CalculatorView(TabView):
 
     def body(self):
         calc = self.calc
-        material = pn.widgets.Select(name=self.t("recycling.material"), value=calc.material,
+        material = pn.widgets.Select(label=self.t("recycling.material"), value=calc.material,
                                      options={self.t(f"recycling.material.{m}"): m for m in calc.param.material.objects})
-        factors = pn.widgets.Select(name=self.t("recycling.factors"), value=calc.factors,
+        factors = pn.widgets.Select(label=self.t("recycling.factors"), value=calc.factors,
                                     options={self.t(f"recycling.factors.{f}"): f for f in calc.param.factors.objects})
         material.link(calc, value="material")
         factors.link(calc, value="factors")
@@ -156,7 +156,7 @@ class CalculatorView(TabView):
         self._typed = {p: getattr(calc, p) for p in PATHWAYS}  # the last text each box sent to the store
         inputs = []
         for pathway in PATHWAYS:
-            box = pn.widgets.TextInput(name=self.t(f"recycling.pathway.{pathway}"), value=getattr(calc, pathway),
+            box = pn.widgets.TextInput(label=self.t(f"recycling.pathway.{pathway}"), value=getattr(calc, pathway),
                                        placeholder="0", width=180, css_classes=[f"kg-{pathway}"])
             box.param.watch(lambda event, p=pathway: self._type(p, event.new), "value_input")
             self._boxes[pathway] = box
@@ -205,44 +205,44 @@ class CampaignsView(TabView):
         self._errors = self._field_error()
         self._list = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
                                           sizing_mode="stretch_width", max_height=260, selectable=1,
-                                          name="campaigns")
+                                          label="campaigns")
         self._list.on_click(self._choose)
-        name = pn.widgets.TextInput(name=t("recycling.campaign.name"), max_length=120, css_classes=["campaign-name"])
-        organisation = pn.widgets.TextInput(name=t("recycling.campaign.organisation"), value=camp.organisation,
+        name = pn.widgets.TextInput(label=t("recycling.campaign.name"), max_length=120, css_classes=["campaign-name"])
+        organisation = pn.widgets.TextInput(label=t("recycling.campaign.organisation"), value=camp.organisation,
                                             max_length=120, css_classes=["campaign-org"])
-        start = pn.widgets.DatePicker(name=t("recycling.campaign.start"), value=today.replace(day=1))
-        end = pn.widgets.DatePicker(name=t("recycling.campaign.end"), value=today)
-        factors = pn.widgets.Select(name=t("recycling.factors"), value="operator",
+        start = pn.widgets.DatePicker(label=t("recycling.campaign.start"), value=today.replace(day=1))
+        end = pn.widgets.DatePicker(label=t("recycling.campaign.end"), value=today)
+        factors = pn.widgets.Select(label=t("recycling.factors"), value="operator",
                                     options={t(f"recycling.factors.{f}"): f for f in ("operator", "epa_warm")})
-        create = pn.widgets.Button(name=t("recycling.campaign.create"), color="primary",
+        create = pn.widgets.Button(label=t("recycling.campaign.create"), color="primary",
                                    css_classes=["campaign-create"])
         create.on_click(lambda _: camp.create(name=name.value_input or name.value, organisation=organisation.value_input
                                               or organisation.value, start=start.value, end=end.value,
                                               factors=factors.value))
-        material = pn.widgets.Select(name=t("recycling.material"), css_classes=["entry-material"],
+        material = pn.widgets.Select(label=t("recycling.material"), css_classes=["entry-material"],
                                      options={t(f"recycling.material.{m}"): m for m in ("mixed", "pet", "hdpe")})
-        pathway = pn.widgets.Select(name=t("recycling.entry.pathway"), css_classes=["entry-pathway"],
+        pathway = pn.widgets.Select(label=t("recycling.entry.pathway"), css_classes=["entry-pathway"],
                                     options={t(f"recycling.pathway_name.{p}"): p for p in PATHWAYS})
-        kg = pn.widgets.TextInput(name=t("recycling.entry.kg"), placeholder="0", width=140, css_classes=["entry-kg"])
-        when = pn.widgets.DatePicker(name=t("recycling.entry.date"), value=None)
-        add = pn.widgets.Button(name=t("recycling.entry.add"), color="primary", css_classes=["entry-add"])
+        kg = pn.widgets.TextInput(label=t("recycling.entry.kg"), placeholder="0", width=140, css_classes=["entry-kg"])
+        when = pn.widgets.DatePicker(label=t("recycling.entry.date"), value=None)
+        add = pn.widgets.Button(label=t("recycling.entry.add"), color="primary", css_classes=["entry-add"])
         add.on_click(lambda _: camp.add_entry(material=material.value, pathway=pathway.value,
                                               kg=kg.value_input or kg.value, collected_on=when.value))
         self._entries = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, selectable=1,
                                              layout="fit_data_fill", sizing_mode="stretch_width", max_height=260,
-                                             name="entries", css_classes=["campaign-entries"])
-        delete = pn.widgets.Button(name=t("recycling.entry.delete"), color="light",
+                                             label="entries", css_classes=["campaign-entries"])
+        delete = pn.widgets.Button(label=t("recycling.entry.delete"), color="light",
                                    css_classes=["entry-delete"])
         delete.on_click(self._delete)
-        update = pn.widgets.Button(name=t("recycling.entry.update"), color="light",
+        update = pn.widgets.Button(label=t("recycling.entry.update"), color="light",
                                    css_classes=["entry-update"])
         update.on_click(lambda _: self._update(material=material.value, pathway=pathway.value,
                                                kg=kg.value_input or kg.value, collected_on=when.value))
         self._quarters = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
-                                              sizing_mode="stretch_width", max_height=220, name="quarters",
+                                              sizing_mode="stretch_width", max_height=220, label="quarters",
                                               css_classes=["organisation-quarters"])
         self._history = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
-                                             sizing_mode="stretch_width", max_height=220, name="history")
+                                             sizing_mode="stretch_width", max_height=220, label="history")
         self._result = ResultBlock(store=self.store)
         self._monthly_fig, self._monthly = bar_chart(t("recycling.over_time"))
         self._material_fig, self._material = bar_chart(t("recycling.by_material"))

@@ -211,7 +211,7 @@ class CategoriesView(ChartTab):
 
     def body(self):
         column = super().body()
-        year = pn.widgets.IntSlider.from_param(self.store.param.tree_year, name=self.t("sc.tree_year"),
+        year = pn.widgets.IntSlider.from_param(self.store.param.tree_year, label=self.t("sc.tree_year"),
                                                start=1990, end=int(self.store.data.tree["year"].max()),
                                                width=320)
         column.insert(1, year)
@@ -311,7 +311,7 @@ class CompareView(ChartTab):
         # ones first, in the link's order, keep that order; the others stay sorted by name below
         names = {code: name for name, code in options.items()}
         options = {names[c]: c for c in chosen} | {n: c for n, c in options.items() if c not in chosen}
-        choice = pn.widgets.MultiChoice(name=self.t("sc.compare_countries"), options=options, value=chosen,
+        choice = pn.widgets.MultiChoice(label=self.t("sc.compare_countries"), options=options, value=chosen,
                                         sizing_mode="stretch_width")
         choice.param.watch(lambda e: setattr(self.store, "compare", list(e.new)), "value")
         column.insert(1, choice)
@@ -409,13 +409,13 @@ class Controls(View):
         options = dict(s.country_options())
         if s.code not in options.values():
             options[s.country] = s.country  # an unknown code from a link: shown, reported in the tab
-        country = pn.widgets.Select(name=self.t("sc.country"), options=options, value=s.code if
+        country = pn.widgets.Select(label=self.t("sc.country"), options=options, value=s.code if
                                     s.code in options.values() else s.country, sizing_mode="stretch_width")
         country.param.watch(lambda e: setattr(s, "country", e.new), "value")
         s.param.watch(lambda e: setattr(country, "value", e.new) if e.new in options.values() else None,
                       "country")
         source = pn.widgets.RadioButtonGroup(
-            name=self.t("sc.source_label"), options={self.t("sc.source.gir"): "gir",
+            label=self.t("sc.source_label"), options={self.t("sc.source.gir"): "gir",
                                                      self.t("sc.source.climatewatch"): "climatewatch"},
             value=s.source, color="light", sizing_mode="stretch_width")
         source.param.watch(lambda e: setattr(s, "source", e.new), "value")
@@ -430,8 +430,8 @@ class Controls(View):
             value=s.mode, color="light", sizing_mode="stretch_width")
         mode.param.watch(lambda e: setattr(s, "mode", e.new), "value")
         s.param.watch(lambda e: setattr(mode, "value", e.new), "mode")
-        start = pn.widgets.IntInput.from_param(s.param.year_from, name=self.t("sc.year_from"), width=110)
-        end = pn.widgets.IntInput.from_param(s.param.year_to, name=self.t("sc.year_to"), width=110)
+        start = pn.widgets.IntInput.from_param(s.param.year_from, label=self.t("sc.year_from"), width=110)
+        end = pn.widgets.IntInput.from_param(s.param.year_to, label=self.t("sc.year_to"), width=110)
         return pn.Column(country, self.note("sc.source_label"), source, self.note("sc.gir_only"),
                          self.note("sc.taxonomy_label"), taxonomy, pn.Row(start, end),
                          self.note("sc.mode_label"), mode, sizing_mode="stretch_width")

@@ -92,7 +92,7 @@ class CommunityPanel(View):
         self.editing: int | None = None
         self._items: list[comments.Comment] = []
         user = self.user
-        self._support = pn.widgets.Button(name="", color="primary", width=220,
+        self._support = pn.widgets.Button(label="", color="primary", width=220,
                                           disabled=user.is_guest)
         self._support.on_click(self._toggle_support)
         self._guest_note = safe.Markdown(self.md("community.sign_in_note"),
@@ -103,17 +103,17 @@ class CommunityPanel(View):
         self._message = safe.Alert(alert_type="warning", visible=False,
                                    sizing_mode="stretch_width")
         self._editor = pn.widgets.TextAreaInput(
-            name=self.t("community.comment.editor"), max_length=LIMITS["body"], height=110,
+            label=self.t("community.comment.editor"), max_length=LIMITS["body"], height=110,
             placeholder=self.t("community.comment.placeholder"), sizing_mode="stretch_width")
-        self._post = pn.widgets.Button(name=self.t("community.comment.post"),
+        self._post = pn.widgets.Button(label=self.t("community.comment.post"),
                                        color="primary", width=160)
         self._post.on_click(self._save)
-        self._cancel = pn.widgets.Button(name=self.t("community.cancel"), width=120,
+        self._cancel = pn.widgets.Button(label=self.t("community.cancel"), width=120,
                                          visible=False)
         self._cancel.on_click(lambda _: self._stop_editing())
-        self._choice = pn.widgets.Select(name=self.t("community.comment.choose"), options={},
+        self._choice = pn.widgets.Select(label=self.t("community.comment.choose"), options={},
                                          width=320)
-        self._reason = pn.widgets.TextInput(name=self.t("community.reason"),
+        self._reason = pn.widgets.TextInput(label=self.t("community.reason"),
                                             max_length=LIMITS["reason"], width=320)
         from tanso.community import permissions as can
 
@@ -122,7 +122,7 @@ class CommunityPanel(View):
         self._actions = {}
         for action in ("edit", "delete", "report",
                        *(("hide", "unhide", "dismiss") if can.can_hide_comment(user) else ())):
-            button = pn.widgets.Button(name=self.t(f"community.comment.{action}"), width=110)
+            button = pn.widgets.Button(label=self.t(f"community.comment.{action}"), width=110)
             button.on_click(lambda _, a=action: self._act(a))
             self._actions[action] = button
         self._choice.param.watch(lambda _: self._show_actions(), "value")
@@ -198,7 +198,7 @@ class CommunityPanel(View):
     def _show_support(self, state: support.SupportState) -> None:
         self._supported = state.supported
         key = "community.support.withdraw" if state.supported else "community.support.add"
-        self._support.name = self.t(key, count=state.count)
+        self._support.label = self.t(key, count=state.count)
         self._support.color = "success" if state.supported else "primary"
 
     def _say(self, text: str, kind: str = "warning") -> None:
@@ -239,7 +239,7 @@ class CommunityPanel(View):
 
     def _stop_editing(self) -> None:
         self.editing = None
-        self._post.name = self.t("community.comment.post")
+        self._post.label = self.t("community.comment.post")
         self._cancel.visible = False
 
     def _act(self, action: str) -> None:
@@ -252,7 +252,7 @@ class CommunityPanel(View):
             if chosen is not None and chosen.body is not None:
                 self.editing = comment_id
                 self._editor.value = chosen.body
-                self._post.name = self.t("community.comment.save")
+                self._post.label = self.t("community.comment.save")
                 self._cancel.visible = True
             return
         reason = self._reason.value_input or self._reason.value
@@ -285,7 +285,7 @@ class ProposalsView(TabView):
                                           layout="fit_data_fill", sizing_mode="stretch_width",
                                           height=260, selectable=1)
         self._list.on_click(self._clicked)
-        new = pn.widgets.Button(name=self.t("community.proposal.new"), color="primary",
+        new = pn.widgets.Button(label=self.t("community.proposal.new"), color="primary",
                                 width=200, visible=not user.is_guest)
         new.on_click(lambda _: self._open_new())
         self._intro = self.note("community.proposal.intro" if not user.is_guest
@@ -308,21 +308,21 @@ class ProposalsView(TabView):
             "expected_credits": pn.widgets.TextInput(),
         }
         for name, widget in self._fields.items():
-            widget.name = self.t(f"community.field.{name}")
+            widget.label = self.t(f"community.field.{name}")
             widget.sizing_mode = "stretch_width"
-        self._save = pn.widgets.Button(name=self.t("community.proposal.save"),
+        self._save = pn.widgets.Button(label=self.t("community.proposal.save"),
                                        color="primary", width=160)
         self._save.on_click(lambda _: self._save_form())
-        self._submit = pn.widgets.Button(name=self.t("community.proposal.submit"), width=200)
+        self._submit = pn.widgets.Button(label=self.t("community.proposal.submit"), width=200)
         self._submit.on_click(lambda _: self._decide("submit"))
         self._form = pn.Column(*self._fields.values(), pn.Row(self._save, self._submit),
                                sizing_mode="stretch_width", visible=False)
-        self._reason = pn.widgets.TextInput(name=self.t("community.reason"),
+        self._reason = pn.widgets.TextInput(label=self.t("community.reason"),
                                             max_length=LIMITS["reason"], width=360)
-        self._publish = pn.widgets.Button(name=self.t("community.proposal.publish"),
+        self._publish = pn.widgets.Button(label=self.t("community.proposal.publish"),
                                           color="success", width=140)
         self._publish.on_click(lambda _: self._decide("publish"))
-        self._reject = pn.widgets.Button(name=self.t("community.proposal.reject"),
+        self._reject = pn.widgets.Button(label=self.t("community.proposal.reject"),
                                          color="danger", width=140)
         self._reject.on_click(lambda _: self._decide("reject"))
         self._moderation = pn.Row(self._reason, self._publish, self._reject, visible=False)

@@ -76,7 +76,7 @@ class FacetsView(View):
     def __init__(self, **params):
         super().__init__(**params)
         store: VcmStore = self.store
-        self._facets = {name: pn.widgets.MultiChoice(name=self.t(f"vcm.facet.{name}"),
+        self._facets = {name: pn.widgets.MultiChoice(label=self.t(f"vcm.facet.{name}"),
                                                      value=list(getattr(store, name)),
                                                      options={}, sizing_mode="stretch_width")
                         for name in FACET_WIDGETS}
@@ -124,24 +124,24 @@ class SearchView(TabView):
     def body(self):
         store: VcmStore = self.store
         self._box = pn.widgets.TextInput.from_param(
-            store.param.query, name=self.t("vcm.search.label"),
+            store.param.query, label=self.t("vcm.search.label"),
             placeholder=self.t("vcm.search.placeholder"), sizing_mode="stretch_width")
         # shows the order the results are in (store.shown_sort); refresh keeps it so
-        self._sort = pn.widgets.Select(name=self.t("vcm.sort"), width=150)
+        self._sort = pn.widgets.Select(label=self.t("vcm.sort"), width=150)
         self._sort.param.watch(self._sort_chosen, "value")
         self._summary = safe.Markdown(sizing_mode="stretch_width")
         self._problems = safe.Alert(alert_type="warning", visible=False,
                                     sizing_mode="stretch_width")
         # "Did you mean …?": a button (its label is text, not markup) that runs the corrected search
-        self._suggest = pn.widgets.Button(name="", color="light", visible=False)
+        self._suggest = pn.widgets.Button(label="", color="light", visible=False)
         self._suggest.on_click(lambda _: setattr(store, "query", store.result.suggestion or
                                                  store.query))
         self._table = pn.widgets.Tabulator(results.shown_rows(pd.DataFrame()),
                                            **(TABLE | results.table_options(self.lang)),
                                            height=560, selectable=1, pagination=None)
         self._table.on_click(self._clicked)
-        prev = pn.widgets.Button(name="‹", width=50)
-        nxt = pn.widgets.Button(name="›", width=50)
+        prev = pn.widgets.Button(label="‹", width=50)
+        nxt = pn.widgets.Button(label="›", width=50)
         prev.on_click(lambda _: setattr(store, "page", max(1, store.page - 1)))
         nxt.on_click(lambda _: setattr(store, "page", min(store.pages, store.page + 1)))
         self._page = safe.Markdown(margin=(10, 10))
@@ -168,7 +168,7 @@ class SearchView(TabView):
         result = store.result
         key = "vcm.summary.fuzzy" if result.fuzzy else "vcm.summary"
         self._summary.object = self.md(key, total=f"{result.total:,}", query=store.query)
-        self._suggest.name = self.t("vcm.suggest", suggestion=result.suggestion or "")
+        self._suggest.label = self.t("vcm.suggest", suggestion=result.suggestion or "")
         self._suggest.visible = bool(result.suggestion)
         self._problems.object = safe.join("\n\n", store.problems)
         self._problems.visible = bool(store.problems)
@@ -221,7 +221,7 @@ class ProjectView(TabView):
         self._chart = None
         self._chart_box = pn.Column(sizing_mode="stretch_width", margin=0)
         self._lower = safe.HTML("", sizing_mode="stretch_width", stylesheets=css)
-        back = pn.widgets.Button(name=self.t("vcm.back"), width=160)
+        back = pn.widgets.Button(label=self.t("vcm.back"), width=160)
         back.on_click(lambda _: setattr(self.store, "tab", "search"))
         self._community = CommunityPanel(store=self.store)
         return pn.Column(back, self._head, self._community.support_bar, self._upper, self._chart_box,
