@@ -104,11 +104,16 @@ def test_pick_countries_switch_indicator_and_years(page, suite_url, artifacts):
 
     # the gap table follows the selection: Japan's and Korea's targets, stated and rebased
     page.get_by_text("Gap to target", exact=True).click()
-    table = page.locator(".tabulator").first
+    table = page.locator(".gap-table table").first
     expect(table).to_be_visible(timeout=20000)
-    expect(table.locator(".tabulator-row", has_text="Japan").first).to_be_visible()
-    expect(table.locator(".tabulator-row", has_text="South Korea").first).to_contain_text("2030 NDC")
+    expect(table.locator("tbody tr", has_text="Japan").first).to_be_visible()
+    expect(table.locator("tbody tr", has_text="South Korea").first).to_contain_text("2030 NDC")
     expect(table).to_contain_text("Stated % on data's 2018 value")
+    # on a laptop the numbers a reader came for fit beside the custom-target form, no sideways scrolling
+    fit = table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth, t.getBoundingClientRect().right]")
+    form = page.get_by_text("Custom target", exact=True).first.bounding_box()
+    assert fit[0] <= fit[1] + 1 and fit[2] <= form["x"], f"table {fit}, form at {form}"
+    assert table.locator("thead th").count() == 9
     expect(page.get_by_text("differs from this data's 2018 total_ghg").first).to_be_visible()
     name, rows = shown_csv(page)
     assert name == "tanso_gap_to_target_KOR-JPN_window5.csv"
@@ -249,15 +254,18 @@ def test_gap_table_on_a_phone_lists_what_does_not_fit_under_each_row(browser, su
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(f"{suite_url}/national_trends?tab=gap&countries=KOR,JPN", timeout=60000)
-    table = page.locator(".tabulator").first
-    expect(table.locator(".tabulator-row", has_text="South Korea").first).to_contain_text("off track", timeout=60000)
+    table = page.locator(".gap-table table").first
+    row = table.locator("tbody tr", has_text="South Korea").first
+    expect(row).to_contain_text("off track", timeout=60000)
     page.wait_for_timeout(1000)
     page.screenshot(path=artifacts / "national_trends_gap_390x844.png", full_page=True)
-    holder = table.locator(".tabulator-tableholder").evaluate(
-        "h => [h.scrollWidth, h.clientWidth, h.getBoundingClientRect().right]")
-    assert holder[0] <= holder[1] + 1 and holder[2] <= 390, f"the table scrolls sideways: {holder}"
-    details = table.locator(".tabulator-responsive-collapse").first  # the rest, listed under the row
-    expect(details).to_contain_text("Latest")
-    expect(details).to_contain_text("Required")
+    right = table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth, t.getBoundingClientRect().right]")
+    assert right[0] <= right[1] + 1 and right[2] <= 390, f"the table scrolls sideways: {right}"
+    expect(table.locator("thead")).to_be_hidden()  # each row is a block: its cells listed under it
+    expect(row.locator(".label", has_text="Latest")).to_be_visible()
+    expect(row.locator(".label", has_text="Required")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    page.get_by_text("All columns", exact=True).click()  # details on demand, still without scrolling
+    expect(table.locator("tr.more .label", has_text="Margin, Mt").first).to_be_visible(timeout=20000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
     context.close()

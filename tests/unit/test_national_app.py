@@ -1,6 +1,7 @@
 """The national-trends store, views and charts on a tiny synthetic mart.national: no database, no browser."""
 
 import io
+import re
 
 import pandas as pd
 import panel as pn
@@ -276,3 +277,25 @@ def test_country_chips_follow_the_selection_order_however_it_was_set(store):
     store.selection.countries = ["JPN", "KOR"]  # from a link or the map: BokehJS draws chips in options order
     assert model.value == ["Japan (JPN)", "South Korea (KOR)"]
     assert model.options[:2] == model.value
+
+
+def test_gap_table_shows_what_a_reader_came_for_and_the_rest_on_demand(store):
+    from tanso.ui.national.gap import GapView
+
+    store.selection.countries = ["KOR"]
+    view = GapView(store=store)
+    pn.Column(view).get_root()
+    store.tab = "gap"
+    table = str(view._table.object)
+    rows = table.count("<tr") - 1  # less the header
+    assert view._table.visible and rows >= 2 and "2030 NDC" in table
+    head = re.findall(r"<th[^>]*>([^<]*)</th>", table)
+    assert head[:3] == ["Country", "Target", "Status"] and "Latest, Mt (year)" in head and len(head) == 9
+    assert re.search(r'<td class="head (on|off)-track"><span class="label">Status</span>(on|off) track</td>', table)
+    assert '<td align="right"><span class="label">Latest, Mt (year)</span>' in table  # labelled for phones
+    assert 'class="more"' not in table
+    view._all.value = True  # the other columns, as "title value" pairs under each row
+    table = str(view._table.object)
+    assert table.count('<tr class="more">') == rows and "Margin, Mt" in table and "Trend, Mt/yr" in table
+    store.selection.countries = []
+    assert not view._table.visible

@@ -2,6 +2,7 @@
 
 import html
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,31 @@ def test_choice_label_is_html_that_shows_its_own_text(payload):
     label = safe.choice_label(payload)
     assert "<" not in label and ">" not in label and '"' not in label
     assert html.unescape(label) == payload
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_table_cells_titles_classes_and_details_stay_text(payload):
+    out = safe.table([payload, "n"], [(payload, "1")], numeric=[1], cell_class=lambda i, text: payload,
+                     labelled=True, details=[[(payload, payload)]], css_class="tanso-table stack")
+    seen = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            seen.append((tag, {name for name, _ in attrs}))
+
+    Parser().feed(out)
+    assert {tag for tag, _ in seen} <= {"table", "thead", "tbody", "tr", "th", "td", "span"}, out
+    assert set().union(*(names for _, names in seen)) <= {"class", "align", "colspan"}, out
+    assert payload.strip() in visible_text(out)
+    cleaned = safe.clean_html(out)  # what the HTML pane sends keeps the layout: labels, details row
+    assert 'colspan="2"' in cleaned and 'class="label"' in cleaned and 'align="right"' in cleaned
+
+
+def test_table_details_rows_and_labels():
+    out = safe.table(["Country", "Latest"], [("Japan", "1,031.6"), ("Korea", "627.0")], numeric=[1],
+                     cell_class=lambda i, text: "head" if i == 0 else "", labelled=True,
+                     details=[[("Margin", "-89.1")], []])
+    assert out.count('<tr class="more">') == 1 and out.count('<tr class="has-more">') == 1
+    assert '<td class="head"><span class="label">Country</span>Japan</td>' in out
+    assert '<td align="right"><span class="label">Latest</span>627.0</td>' in out
+    assert '<span class="item"><span class="label">Margin</span>-89.1</span>' in out

@@ -32,7 +32,7 @@ ALLOWED_TAGS = frozenset({
     "h5", "h6", "hr", "i", "kbd", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary",
     "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 })
-ALLOWED_ATTRIBUTES = {"a": {"href", "hreflang", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"},
+ALLOWED_ATTRIBUTES = {"a": {"href", "hreflang", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align", "colspan"},
                       "*": {"class", "id", "data-testid"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -76,18 +76,71 @@ TABLE_CSS = """
 """
 
 
-def table(header, rows, *, numeric=(), css_class: str = "tanso-table") -> Markup:
+# A `table(..., labelled=True)` with the class "stack": in a pane narrower than 600 px (a phone) each row
+# is listed as a block — its "head" cells on the first line, then one "title … value" line per cell —
+# instead of columns wider than the screen. Add to the pane's stylesheets after TABLE_CSS.
+STACKED_TABLE_CSS = """
+:host { container-type: inline-size; }
+.tanso-table.stack { width: 100%; }
+.tanso-table.stack th { white-space: normal; vertical-align: bottom; }
+.tanso-table.stack td[align] { white-space: nowrap; }
+.tanso-table .label { display: none; }
+.tanso-table tr.has-more td { border-bottom: 0; }
+.tanso-table tr.more td { padding-top: 0; color: #374151; font-size: 0.95em; }
+.tanso-table tr.more .item { display: inline-block; margin-right: 1.5em; }
+.tanso-table tr.more .item .label { display: inline; color: #6b7280; margin-right: 0.4em; }
+@container (max-width: 600px) {
+  .tanso-table.stack thead { display: none; }
+  .tanso-table.stack, .tanso-table.stack tbody, .tanso-table.stack tr, .tanso-table.stack tr.more td { display: block; }
+  .tanso-table.stack tr { border-top: 1px solid #d1d5db; padding: 6px 0 4px; }
+  .tanso-table.stack tr.more { border-top: 0; padding-top: 0; }
+  .tanso-table.stack td { display: flex; justify-content: space-between; gap: 1em; border: 0; padding: 1px 4px;
+                          white-space: normal; text-align: right; }
+  .tanso-table.stack td .label { display: block; text-align: left; color: #4b5563; }
+  .tanso-table.stack td.head { display: inline-block; font-weight: 600; padding-right: 0.6em; }
+  .tanso-table.stack td.head .label { display: none; }
+  .tanso-table.stack tr.more .item { display: flex; justify-content: space-between; gap: 1em; margin: 0;
+                                      padding: 1px 0; text-align: right; }
+  .tanso-table.stack tr.more .item .label { display: block; text-align: left; color: #4b5563; }
+}
+"""
+
+
+def table(header, rows, *, numeric=(), css_class: str = "tanso-table", cell_class=None, labelled: bool = False,
+          details=None) -> Markup:
     """An HTML table of plain-text cells (header and rows), each escaped; the ``numeric`` columns
     right-aligned. Show it in an `HTML` pane with ``stylesheets=[TABLE_CSS]``. (Cheaper than a
-    Tabulator, which builds a model per column and re-creates them on every change.)"""
+    Tabulator, which builds a model per column and re-creates them on every change, and lays the table
+    out in the browser in script: 100–200 ms for a few rows.)
+
+    - ``cell_class(column, text)``: a class for a cell (our own names: a colour, "head"), or "".
+    - ``labelled``: every cell also holds its column's title (`.label`, hidden unless the table stacks:
+      class "stack" and `STACKED_TABLE_CSS`).
+    - ``details``: per row, (title, value) pairs shown in a full-width row under it, or None.
+    """
     numeric = frozenset(numeric)
+    titles = [_html.escape(str(c)) for c in header]
 
     def cell(tag, i, text):
         align = ' align="right"' if i in numeric else ""
-        return f"<{tag}{align}>{_html.escape(str(text))}</{tag}>"
+        name = cell_class(i, text) if cell_class and tag == "td" else ""
+        css = f' class="{_html.escape(name)}"' if name else ""
+        label = f'<span class="label">{titles[i]}</span>' if labelled and tag == "td" else ""
+        return f"<{tag}{align}{css}>{label}{_html.escape(str(text))}</{tag}>"
+
+    def more(pairs):
+        items = "".join(f'<span class="item"><span class="label">{_html.escape(str(k))}</span>'
+                        f"{_html.escape(str(v))}</span>" for k, v in pairs)
+        return f'<tr class="more"><td colspan="{len(titles)}">{items}</td></tr>'
+
     head = "".join(cell("th", i, c) for i, c in enumerate(header))
-    body = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
-    return Markup(f'<table class="{_html.escape(css_class)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+    body = []
+    for n, r in enumerate(rows):
+        extra = details[n] if details is not None else None
+        opening = '<tr class="has-more">' if extra else "<tr>"
+        body.append(opening + "".join(cell("td", i, c) for i, c in enumerate(r)) + "</tr>" + (more(extra) if extra else ""))
+    return Markup(f'<table class="{_html.escape(css_class)}"><thead><tr>{head}</tr></thead>'
+                  f'<tbody>{"".join(body)}</tbody></table>')
 
 
 def join(separator: str, values) -> Markup:

@@ -7,7 +7,6 @@ sits beside it and shows each error at its field.
 
 from __future__ import annotations
 
-import pandas as pd
 import panel as pn
 
 from tanso.emissions.indicators import BY_KEY
@@ -21,20 +20,19 @@ from tanso.ui.national.translate import caveat_text, target_name
 from tanso.ui.view import Message, TabView, wrap_row
 
 MAIN_COLUMNS = GAP_COLUMNS[:9]  # country … year reached
-# Shown left to right; columns that do not fit the width (a phone) are listed under each row instead of
-# scrolling sideways (Tabulator's responsive collapse hides from the right), so status comes early.
+# Shown left to right, and on a phone (the table stacks, `safe.STACKED_TABLE_CSS`) the first line of
+# each row; the other columns are "title … value" lines under it.
 FIRST_COLUMNS = ("country", "target", "status")
-RESPONSIVE = {"responsiveLayout": "collapse", "responsiveLayoutCollapseStartOpen": True}
 NUMERIC_COLUMNS = ("latest", "target_level", "required_rate", "recent_rate", "margin_mt", "margin_pct", "gap_now",
                    "slope", "projected", "projected_trend")
-HEADER_WRAP = (".tabulator-col-title {white-space: normal !important; max-width: 9em;} "
-               # the columns listed under a row (phones): titles wrap, values get the rest of the line
-               ".tabulator-responsive-collapse table {width: 100%;} "
-               ".tabulator-responsive-collapse td {white-space: normal; vertical-align: top;} "
-               ".tabulator-responsive-collapse td:first-child {width: 45%;} "
-               ".tabulator-responsive-collapse td .tabulator-cell-value, .tabulator-responsive-collapse td + td "
-               "{text-align: left !important;}")
-STATUS_COLOURS = {"on_track": "#15803d", "off_track": "#b91c1c"}
+GAP_CSS = """
+.tanso-table { font-size: 0.88em; word-break: keep-all; }  /* Korean wraps between words, not inside */
+.tanso-table th, .tanso-table td { padding: 3px 6px; }
+.tanso-table th { font-weight: 600; max-width: 9em; }
+.tanso-table td.on-track { color: #15803d; font-weight: 600; white-space: nowrap; }
+.tanso-table td.off-track { color: #b91c1c; font-weight: 600; white-space: nowrap; }
+"""
+TABLE_CSS = safe.TABLE_CSS + safe.STACKED_TABLE_CSS + GAP_CSS  # one stylesheet: one model
 
 
 class GapView(TabView):
@@ -75,16 +73,17 @@ class GapView(TabView):
         s = self.store
         self._all = pn.widgets.Toggle(label=self.t("nt.gap.all_columns"), color="light", width=160)
         self._all.param.watch(lambda _: self.refresh(), "value")
-        self._table = pn.widgets.Tabulator(pd.DataFrame(), disabled=True, show_index=False, layout="fit_data_fill",
-                                           sizing_mode="stretch_width", max_height=460, visible=False,
-                                           stylesheets=[HEADER_WRAP], configuration=RESPONSIVE)
+        # An HTML table, not a Tabulator: the tab's first open waited 100–200 ms for Tabulator's script
+        # and layout in the browser, and it built a model per column on the server.
+        self._table = safe.HTML("", sizing_mode="stretch_width", visible=False, margin=(5, 10),
+                                stylesheets=[TABLE_CSS], css_classes=["gap-table"])
         self._source = safe.Markdown("", styles={"color": "#555", "font-size": "0.85em"}, sizing_mode="stretch_width")
         self._caveats = safe.Markdown("", sizing_mode="stretch_width")
         download = csv_download(s, gap_csv, self.t("nt.download_csv"))
         table = pn.Column(wrap_row(self._all, download, sizing_mode="stretch_width",
                                                          styles={"justify-content": "space-between"}),
                           self._table, self._source, self._caveats, sizing_mode="stretch_width",
-                          styles={"flex": "1 1 880px", "min-width": "0"})  # the form wraps below on laptops
+                          styles={"flex": "1 1 640px", "min-width": "0"})  # the form wraps below on phones
         self._message = Message(table, alert_type="info", margin=(5, 10), sizing_mode="stretch_width")
         return pn.Column(safe.Markdown(self.md("nt.gap.intro"), sizing_mode="stretch_width"),
                          wrap_row(table, self._form(), sizing_mode="stretch_width"),
@@ -108,16 +107,22 @@ class GapView(TabView):
             return
         self._message.show(None)
         shown, _ = gap_display(frame, s.data, lang, name=s.label, target=lambda text: target_name(text, lang))
-        shown_columns = GAP_COLUMNS if self._all.value else MAIN_COLUMNS
-        columns = [*FIRST_COLUMNS, *(c for c in shown_columns if c not in FIRST_COLUMNS)]
+        columns = [*FIRST_COLUMNS, *(c for c in MAIN_COLUMNS if c not in FIRST_COLUMNS)]
+        more = [c for c in GAP_COLUMNS if c not in columns] if self._all.value else []
         titles = {c: self.t(f"nt.col.{c}") for c in GAP_COLUMNS}
-        status = {self.t("nt.on_track"): STATUS_COLOURS["on_track"], self.t("nt.off_track"): STATUS_COLOURS["off_track"]}
-        table = shown[columns].rename(columns=titles)
-        self._table.param.update(
-            value=table, visible=True,
-            text_align={titles[c]: "right" for c in columns if c in NUMERIC_COLUMNS})
-        self._table.style.map(lambda v: f"color: {status[v]}; font-weight: 600" if v in status else "",
-                              subset=[titles["status"]])
+        status = {self.t("nt.on_track"): "on-track", self.t("nt.off_track"): "off-track"}
+
+        def cell_class(i, text):  # the first line of a stacked row (phones); status in its colour
+            if columns[i] == "status":
+                return f"head {status.get(text, '')}".strip()
+            return "head" if columns[i] in FIRST_COLUMNS else ""
+
+        records = shown.to_dict("records")
+        self._table.param.update(visible=True, object=safe.table(
+            [titles[c] for c in columns], [[r[c] for c in columns] for r in records],
+            numeric=[i for i, c in enumerate(columns) if c in NUMERIC_COLUMNS], css_class="tanso-table stack",
+            cell_class=cell_class, labelled=True,
+            details=[[(titles[c], r[c]) for c in more] for r in records] if more else None))
         self._source.object = self.md("nt.gap.source", source=s.source(), window=s.gap.window)
         caveats = gap_caveats(frame)
         lines = [safe.markdown("#### {title}", title=self.t("nt.gap.caveats"))] + [
