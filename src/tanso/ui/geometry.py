@@ -1,4 +1,4 @@
-"""The world map's geometry, built once per process and loaded boundaries version (`pn.cache`).
+"""The world map's geometry, built once per process and loaded boundaries version (`per_version`).
 
 `tanso.geo` reads and projects the shapes (no Panel there); this module adds the rings the
 choropleth's Bokeh source sends and caches both together, so every session of every app showing the
@@ -7,17 +7,16 @@ map (national trends, the VCM explorer) shares one `MapGeometry` per loaded `nat
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import panel as pn
 import sqlalchemy as sa
 from bokeh.core.serialization import Serializable
 
 from tanso.geo.queries import no_shapes, world_shapes
+from tanso.ui.per_version import per_version
 
 DIGITS = 4  # map units are Earth radii: 1e-4 ≈ 0.6 km, far below what 1:110m boundaries resolve
 
@@ -59,14 +58,7 @@ def map_geometry(shapes: pd.DataFrame) -> MapGeometry:
     return MapGeometry(shapes, Rings(shapes["xs"]), Rings(shapes["ys"]))
 
 
-_LOCK = threading.Lock()
-
-
-def _engine_key(engine: sa.Engine) -> bytes:
-    return str(engine.url).encode()  # password masked: the database, not the credentials, names the data
-
-
-@pn.cache(max_items=2, hash_funcs={sa.Engine: _engine_key})  # a new version loaded while serving: old + new
+@per_version(max_items=2)  # a new version loaded while serving: old + new
 def _world_geometry(engine: sa.Engine, version: str) -> MapGeometry:
     return map_geometry(world_shapes(engine))
 
@@ -76,10 +68,8 @@ def world_geometry(engine: sa.Engine | None, version: str | None) -> MapGeometry
     `ops.loaded_datasets`, so a new load is picked up without a query per session); an empty world when
     no boundaries are loaded (`version` None: the engine is not used).
 
-    Built once per process and version: `pn.cache` alone would let two sessions opening the map at the
-    same time both read and project (it locks only around its dict), so the build holds a lock.
+    Built once per process, database and version (`per_version`), even when sessions open the map at once.
     """
     if not version:
         return map_geometry(no_shapes())
-    with _LOCK:
-        return _world_geometry(engine, version)
+    return _world_geometry(engine, version)

@@ -27,6 +27,7 @@ from tanso.sectors.lmdi import (
 )
 from tanso.ui.i18n import t
 from tanso.ui.national.names import entity_name
+from tanso.ui.per_version import per_version
 
 TABS = ("levels", "waterfall", "categories", "decompose", "compare", "bases")
 SOURCES = ("gir", "climatewatch")
@@ -83,19 +84,16 @@ class SectorData:
         return self._memo["groups"].get((source, taxonomy, code), self.emissions.iloc[:0])
 
 
-_CACHE: dict[tuple, SectorData] = {}
-
-
 def load_sector_data(engine: sa.Engine) -> SectorData:
     """The marts as read, shared by the sessions of a process until a new version is loaded."""
     from tanso.emissions.queries import loaded_versions
 
-    versions = loaded_versions(engine)
-    key = (str(engine.url), tuple(sorted(versions.items())))
-    if key not in _CACHE:
-        _CACHE.clear()
-        _CACHE[key] = _read(engine, versions)
-    return _CACHE[key]
+    return _sector_data(engine, tuple(sorted(loaded_versions(engine).items())))
+
+
+@per_version(max_items=1)  # one version in memory: sessions still open keep theirs
+def _sector_data(engine: sa.Engine, versions: tuple[tuple[str, str], ...]) -> SectorData:
+    return _read(engine, dict(versions))
 
 
 def _read(engine: sa.Engine, versions: dict[str, str]) -> SectorData:
