@@ -145,6 +145,24 @@ def test_the_language_link_carries_the_view_changed_in_the_page(page, suite_url)
     assert page.js_errors == []
 
 
+def test_a_change_reaches_the_page_as_one_message(page, suite_url):
+    """The app runs its changes on the server's event loop in one pass (`serve_app(threads=False)`):
+    the URL's new query and the chart's new data come in one message, not one each (the browser
+    re-rendered after each)."""
+    messages = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: messages.append(payload)
+                                           if isinstance(payload, str) and '"events"' in payload else None))
+    open_app(page, suite_url, "?countries=KOR,JPN")
+    page.wait_for_timeout(1000)
+    messages.clear()
+    page.locator("select:not([multiple])").first.select_option(label="CO₂ per capita")
+    expect(page).to_have_url(re.compile(r"indicator=co2_per_capita"), timeout=10000)
+    plot_titled(page, "CO₂ per capita")
+    with_query = [m for m in messages if '"attr":"search"' in m]
+    assert len(with_query) == 1 and "ColumnDataChanged" in with_query[0]
+    assert page.js_errors == []
+
+
 def test_a_link_reopens_the_view_and_bad_values_are_messages(page, suite_url, artifacts):
     open_app(page, suite_url, "?countries=KOR,XXX&indicator=nope&years=2040-2030&tab=scenario&sc_rates=150&scale=log",
              chart=False)

@@ -21,6 +21,7 @@ serve_app("example", build, extensions=("tabulator",))
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -109,6 +110,50 @@ def _no_busy_counter() -> None:
     _state._add_busy_event = _state._remove_busy_event = lambda self, event_id: None
 
 
+_ON_LOOP: weakref.WeakSet = weakref.WeakSet()  # documents of apps served with threads=False
+
+
+def _changes_on_loop() -> None:
+    # Panel hands each change a browser sends to a worker thread (`--num-threads`): one event-loop tick
+    # to schedule it, the thread's run, then every model change it makes is scheduled back onto the loop
+    # on its own (each a message: the URL's query, then the chart), while the thread and the loop take
+    # turns holding the GIL. For a document in `_ON_LOOP` the change runs on the loop, under the
+    # document lock it already holds there, in one pass (`in_one_pass`): its effects go out as one
+    # message. Installed once per process; other apps' documents keep the threads.
+    from panel.io.state import set_curdoc, state
+    from panel.reactive import Syncable
+
+    threaded = Syncable._change_coroutine
+    if getattr(threaded, "tanso_on_loop", False):
+        return
+
+    async def change_coroutine(self, doc, event_id: str | None = None) -> None:
+        if doc not in _ON_LOOP:
+            return await threaded(self, doc, event_id=event_id)
+        if event_id is not None:  # Panel's bookkeeping: the change may have been processed already
+            callbacks = state._change_callbacks.get(doc, {})
+            if callbacks.pop(event_id, None) is None:
+                return
+            if not callbacks:
+                state._change_callbacks.pop(doc, None)
+        # The loop runs this while the OK for the browser's message may still be being written, holding
+        # the socket's write lock: Panel would then queue this change's message and retry every 10 ms.
+        # Wait for the writes in flight; then the change runs and is written without yielding.
+        session = getattr(doc.session_context, "session", None)
+        for connection in getattr(session, "_subscribed_connections", ()):
+            if (lock := getattr(connection._socket, "write_lock", None)) is not None:
+                async with lock:
+                    pass
+        with set_curdoc(doc):
+            try:
+                in_one_pass(self._change_event)(doc)
+            except Exception as exc:
+                state._handle_exception(exc)
+
+    change_coroutine.tanso_on_loop = True
+    Syncable._change_coroutine = change_coroutine
+
+
 def _no_mathjax() -> None:
     # Panel adds the 1.8 MB bokeh-mathjax bundle to any page with a Markdown/HTML pane, in case it
     # holds $$…$$ math. No Tanso page renders math (`safe.Markdown` sets disable_math), so never ship it.
@@ -132,14 +177,20 @@ def database_down(lang: str):
 
 
 def serve_app(slug: str, build: Callable[[AppContext], Page], *, extensions: Sequence[str] = (),
-              database: bool = True, sidebar: bool = False):
+              database: bool = True, sidebar: bool = False, threads: bool = True):
     """Build the session's page for ``slug`` and mark it servable; returns the template.
 
     ``database``: the build needs the database (``ctx.engine``); while it is unreachable the page
     shows `database_down` and retries every few seconds, then fills itself in. ``sidebar``: the page
     has a sidebar (kept while the database is down, so the layout does not jump when it returns).
+    ``threads``: the page's changes run in the server's worker threads, so a callback waiting on the
+    database does not hold up other pages; False for an app whose callbacks are short work in memory:
+    each change then runs on the event loop in one pass and its effects reach the page as one message.
     """
     configure_extension(*extensions)
+    if not threads and pn.state.curdoc is not None:
+        _changes_on_loop()
+        _ON_LOOP.add(pn.state.curdoc)
     # The template adds each of its parts as a root of the document and the views add models as they
     # build: Bokeh walks the whole document once at the end instead of after each (9 walks before).
     return in_one_pass(_servable_page)(slug, build, database=database, sidebar=sidebar)
