@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # A figure on a 360–390 px phone is ≈350–380 px wide; a vertical toolbar beside it and the title's
 # padding leave ≈300 px for text.
@@ -27,9 +28,11 @@ def text_width(text: str, font_size: str) -> float:
     return sum(px * (1.0 if unicodedata.east_asian_width(c) in "WF" else NARROW_EM) for c in text)
 
 
+@lru_cache(maxsize=2048)
 def fit(text: str, font_size: str, width: float = PHONE_PX) -> str:
     """`text` broken between words into as few lines as fit `width` px, of even lengths (no last line
-    of one word): the narrowest width that still gives that many lines."""
+    of one word): the narrowest width that still gives that many lines. Remembered per process (a
+    chart's title and caption are fitted on every change, ~0.4 ms each; the same ones come back)."""
     lines = _greedy(text, font_size, width)
     narrower = width
     while len(lines) > 1 and len(fewer := _greedy(text, font_size, narrower - 10)) == len(lines):
