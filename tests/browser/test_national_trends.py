@@ -287,3 +287,37 @@ def test_gap_table_on_a_phone_lists_what_does_not_fit_under_each_row(browser, su
     expect(table.locator("tr.more .label", has_text="Margin, Mt").first).to_be_visible(timeout=20000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
     context.close()
+
+
+def test_gap_table_sorts_by_a_column_title_in_the_browser(page, suite_url):
+    page.goto(f"{suite_url}/national_trends?tab=gap&countries=KOR,JPN", timeout=60000)
+    table = page.locator(".gap-table table").first
+    expect(table.locator("tbody tr", has_text="South Korea").first).to_be_visible(timeout=60000)
+
+    def column(title: str) -> list[str]:  # the cells of one column, top to bottom, without the hidden titles
+        return table.evaluate("""(t, title) => {
+            const i = [...t.tHead.rows[0].cells].findIndex((c) => c.textContent.startsWith(title));
+            return [...t.tBodies[0].rows].filter((r) => !r.classList.contains('more'))
+                .map((r) => r.cells[i].lastChild.textContent);
+        }""", title)
+
+    def number(text: str) -> float:
+        return float(text.split()[0].replace(",", ""))
+
+    country = table.locator("thead th", has_text="Country")
+    country.click()
+    expect(country).to_have_attribute("aria-sort", "ascending")
+    names = column("Country")
+    assert names == sorted(names) and names[0] == "Japan", names
+    country.press("Enter")  # by keyboard too; again reverses
+    expect(country).to_have_attribute("aria-sort", "descending")
+    assert column("Country")[0] == "South Korea"
+
+    latest = table.locator("thead th", has_text="Latest")
+    latest.click()  # numbers by value, not as text: "1,031.6 (2023)" after "627.0 (2023)"
+    expect(latest).to_have_attribute("aria-sort", "ascending")
+    expect(country).to_have_attribute("aria-sort", "none")
+    shown = column("Latest")
+    values = [number(v) for v in shown if v != "–"]
+    assert values == sorted(values) and len(set(values)) > 1, shown
+    assert "–" not in shown[:len(values)], shown  # missing values last

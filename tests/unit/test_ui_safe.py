@@ -124,3 +124,13 @@ def test_table_details_rows_and_labels():
     assert '<td class="head"><span class="label">Country</span>Japan</td>' in out
     assert '<td align="right"><span class="label">Latest</span>627.0</td>' in out
     assert '<span class="item"><span class="label">Margin</span>-89.1</span>' in out
+
+
+def test_sortable_table_titles_are_marked_for_the_sorting_script_and_survive_cleaning():
+    out = safe.table(["Country", "Latest"], [("Japan", "1,031.6")], numeric=[1], sortable=True)
+    assert '<table class="tanso-table" data-sortable>' in out
+    assert '<th tabindex="0" aria-sort="none" data-sort="text">Country</th>' in out
+    assert '<th align="right" tabindex="0" aria-sort="none" data-sort="number">Latest</th>' in out
+    cleaned = safe.clean_html(out)  # what the HTML pane sends
+    assert "data-sortable" in cleaned and cleaned.count('aria-sort="none"') == 2 and 'data-sort="number"' in cleaned
+    assert "data-sort" not in safe.table(["Country"], [("Japan",)])

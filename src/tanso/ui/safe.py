@@ -26,13 +26,15 @@ from functools import lru_cache
 import nh3
 import panel as pn
 
-# Tags and attributes that Markdown produces, and nothing else.
+# Tags and attributes that Markdown produces, and nothing else (besides what `table` writes: the sorting
+# markers read by assets/sort_tables.js).
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "code", "del", "details", "div", "em", "h1", "h2", "h3", "h4",
     "h5", "h6", "hr", "i", "kbd", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary",
     "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 })
-ALLOWED_ATTRIBUTES = {"a": {"href", "hreflang", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align", "colspan"},
+ALLOWED_ATTRIBUTES = {"a": {"href", "hreflang", "title"}, "abbr": {"title"}, "table": {"data-sortable"},
+                      "th": {"align", "tabindex", "aria-sort", "data-sort"}, "td": {"align", "colspan"},
                       "*": {"class", "id", "data-testid"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -73,6 +75,10 @@ TABLE_CSS = """
 .tanso-table th, .tanso-table td { padding: 3px 10px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
 .tanso-table th:not([align]) { text-align: left; }
 .tanso-table th { min-width: 3.5em; }
+.tanso-table th[data-sort] { cursor: pointer; user-select: none; }
+.tanso-table th[data-sort]::after { content: "\\00a0↕"; color: #9ca3af; font-size: 0.85em; }
+.tanso-table th[aria-sort="ascending"]::after { content: "\\00a0▲"; color: inherit; }
+.tanso-table th[aria-sort="descending"]::after { content: "\\00a0▼"; color: inherit; }
 """
 
 
@@ -107,7 +113,7 @@ STACKED_TABLE_CSS = """
 
 
 def table(header, rows, *, numeric=(), css_class: str = "tanso-table", cell_class=None, labelled: bool = False,
-          details=None) -> Markup:
+          details=None, sortable: bool = False) -> Markup:
     """An HTML table of plain-text cells (header and rows), each escaped; the ``numeric`` columns
     right-aligned. Show it in an `HTML` pane with ``stylesheets=[TABLE_CSS]``. (Cheaper than a
     Tabulator, which builds a model per column and re-creates them on every change, and lays the table
@@ -117,16 +123,21 @@ def table(header, rows, *, numeric=(), css_class: str = "tanso-table", cell_clas
     - ``labelled``: every cell also holds its column's title (`.label`, hidden unless the table stacks:
       class "stack" and `STACKED_TABLE_CSS`).
     - ``details``: per row, (title, value) pairs shown in a full-width row under it, or None.
+    - ``sortable``: a click (or Enter) on a column title sorts the rows in the browser (`SORT_JS`): the
+      ``numeric`` columns by the number their text starts with ("1,031.6 (2023)" → 1031.6; "–" last),
+      the others as text; the titles are focusable and carry `aria-sort`.
     """
     numeric = frozenset(numeric)
     titles = [_html.escape(str(c)) for c in header]
 
     def cell(tag, i, text):
-        align = ' align="right"' if i in numeric else ""
+        attributes = ' align="right"' if i in numeric else ""
+        if sortable and tag == "th":
+            attributes += f' tabindex="0" aria-sort="none" data-sort="{"number" if i in numeric else "text"}"'
         name = cell_class(i, text) if cell_class and tag == "td" else ""
         css = f' class="{_html.escape(name)}"' if name else ""
         label = f'<span class="label">{titles[i]}</span>' if labelled and tag == "td" else ""
-        return f"<{tag}{align}{css}>{label}{_html.escape(str(text))}</{tag}>"
+        return f"<{tag}{attributes}{css}>{label}{_html.escape(str(text))}</{tag}>"
 
     def more(pairs):
         items = "".join(f'<span class="item"><span class="label">{_html.escape(str(k))}</span>'
@@ -139,7 +150,8 @@ def table(header, rows, *, numeric=(), css_class: str = "tanso-table", cell_clas
         extra = details[n] if details is not None else None
         opening = '<tr class="has-more">' if extra else "<tr>"
         body.append(opening + "".join(cell("td", i, c) for i, c in enumerate(r)) + "</tr>" + (more(extra) if extra else ""))
-    return Markup(f'<table class="{_html.escape(css_class)}"><thead><tr>{head}</tr></thead>'
+    sorting = " data-sortable" if sortable else ""
+    return Markup(f'<table class="{_html.escape(css_class)}"{sorting}><thead><tr>{head}</tr></thead>'
                   f'<tbody>{"".join(body)}</tbody></table>')
 
 

@@ -20,9 +20,10 @@ ACCENT = "#0f766e"  # teal: readable on white, not a traffic-light colour
 FONT = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans KR', 'Noto Sans CJK KR', "
         "'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif")
 VIEWPORT = "width=device-width, initial-scale=1"
-# Our own script, served from src/tanso/ui/assets/ at /assets/ (`tanso.serve.ASSETS`); a relative URL,
-# so a page under a path prefix finds it too.
+# Our own scripts, served from src/tanso/ui/assets/ at /assets/ (`tanso.serve.ASSETS`); relative URLs,
+# so a page under a path prefix finds them too. SORT_JS sorts `tanso.ui.safe.table(..., sortable=True)`.
 LINKS_JS = "assets/lang_links.js"
+SORT_JS = "assets/sort_tables.js"
 # Phones (≤ 700 px): the sidebar stacks above the page instead of squeezing it, and starts closed; the
 # header wraps. This is CSS on purpose. The template's only option, `collapsed_sidebar`, is one value
 # fixed when the server renders the page, and the server does not know the screen's width (Panel's
@@ -145,4 +146,5 @@ def page(slug: str | None, main: list, *, lang: str, sidebar: list | None = None
     # takes the place the template's HTML embeds.
     template._render_items["actions"] = (pn.pane.HTML("", margin=0, width=0, height=0), [])
     template.config.js_files["tanso_lang_links"] = LINKS_JS
+    template.config.js_files["tanso_sort_tables"] = SORT_JS
     return template

@@ -121,7 +121,7 @@ class GapView(TabView):
         self._table.param.update(visible=True, object=safe.table(
             [titles[c] for c in columns], [[r[c] for c in columns] for r in records],
             numeric=[i for i, c in enumerate(columns) if c in NUMERIC_COLUMNS], css_class="tanso-table stack",
-            cell_class=cell_class, labelled=True,
+            cell_class=cell_class, labelled=True, sortable=True,
             details=[[(titles[c], r[c]) for c in more] for r in records] if more else None))
         self._source.object = self.md("nt.gap.source", source=s.source(), window=s.gap.window)
         caveats = gap_caveats(frame)
