@@ -129,7 +129,8 @@ def header(lang: str) -> pn.pane.HTML:
 
 
 def page(slug: str | None, main: list, *, lang: str, sidebar: list | None = None):
-    """A served page: `slug` names the app (title from the message catalog), None = landing."""
+    """A served page: `slug` names the app (title from the message catalog), None = landing. Its main
+    area is one column: ``main``, then the footer (`template.main[0]`, footer last)."""
     title = t(f"app.{slug}.title", lang) if slug not in (None, "index") else t("suite.title", lang)
     footer = safe.Markdown(t("footer.sources", lang), styles={"color": "#555"}, margin=(24, 10, 4, 10))
     template = pn.template.FastListTemplate(

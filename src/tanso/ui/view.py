@@ -78,12 +78,13 @@ class Message:
     """A message pane built the first time there is something to say: a hidden pane is still a pane,
     a Markdown render and a model built for every session, and most messages are never shown.
 
-    ``place`` is the column it appears in (at ``index``, None = last); ``make(text, **params)`` builds the pane,
-    e.g. ``safe.Alert``. ``show(text, **params)`` shows or updates it, ``show(None)`` hides it.
+    ``place`` is the column it appears in (at ``index``, None = last; or just ``before`` one of the column's
+    objects); ``make(text, **params)`` builds the pane, e.g. ``safe.Alert``. ``show(text, **params)`` shows
+    or updates it, ``show(None)`` hides it.
     """
 
-    def __init__(self, place: pn.Column, make=safe.Alert, index: int | None = 0, **params):
-        self._place, self._make, self._index, self._params = place, make, index, params
+    def __init__(self, place: pn.Column, make=safe.Alert, index: int | None = 0, *, before=None, **params):
+        self._place, self._make, self._index, self._before, self._params = place, make, index, before, params
         self.pane = None
 
     def show(self, text, **params) -> None:
@@ -91,7 +92,9 @@ class Message:
             self.pane.param.update(object=text or "", visible=bool(text), **params)
         elif text:
             self.pane = self._make(text, **self._params | params)
-            if self._index is None:
+            if self._before is not None:
+                self._place.insert(self._place.objects.index(self._before), self.pane)
+            elif self._index is None:
                 self._place.append(self.pane)
             else:
                 self._place.insert(self._index, self.pane)

@@ -17,31 +17,28 @@ from tanso.ui.view import Message, View
 VIEWS = {"trends": TrendView, "map": MapView, "gap": GapView, "scenario": ScenarioView, "ranking": RankingView}
 
 
-class Notices(View):
-    """Problems with the link or the selection, as alerts above the tabs (link values shown as text)."""
+def notices(view: View, column: pn.Column, tabs) -> None:
+    """Problems with the link or the selection, as alerts in ``column`` above the ``tabs`` (link values
+    shown as text). In the app's own column: a column of their own was one more model for every session."""
+    s = view.store
+    style = {"alert_type": "warning", "margin": (5, 10), "sizing_mode": "stretch_width"}
+    unknown, bad = Message(column, **style), Message(column, before=tabs, **style)
 
-    def __panel__(self):
-        s = self.store
-        column = pn.Column(sizing_mode="stretch_width", margin=0)
-        style = {"alert_type": "warning", "margin": (5, 10), "sizing_mode": "stretch_width"}
-        unknown, bad = Message(column, **style), Message(column, index=None, **style)
+    def refresh(*_):
+        codes = s.unknown
+        unknown.show(codes and view.md("nt.unknown_codes", codes=", ".join(codes)))
+        bad.show(s.url_problems and view.md("nt.bad_url", items=", ".join(s.url_problems)))
 
-        def refresh(*_):
-            codes = s.unknown
-            unknown.show(codes and self.md("nt.unknown_codes", codes=", ".join(codes)))
-            bad.show(s.url_problems and self.md("nt.bad_url", items=", ".join(s.url_problems)))
-
-        s.selection.param.watch(refresh, "countries")
-        s.param.watch(refresh, "url_problems")
-        refresh()
-        return column
+    s.selection.param.watch(refresh, "countries")
+    s.param.watch(refresh, "url_problems")
+    refresh()
 
 
 class NationalTrendsApp(View):
     """Notices and the tabs; hidden tabs are built lazily (`TabView`) and redraw in place."""
 
     def sidebar(self) -> list:
-        return [Controls(store=self.store)]
+        return Controls(store=self.store).objects()  # straight into the page's sidebar column
 
     def __panel__(self):
         s = self.store
@@ -50,7 +47,9 @@ class NationalTrendsApp(View):
                        active=TABS.index(s.tab), sizing_mode="stretch_width")
         tabs.param.watch(lambda e: setattr(s, "tab", TABS[e.new]), "active")
         s.param.watch(lambda e: setattr(tabs, "active", TABS.index(e.new)), "tab")
-        return pn.Column(Notices(store=s), tabs, sizing_mode="stretch_width")
+        column = pn.Column(tabs, sizing_mode="stretch_width")
+        notices(self, column, tabs)
+        return column
 
 
 def build_page(ctx: AppContext) -> Page:

@@ -90,6 +90,10 @@ class Controls(View):
         return column
 
     def __panel__(self):
+        return pn.Column(*self.objects(), sizing_mode="stretch_width")
+
+    def objects(self) -> list:
+        """The sidebar's widgets, headings and the years' column, for a column of the page's own."""
         sel = self.store.selection
         picker, kinds = self._picker()
         groups = {}
@@ -113,7 +117,5 @@ class Controls(View):
         def heading(key):
             return safe.Markdown(safe.markdown("**{text}**", text=self.t(key)), margin=(8, 10, 0, 10))
 
-        return pn.Column(
-            picker, heading("nt.kinds"), kinds, indicator, self._years(),
-            heading("nt.scale"), scale, heading("nt.mode"), mode,
-            trend, targets, sizing_mode="stretch_width")
+        return [picker, heading("nt.kinds"), kinds, indicator, self._years(),
+                heading("nt.scale"), scale, heading("nt.mode"), mode, trend, targets]
