@@ -22,6 +22,12 @@ figure has a baseline measured under the same load. Printed beside each figure: 
    The ten pages are painted by one headless Chromium on the server's cores (software compositing in
    one GPU process): on a loaded 2-core machine painting, not the server, is most of this figure.
 
+Last run of parts 1 and 3 (2026-12-02, main before the change-path work and after it, alternating,
+load 1.2-5.2; figures of an in-server probe, see docs/design.md): new session 1.43-1.52x -> 1.32-1.39x
+the minimal app (loop-thread CPU per GET); indicator change 142-190 ms to the last server message (was
+183-297), country change 179-201 ms (was 212-260); the chart's message leaves the server 25-36 ms after
+the browser's value arrives, the rest is the browser's relayout and its report of the plot's new size.
+
 Needs the dev database loaded (`tanso pipeline run etl`) and Debian's chromium.
 Run: python benchmarks/served_app.py [--runs 15] [--sessions 10] [--tab-runs 7]
      (one part: --only tabs [--tabs gap,scenario]; parts: http, weight, changes, tabs, memory, concurrent)
