@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import threading
 
 import pandas as pd
 import param
@@ -91,20 +90,8 @@ class CalculatorStore(param.Parameterized):
     result = param.Parameter(default=None, doc="CampaignResult of the last valid weights (kept while a field "
                              "has an error), None if nothing to show")
 
-    def __init__(self, **params):
-        # Served with threads, each keystroke's change runs in a worker thread: two boxes typed one after
-        # the other recomputed at once, and the first, having read the other box before it changed, wrote
-        # its stale errors and result last (a box showed a bad weight and no message until the next key).
-        # One recompute at a time, each reading every field when it runs: the last one sees the last change.
-        self._recompute_lock = threading.RLock()
-        super().__init__(**params)
-
     @param.depends("factors", "material", "reuse", "upcycle", "recycle", "lang", watch=True, on_init=True)
     def _recompute(self):
-        with self._recompute_lock:
-            self._recompute_now()
-
-    def _recompute_now(self):
         weights, errors = {}, {}
         for pathway in PATHWAYS:
             kg, message = parse_kg(getattr(self, pathway), self.lang)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
 
 import pandas as pd
 import panel as pn
@@ -252,18 +251,12 @@ class CampaignsView(TabView):
         self._draft = safe.Markdown(margin=(0, 10), sizing_mode="stretch_width", css_classes=["campaign-draft"])
         self._preview = safe.Markdown(margin=(0, 10), sizing_mode="stretch_width", css_classes=["entry-preview"])
 
-        # Each keystroke's check runs in a worker thread: one at a time, reading the fields when it runs, so
-        # a check that read the previous keystroke cannot write after the one that read the last.
-        checking = threading.Lock()
-
         def draft(*_):
-            with checking:
-                self._draft.object = self._campaign_draft(name.value_input or "", organisation.value_input or "",
-                                                          start.value, end.value)
+            self._draft.object = self._campaign_draft(name.value_input or "", organisation.value_input or "",
+                                                      start.value, end.value)
 
         def preview(*_):
-            with checking:
-                self._preview.object = self._entry_preview(material.value, pathway.value, kg.value_input or "")
+            self._preview.object = self._entry_preview(material.value, pathway.value, kg.value_input or "")
         for widget, names in ((name, "value_input"), (organisation, "value_input"), (start, "value"),
                               (end, "value")):
             widget.param.watch(draft, names)
