@@ -122,6 +122,13 @@ def test_gap_rows_are_numbers_with_units_in_the_names(store):
     assert any("differs from this data" in c for c in caveats)
 
 
+def test_the_required_change_to_zero_is_in_mt_per_year_in_the_pages_language(store):
+    store.gap.param.update(custom_reduction_pct=100, custom_base_year=2018, custom_target_year=2050)
+    rows = {lang: gap_display(store.gaps(), store.data, lang)[0].iloc[-1] for lang in ("en", "ko")}
+    assert rows["en"]["target_level"] == "0.0 (2050)"   # no constant % rate reaches zero: the change per year
+    assert rows["en"]["required_rate"] == "-24.6 Mt/yr" and rows["ko"]["required_rate"] == "-24.6 Mt/년"
+
+
 def test_custom_target_errors_belong_to_their_fields(store):
     store.selection.countries = ["JPN"]
     store.gap.param.update(custom_reduction_pct=150, custom_base_year=2030, custom_target_year=2030)
