@@ -321,3 +321,21 @@ def test_gap_table_sorts_by_a_column_title_in_the_browser(page, suite_url):
     values = [number(v) for v in shown if v != "–"]
     assert values == sorted(values) and len(set(values)) > 1, shown
     assert "–" not in shown[:len(values)], shown  # missing values last
+
+
+def test_the_all_columns_toggle_looks_like_a_button_and_shows_keyboard_focus(page, suite_url):
+    page.goto(f"{suite_url}/national_trends?tab=gap&countries=KOR", timeout=60000)
+    toggle = page.get_by_role("button", name="All columns")
+    expect(toggle).to_be_visible(timeout=60000)
+
+    def look() -> list[str]:
+        return toggle.evaluate("b => { const s = getComputedStyle(b);"
+                               " return [s.backgroundColor, s.borderTopColor, s.outlineStyle]; }")
+
+    face, border, outline = look()  # Fast drew it white on the white page, its border transparent: plain text
+    assert face != "rgb(255, 255, 255)" and border != "rgba(0, 0, 0, 0)", (face, border)
+    assert outline == "none"
+    toggle.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # reached by the keyboard: a ring shows where Enter goes (Fast removed it)
+    assert toggle.evaluate("b => b.matches(':focus-visible')") and look()[2] == "solid"

@@ -12,6 +12,8 @@ import panel as pn
 from panel.layout import Tabs
 from panel.theme.base import Inherit
 from panel.theme.fast import Fast
+from panel.widgets import Button, FileDownload, Toggle
+from panel.widgets.button import _ButtonBase
 
 from tanso.ui import safe
 from tanso.ui.i18n import LANGUAGES, page_language, t
@@ -71,6 +73,24 @@ TABS_CSS = """
 @media (max-width: 700px) { :host .bk-header { --pn-tab-padding-x: 0.7rem; } }
 """
 Fast.modifiers[Tabs] = {"stylesheets": [Inherit, TABS_CSS]}
+
+# Buttons look like buttons and show where the keyboard is. The Fast design draws a "light" button (the
+# Gap table's "All columns" toggle, the custom target's "Remove") white on the white page, its border
+# transparent: it read as plain text. A light button or toggle gets a grey face and border (selectors as
+# specific as Panel's transparent one), a pressed toggle the accent's; not the light button groups: on
+# the grey sidebar their white already shows. Fast also removes the focus ring of every button, groups'
+# too: Tab reached a button with no sign of it; `:focus-visible` draws the ring for the keyboard only
+# (a click leaves none).
+LIGHT_BUTTON_CSS = f"""
+:host(.solid) .bk-btn.bk-btn-light {{ background-color: #f3f4f6; border-color: #9ca3af; }}
+:host(.solid) .bk-btn.bk-btn-light:hover {{ background-color: #e5e7eb; }}
+:host(.solid) .bk-btn.bk-btn-light.bk-active {{ background-color: #ccfbf1; border-color: {ACCENT}; }}
+"""
+FOCUS_CSS = f":host .bk-btn:focus-visible {{ outline: 2px solid {ACCENT}; outline-offset: 2px; }}"
+Fast.modifiers.update({_ButtonBase: {"stylesheets": [Inherit, FOCUS_CSS]},  # buttons, toggles, groups
+                       FileDownload: {"stylesheets": [Inherit, FOCUS_CSS]},
+                       Button: {"stylesheets": [Inherit, LIGHT_BUTTON_CSS]},
+                       Toggle: {"stylesheets": [Inherit, LIGHT_BUTTON_CSS]}})
 
 
 def current_lang() -> str:
