@@ -15,7 +15,7 @@ from tanso.footprint.factors import CATEGORIES
 from tanso.ui import safe
 from tanso.ui.footprint.problems import problem_text
 from tanso.ui.footprint.store import COLUMNS, FootprintStore
-from tanso.ui.titles import fit
+from tanso.ui.titles import set_fitted
 from tanso.ui.view import TabView, View, wrap_row
 
 ACCENT = "#0f766e"
@@ -54,8 +54,9 @@ def unit_label(unit: str, lang: str) -> str:
 
 def bars(title: str, height: int = 260):
     source = ColumnDataSource({"label": [], "value": []})
-    fig = figure(x_range=[], height=height, title=fit(title, "14px"), toolbar_location=None, sizing_mode="stretch_width",
+    fig = figure(x_range=[], height=height, toolbar_location=None, sizing_mode="stretch_width",
                  tools="hover", tooltips=[("", "@label"), ("kg CO2e", "@value{0,0.00}")])
+    set_fitted(fig, fig.title, title, "14px")
     fig.vbar(x="label", top="value", width=0.7, source=source, color=ACCENT)
     fig.y_range.start = 0
     fig.xgrid.grid_line_color = None

@@ -40,7 +40,7 @@ from bokeh.models import (
 )
 from bokeh.plotting import figure
 
-from tanso.ui.titles import fit
+from tanso.ui.titles import set_fitted
 
 PALETTE = ("#0f766e", "#c2410c", "#1d4ed8", "#a21caf", "#4d7c0f", "#b45309", "#0e7490", "#be123c",
            "#4338ca", "#15803d", "#7c2d12", "#334155")
@@ -109,9 +109,9 @@ class _Figure:
         for axis in self.figure.axis:
             axis.major_label_policy = labels
         self.figure.title.text_font_size = "12pt"
-        self.caption = Title(text=fit(source, "9pt"), align="left", text_font_size="9pt", text_color="#6b7280",
-                             text_font_style="normal")
+        self.caption = Title(align="left", text_font_size="9pt", text_color="#6b7280", text_font_style="normal")
         self.figure.add_layout(self.caption, "below")
+        set_fitted(self.figure, self.caption, source, "9pt")
         self.legend = None
         if legend:
             # Below the plot, not beside it: on a phone a side legend takes half the width.
@@ -125,6 +125,11 @@ class _Figure:
         self.figure.xgrid.grid_line_alpha = 0.4
         self.figure.ygrid.grid_line_alpha = 0.4
         self.figure.outline_line_alpha = 0
+
+    def label(self, title: str, source: str) -> None:
+        """The title and the source caption, in lines that fit the plot (`tanso.ui.titles`)."""
+        set_fitted(self.figure, self.figure.title, title, "12pt")
+        set_fitted(self.figure, self.caption, source, "9pt")
 
     def add(self, glyph, source: ColumnDataSource | None = None, **options) -> GlyphRenderer:
         """A renderer of ``glyph`` over ``source`` (a new empty one by default).
@@ -239,8 +244,7 @@ class TrendFigure(_Figure):
         self.figure.x_range.update(**dict(zip(("start", "end"), x_bounds(years), strict=True)))
         self._tooltips(unit)
         self.figure.yaxis.axis_label = ylabel
-        self.figure.title.text = fit(title, "12pt")
-        self.caption.text = fit(source, "9pt")
+        self.label(title, source)
 
 
 def _groups(frame: pd.DataFrame, *keys: str) -> list[tuple[tuple, np.ndarray]]:
@@ -302,8 +306,7 @@ class ScenarioFigure(_Figure):
         self.figure.x_range.update(**dict(zip(("start", "end"), x_bounds(years), strict=True)))
         self._tooltips(unit, "0,0.0")
         self.figure.yaxis.axis_label = unit
-        self.figure.title.text = fit(title, "12pt")
-        self.caption.text = fit(source, "9pt")
+        self.label(title, source)
 
 
 class RankingFigure(_Figure):
@@ -335,5 +338,4 @@ class RankingFigure(_Figure):
         self.figure.height = max(260, self.BAR_HEIGHT * len(frame) + 90)
         self.hover.tooltips = [("", "@country"), ("rank", "@rank"), (unit, "@value{0,0.00}")]
         self.figure.xaxis.axis_label = unit
-        self.figure.title.text = fit(title, "12pt")
-        self.caption.text = fit(source, "9pt")
+        self.label(title, source)

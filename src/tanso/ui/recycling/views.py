@@ -33,7 +33,7 @@ from tanso.ui.recycling.store import (
     promo_sentences,
     results_csv,
 )
-from tanso.ui.titles import fit
+from tanso.ui.titles import set_fitted
 from tanso.ui.view import TabView, View, wrap_row
 
 ACCENT = "#0f766e"
@@ -42,8 +42,9 @@ KPI_PERIODS = ("monthly", "yearly")
 
 def bar_chart(title: str) -> tuple[figure, ColumnDataSource]:
     source = ColumnDataSource({"label": [], "value": []})
-    fig = figure(x_range=[], height=260, title=fit(title, "14px"), toolbar_location=None, sizing_mode="stretch_width",
+    fig = figure(x_range=[], height=260, toolbar_location=None, sizing_mode="stretch_width",
                  tools="hover", tooltips=[("", "@label"), ("kg CO2e", "@value{0,0.0}")])
+    set_fitted(fig, fig.title, title, "14px")
     fig.vbar(x="label", top="value", width=0.7, source=source, color=ACCENT)
     fig.y_range.start = 0
     fig.xgrid.grid_line_color = None

@@ -16,7 +16,7 @@ from bokeh.models import ColumnDataSource, HoverTool, Legend, NumeralTickFormatt
 from bokeh.plotting import figure
 
 from tanso.ui.national.charts import PALETTE
-from tanso.ui.titles import fit
+from tanso.ui.titles import set_fitted
 
 UP, DOWN, TOTAL = "#c2410c", "#0f766e", "#64748b"
 HEIGHT = 430
@@ -34,14 +34,14 @@ def _figure(*, title: str, source: str, y_label: str = "", x_range=None, y_range
     # a square figure scales with the width (a sunburst must stay round on a phone)
     size = ({"sizing_mode": "scale_width", "width": height, "height": height, "max_width": height}
             if square else {"sizing_mode": "stretch_width", "height": height})
-    fig = figure(title=fit(title, "12pt"), tools="pan,wheel_zoom,box_zoom,reset,save",
+    fig = figure(tools="pan,wheel_zoom,box_zoom,reset,save",
                  toolbar_location="above" if square else "right",
                  **size, **kwargs)
     fig.toolbar.logo = None
-    fig.yaxis.axis_label = y_label
     fig.title.text_font_size = "12pt"
-    fig.add_layout(Title(text=fit(source, "9pt"), align="left", text_font_size="9pt", text_color="#6b7280",
-                         text_font_style="normal", name="tanso-source"), "below")
+    fig.add_layout(Title(align="left", text_font_size="9pt", text_color="#6b7280", text_font_style="normal",
+                         name="tanso-source"), "below")
+    _relabel(fig, title=title, source=source, y_label=y_label)
     return fig
 
 
@@ -118,12 +118,12 @@ def _legend_below(fig, items) -> None:
 
 def _relabel(fig, *, title: str, source: str, y_label: str) -> None:
     """New titles on a kept figure; only what changed is set (each set is a message to the browser)."""
-    _set(fig.title, "text", fit(title, "12pt"))
+    set_fitted(fig, fig.title, title, "12pt")
     for axis in fig.yaxis:
         _set(axis, "axis_label", y_label)
     for caption in fig.below:
         if getattr(caption, "name", "") == "tanso-source":
-            _set(caption, "text", fit(source, "9pt"))
+            set_fitted(fig, caption, source, "9pt")
 
 
 def _set(model, name: str, value) -> None:

@@ -17,7 +17,7 @@ from tanso.ui import safe
 from tanso.ui.choropleth import Choropleth
 from tanso.ui.geometry import world_geometry
 from tanso.ui.i18n import t
-from tanso.ui.titles import fit
+from tanso.ui.titles import set_fitted
 from tanso.ui.vcm import project as project_page
 from tanso.ui.vcm import results
 from tanso.ui.vcm.community import CommunityPanel, ProposalsView
@@ -43,9 +43,10 @@ def _count_options(pairs: list[tuple[str, int]], chosen: list[str]) -> dict[str,
 
 def bars(title: str, *, height: int = 260) -> tuple[figure, ColumnDataSource]:
     source = ColumnDataSource({"label": [], "value": []})
-    fig = figure(x_range=[], height=height, title=fit(title, "14px"), toolbar_location=None,
+    fig = figure(x_range=[], height=height, toolbar_location=None,
                  sizing_mode="stretch_width", tools="hover",
                  tooltips=[("", "@label"), ("", "@value{0,0}")])
+    set_fitted(fig, fig.title, title, "14px")
     fig.vbar(x="label", top="value", width=0.7, source=source, color=ACCENT)
     fig.y_range.start = 0
     fig.yaxis.formatter = NumeralTickFormatter(format="0.[0]a")
@@ -181,10 +182,10 @@ class SearchView(TabView):
 def credits_chart(lang: str) -> tuple[figure, ColumnDataSource]:
     """Issued by vintage and retired by year, side by side per year (VROD); data set later."""
     source = ColumnDataSource({"year": [], "issued": [], "retired": []})
-    fig = figure(x_range=[], height=320, title=fit(t("vcm.project.by_year", lang), "14px"), toolbar_location=None,
-                 sizing_mode="stretch_width", tools="hover",
+    fig = figure(x_range=[], height=320, toolbar_location=None, sizing_mode="stretch_width", tools="hover",
                  tooltips=[("", "@year"), (t("vcm.kind.issued_by_vintage", lang), "@issued{0,0}"),
                            (t("vcm.kind.retired_by_year", lang), "@retired{0,0}")])
+    set_fitted(fig, fig.title, t("vcm.project.by_year", lang), "14px")
     # a short title (Bokeh cuts a long one at a phone's width): the legend says which credits
     for column, kind, colour, offset in (("issued", "issued_by_vintage", ACCENT, -0.2),
                                          ("retired", "retired_by_year", "#d97706", 0.2)):
