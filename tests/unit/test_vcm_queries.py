@@ -40,7 +40,7 @@ def test_text_parameters_escape_like_metacharacters_and_normalise_ids():
 
 def test_statements_are_constants_with_bound_parameters():
     for statement in [*queries.PAGE.values(), *queries.FACET_SETS.values(),
-                      *queries.FACET_ONE.values(), *queries.FACET_OWN.values(),
+                      queries.FACET_COMBOS, *queries.FACET_OWN.values(),
                       *queries.FUZZY.values(), *queries.EXPORT.values(), *queries.COUNT.values()]:
         sql = statement.text
         assert ":q" in sql or "true" in sql

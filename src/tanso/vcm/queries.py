@@ -164,20 +164,19 @@ _MATCH = {
     "text_id": (f"{_RANK} + CASE WHEN p.project_id = :q_id THEN 10 ELSE 0 END",
                 ("(p.search_vector @@ websearch_to_tsquery('english', :q)"
                  " OR p.project_id ILIKE :q_like ESCAPE '\\')")),
-    "fuzzy": ("word_similarity(:q, p.name)::float8", ":q <% p.name"),
+    "fuzzy": ("p.similarity", "true"),  # the source is the similar names' keys (_SIMILAR)
 }
 
-_BASE = """
-    WITH base AS (
-        SELECT {columns}, coalesce(s.supporters, 0) AS supporters, {rank} AS rank,
-               CASE WHEN p.issued IS NULL THEN 'unknown'
+_ISSUED_RANGE = """CASE WHEN p.issued IS NULL THEN 'unknown'
                     WHEN p.issued < 1 THEN '0'
                     WHEN p.issued < 10000 THEN '1-10k'
                     WHEN p.issued < 100000 THEN '10k-100k'
                     WHEN p.issued < 1000000 THEN '100k-1M'
                     WHEN p.issued < 10000000 THEN '1M-10M'
-                    ELSE '10M+' END AS issued_range,
-               (cardinality(:registry) = 0 OR p.registry = ANY(:registry)) AS ok_registry,
+                    ELSE '10M+' END"""
+# Whether each filter lets the row through ({corsia}/{ccb}: the flags as filtered; {issued}: the
+# issued bounds' test, "true" where the rows carry no issued figure)
+_OK = """(cardinality(:registry) = 0 OR p.registry = ANY(:registry)) AS ok_registry,
                (cardinality(:country) = 0 OR p.country = ANY(:country)) AS ok_country,
                (cardinality(:category) = 0 OR p.category = ANY(:category)) AS ok_category,
                (cardinality(:project_type) = 0 OR p.project_type = ANY(:project_type))
@@ -192,9 +191,14 @@ _BASE = """
                ((CAST(:vintage_min AS int) IS NULL OR p.first_vintage >= :vintage_min)
                 AND (CAST(:vintage_max AS int) IS NULL OR p.first_vintage <= :vintage_max))
                    AS ok_vintage,
-               ((CAST(:issued_min AS float8) IS NULL OR p.issued >= :issued_min)
-                AND (CAST(:issued_max AS float8) IS NULL OR p.issued <= :issued_max))
-                   AS ok_issued_range
+               {issued} AS ok_issued_range"""
+_ISSUED_OK = """((CAST(:issued_min AS float8) IS NULL OR p.issued >= :issued_min)
+                AND (CAST(:issued_max AS float8) IS NULL OR p.issued <= :issued_max))"""
+_BASE = """
+    WITH base AS (
+        SELECT {columns}, coalesce(s.supporters, 0) AS supporters, {rank} AS rank,
+               """ + _ISSUED_RANGE + """ AS issued_range,
+               """ + _OK.replace("{issued}", _ISSUED_OK) + """
         FROM {source} p
         LEFT JOIN (SELECT project_id, count(*) AS supporters FROM app.supports
                    WHERE project_id IS NOT NULL GROUP BY project_id) s  -- members' support
@@ -210,12 +214,22 @@ _COLUMNS = ", ".join(f"p.{c}" for c in dict.fromkeys(
 _KEY_COLUMNS = ("project_id", "registry", "country", "category", "project_type", "methodology",
                 "status", "reduction_removal", "corsia", "ccb", "first_vintage", "issued",
                 "retired", "name_order")
-# (relation, columns, CORSIA and CCB flags as filtered): the keys store the flags unknown as
-# false, so the plain column can read its index (a coalesce() hides it from the planner)
-_SOURCE = {"projects": ("mart.vcm_projects", _COLUMNS, "coalesce(p.corsia, false)",
-                        "coalesce(p.ccb, false)"),
-           "keys": ("mart.vcm_search_keys", ", ".join(f"p.{c}" for c in _KEY_COLUMNS),
-                    "p.corsia", "p.ccb")}
+_KEY_SELECT = ", ".join(f"p.{c}" for c in _KEY_COLUMNS)
+# The names similar to the text (pg_trgm's word similarity), each distinct name once, and their
+# projects' keys through the name's number
+_SIMILAR = """(
+            SELECT k.*, n.similarity FROM mart.vcm_search_keys k JOIN (
+                SELECT name_order, word_similarity(:q, name)::float8 AS similarity
+                FROM mart.vcm_search_names WHERE :q <% name) n USING (name_order))"""
+# (relation, columns, CORSIA and CCB flags as filtered) of each mode: the keys store the flags
+# unknown as false, so the plain column can read its index (a coalesce() hides it from the
+# planner). Text is matched in the projects (the search vector is there); the rest in the keys.
+_SOURCE = {"all": ("mart.vcm_search_keys", _KEY_SELECT, "p.corsia", "p.ccb"),
+           "text": ("mart.vcm_projects", _COLUMNS, "coalesce(p.corsia, false)",
+                    "coalesce(p.ccb, false)"),
+           "fuzzy": (_SIMILAR, _KEY_SELECT, "p.corsia", "p.ccb")}
+_SOURCE["text_id"] = _SOURCE["text"]
+_READS_KEYS = ("all", "fuzzy")
 
 
 _FACET_VALUE = {f: {"corsia": "coalesce(corsia, false)::text",
@@ -226,12 +240,6 @@ _FACET_VALUE = {f: {"corsia": "coalesce(corsia, false)::text",
 def _others(facet: str) -> str:
     """Whether every filter but the facet's own lets the row through."""
     return f"({' AND '.join(f'ok_{f}' for f in FACETS if f != facet)})"
-
-
-def _facet_select(facet: str) -> str:
-    """Counts of one facet under every filter but its own (so other values stay choosable)."""
-    return (f"SELECT '{facet}' AS facet, {_FACET_VALUE[facet]} AS value, count(*) AS n "  # nosec B608 - module constants only
-            f"FROM base WHERE {_others(facet)} GROUP BY 2 ORDER BY n DESC, value")
 
 
 # Facets without a filter of their own all count the fully filtered rows: one scan with
@@ -250,16 +258,23 @@ _FACET_SETS = (
 # than the rest: still one scan, of the rows at most one filter turns away. A facet's grouping
 # set is (o_f, v_f), o_f "every other filter passes", and HAVING keeps o_f true (in the other
 # sets the o_ are NULL); the empty set () is the total, counted FILTER every filter passes.
-_FACET_OWN = (
-    f"{_FACET_NAME_VALUE}, CASE WHEN grouping("  # nosec B608 - module constants only
-    + ", ".join(f"v_{f}" for f in FACETS)
-    + f") = {2 ** len(FACETS) - 1} THEN count(*) FILTER (WHERE o_all) ELSE count(*) END AS n"
-    + " FROM (SELECT " + ", ".join(f"{_FACET_VALUE[f]} AS v_{f}, coalesce({_others(f)}, false) "
-                                    f"AS o_{f}" for f in FACETS)
-    + f", {_ALL_OK} AS o_all FROM base WHERE " + " OR ".join(_others(f) for f in FACETS)
-    + ") s GROUP BY GROUPING SETS (" + ", ".join(f"(o_{f}, v_{f})" for f in FACETS)
-    + ", ()) HAVING coalesce(" + ", ".join(f"o_{f}" for f in FACETS) + ", true)"
-    + " ORDER BY 1, 3 DESC, 2")
+# `weight`: a column holding how many projects each row stands for (the stored combinations).
+def _facet_own(weight: str = "") -> str:
+    count = f"sum({weight})" if weight else "count(*)"
+    return (f"{_FACET_NAME_VALUE}, CASE WHEN grouping("  # nosec B608 - module constants only
+            + ", ".join(f"v_{f}" for f in FACETS)
+            + f") = {2 ** len(FACETS) - 1} THEN {count} FILTER (WHERE o_all) ELSE {count} END"
+            + " AS n FROM (SELECT "
+            + ", ".join(f"{_FACET_VALUE[f]} AS v_{f}, coalesce({_others(f)}, false) AS o_{f}"
+                        for f in FACETS)
+            + f", {_ALL_OK} AS o_all{f', {weight}' if weight else ''} FROM base WHERE "
+            + " OR ".join(_others(f) for f in FACETS)
+            + ") s GROUP BY GROUPING SETS (" + ", ".join(f"(o_{f}, v_{f})" for f in FACETS)
+            + ", ()) HAVING coalesce(" + ", ".join(f"o_{f}" for f in FACETS) + ", true)"
+            + " ORDER BY 1, 3 DESC, 2")
+
+
+_FACET_OWN = _facet_own()
 
 # ORDER BY of each (sort, descending), chosen by name: a constant each, so the planner can read
 # an index in that order (issued, the first page's) and stop at LIMIT. The id breaks ties.
@@ -289,7 +304,7 @@ def _statement(sql: str) -> sa.TextClause:
 
 def _with_base(mode: str, select: str, columns: str = "") -> sa.TextClause:
     rank, condition = _MATCH[mode]
-    source, all_columns, corsia, ccb = _SOURCE["keys" if mode == "all" else "projects"]
+    source, all_columns, corsia, ccb = _SOURCE[mode]
     return _statement(_BASE.format(source=source, columns=columns or all_columns, rank=rank,
                                    corsia=corsia, ccb=ccb, condition=condition) + select)
 
@@ -298,10 +313,10 @@ def _rows(mode: str, order: tuple[str, bool], columns: tuple[str, ...], limit: s
     """The select of a page (with `limit`) or of an export (without) after the base. A page is
     sorted and cut on the sort keys alone, then only its projects are read (keys have only
     keys; a text match sorts narrow rows and skips the view's flag count per match)."""
-    if mode != "all" and not limit:
+    if mode not in _READS_KEYS and not limit:
         return (f"SELECT {', '.join(columns)} FROM base "  # nosec B608 - module constants only
                 f"WHERE {_ALL_OK} ORDER BY {_ORDERS[order]}")
-    name = "name_order" if mode == "all" else "name"
+    name = "name_order" if mode in _READS_KEYS else "name"
     picked = ", ".join(f"page.{c}" if c in ("supporters", "rank") else f"v.{c}" for c in columns)
     return (f"SELECT {picked} FROM (SELECT project_id, supporters, rank, issued, retired, "  # nosec B608 - module constants only
             f"first_vintage, {name} FROM base WHERE {_ALL_OK} "
@@ -318,14 +333,18 @@ COUNT = {mode: _with_base(mode, f"SELECT count(*) FROM base WHERE {_ALL_OK}")  #
 EXPORT = {(mode, order): _with_base(mode, _rows(mode, order, EXPORT_COLUMNS, ""))
           for mode in _MATCH for order in _ORDERS}
 FACET_SETS = {mode: _with_base(mode, _FACET_SETS) for mode in _MATCH}
-FACET_ONE = {facet: _with_base("all", _facet_select(facet)) for facet in FACETS}
-FACET_OWN = {mode: _with_base(mode, _FACET_OWN) for mode in _MATCH if mode != "all"}
-# The fallback for a misspelling in one pass: each similar name's word similarity costs ~7 µs,
-# so the matches (`base`, read twice, materialized) are found once for the page and the facet
-# counts. Rows: part 0 the page in order (RESULT_COLUMNS), part 1 the counts.
-_FUZZY_COLUMNS = ", ".join(f"p.{c}" for c in (
-    "project_id", "name", "registry", "country", "category", "project_type", "methodology",
-    "status", "reduction_removal", "corsia", "ccb", "first_vintage", "issued", "retired"))
+FACET_OWN = {mode: _with_base(mode, _FACET_OWN) for mode in _MATCH}
+# Without text and without an issued bound, every facet's count under the other filters comes
+# from the stored combinations of facet values (each row standing for `n` projects)
+FACET_COMBOS = _statement("""
+    WITH base AS (
+        SELECT p.*, """ + _OK.format(corsia="p.corsia", ccb="p.ccb", issued="true") + """
+        FROM mart.vcm_facet_combos p
+    )
+""" + _facet_own("n"))
+# The fallback for a misspelling in one pass: the matches (`base`, read twice, materialized) are
+# found once for the page and the facet counts. Rows: part 0 the page in order
+# (RESULT_COLUMNS), part 1 the counts.
 
 
 def _fuzzy_page_and_counts(order: tuple[str, bool]) -> sa.TextClause:
@@ -333,21 +352,21 @@ def _fuzzy_page_and_counts(order: tuple[str, bool]) -> sa.TextClause:
                        for c in RESULT_COLUMNS)
     nulls = ", ".join(f"NULL AS {c}" for c in RESULT_COLUMNS)
     return _with_base("fuzzy", f""", page AS (
-            SELECT project_id, name, supporters, rank, issued, retired, first_vintage FROM base
-            WHERE {_ALL_OK} ORDER BY {_ORDERS[order]} LIMIT :limit OFFSET :offset)
-        SELECT 0 AS part, row_number() OVER (ORDER BY {_order_by(*order, table='page.')}) AS ord,
+            SELECT project_id, name_order, supporters, rank, issued, retired, first_vintage
+            FROM base WHERE {_ALL_OK}
+            ORDER BY {_order_by(*order, name='name_order')} LIMIT :limit OFFSET :offset)
+        SELECT 0 AS part,
+               row_number() OVER (ORDER BY {_order_by(*order, table='page.', name='name_order')})
+                   AS ord,
                {picked}, NULL AS facet, NULL AS value, NULL AS n
         FROM page JOIN mart.vcm_projects v ON v.project_id = page.project_id
         UNION ALL
         SELECT 1, row_number() OVER (ORDER BY facet, n DESC, value), {nulls}, facet, value, n
         FROM ({_FACET_OWN}) c
-        ORDER BY part, ord""", columns=_FUZZY_COLUMNS)  # nosec B608 - module constants only
+        ORDER BY part, ord""")  # nosec B608 - module constants only
 
 
 FUZZY = {order: _fuzzy_page_and_counts(order) for order in _ORDERS}
-# The unfiltered counts, as refresh_search_aids stored them (empty before the first refresh)
-STORED_FACETS = sa.text("SELECT facet, value, n FROM mart.vcm_facet_counts "
-                        "ORDER BY facet, n DESC, value")
 
 
 def _filtered_facets(filters: Filters) -> list[str]:
@@ -363,21 +382,11 @@ def _filtered_facets(filters: Filters) -> list[str]:
 
 def facet_counts(conn, filters: Filters, mode: str, params: dict) -> list[tuple]:
     """(facet, value, n) rows, the total as facet "total"."""
-    own = _filtered_facets(filters)
-    if own and mode != "all":  # text: every match is read anyway, so read them once
+    if mode == "all" and filters.issued_min is None and filters.issued_max is None:
+        return conn.execute(FACET_COMBOS, params).all()
+    if _filtered_facets(filters):  # each facet under the other filters, in one pass
         return conn.execute(FACET_OWN[mode], params).all()
-    # Without text, a facet whose filter is the only one counts every project: stored counts
-    stored = conn.execute(STORED_FACETS).all() if mode == "all" and len(own) <= 1 else []
-    if stored and not own:
-        return stored
-    # Without text, each filter reads its index: the fully filtered rows for the facets without
-    # a filter, and per filtered facet the rows its filter alone would turn away too
-    counts = [row for row in conn.execute(FACET_SETS[mode], params).all()
-              if row[0] not in own]
-    for facet in own:
-        counts += ([row for row in stored if row[0] == facet] if stored
-                   else conn.execute(FACET_ONE[facet], params).all())
-    return counts
+    return conn.execute(FACET_SETS[mode], params).all()
 
 
 def _text_params(query: str) -> dict:
@@ -507,27 +516,31 @@ def _suggest(conn, text: str) -> str | None:
 
 
 def refresh_search_aids(conn) -> None:
-    """Recompute core.vcm_search_keys, core.vcm_facet_counts and core.vcm_search_words from
-    core.vcm_projects, in the caller's transaction. The `vcm` notebook calls it after each load
-    (the benchmark after growing the table); until then a search without text reads the keys
-    of the previous load."""
-    conn.execute(sa.text("DELETE FROM core.vcm_search_keys"))
-    conn.execute(sa.text(_KEYS))
-    conn.execute(sa.text("DELETE FROM core.vcm_facet_counts"))
-    conn.execute(_statement("INSERT INTO core.vcm_facet_counts (facet, value, n) "
-                            + FACET_SETS["all"].text),
-                 _params(Filters()))
-    conn.execute(sa.text("DELETE FROM core.vcm_search_words"))
-    conn.execute(sa.text(_WORDS))
+    """Recompute the explorer's search aids from core.vcm_projects, in the caller's transaction:
+    the distinct names, the keys, the facet combinations and the "did you mean" words. The `vcm`
+    notebook calls it after each load (the benchmark after growing the table); until then a
+    search without text or a misspelling reads the aids of the previous load."""
+    for table, insert in (("vcm_search_names", _NAMES), ("vcm_search_keys", _KEYS),
+                          ("vcm_facet_combos", _COMBOS), ("vcm_search_words", _WORDS)):
+        conn.execute(sa.text(f"DELETE FROM core.{table}"))  # nosec B608 - module constants only
+        conn.execute(sa.text(insert))
 
 
-# name_order: the name's rank in the database's collation (equal names share one)
+# name_order: the name's rank in the database's collation
+_NAMES = """
+    INSERT INTO core.vcm_search_names (name_order, name)
+    SELECT row_number() OVER (ORDER BY name), name
+    FROM (SELECT DISTINCT name FROM core.vcm_projects WHERE name IS NOT NULL) d"""
 _KEYS = f"""
     INSERT INTO core.vcm_search_keys ({', '.join(_KEY_COLUMNS)})
-    SELECT {', '.join(c if c not in ("corsia", "ccb") else f"coalesce({c}, false)"
-                      for c in _KEY_COLUMNS[:-1])},
-           CASE WHEN name IS NOT NULL THEN dense_rank() OVER (ORDER BY name) END
-    FROM core.vcm_projects"""  # nosec B608 - module constants only
+    SELECT {', '.join(f"p.{c}" if c not in ("corsia", "ccb") else f"coalesce(p.{c}, false)"
+                      for c in _KEY_COLUMNS[:-1])}, n.name_order
+    FROM core.vcm_projects p LEFT JOIN core.vcm_search_names n ON n.name = p.name"""  # nosec B608 - module constants only
+_COMBOS = f"""
+    INSERT INTO core.vcm_facet_combos
+    SELECT registry, country, category, project_type, methodology, status, reduction_removal,
+           corsia, ccb, first_vintage, {_ISSUED_RANGE}, count(*)
+    FROM core.vcm_search_keys p GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11"""  # nosec B608 - module constants only
 _WORDS = """
     INSERT INTO core.vcm_search_words (word, n)
     SELECT word, ndoc FROM ts_stat($$

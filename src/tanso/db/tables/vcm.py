@@ -76,14 +76,31 @@ projects = sa.Table(
     schema="core",
 )
 
-# Derived from core.vcm_projects after each load (tanso.vcm.queries.refresh_search_aids): the
-# facet counts of the unfiltered explorer (a scan of every project otherwise), and the words of
-# names and who/what/where fields with their project counts, for "did you mean" suggestions.
-facet_counts = sa.Table(
-    "vcm_facet_counts", metadata,
-    *_required_text("facet"),
-    sa.Column("value", sa.Text),
-    sa.Column("n", sa.BigInteger, nullable=False),
+# Derived from core.vcm_projects after each load (tanso.vcm.queries.refresh_search_aids): how
+# many projects share each combination of the eleven facet values. A search without text counts
+# its facets from these rows (~10k at the real data, the same at 100 copies of it) instead of
+# scanning every project's keys, for any filter but an issued bound (not a facet value).
+facet_combos = sa.Table(
+    "vcm_facet_combos", metadata,
+    *[sa.Column(f, sa.Text) for f in ("registry", "country", "category", "project_type",
+                                      "methodology", "status", "reduction_removal")],
+    sa.Column("corsia", sa.Boolean, nullable=False),
+    sa.Column("ccb", sa.Boolean, nullable=False),
+    sa.Column("first_vintage", sa.SmallInteger),
+    sa.Column("issued_range", sa.Text, nullable=False),
+    sa.Column("n", sa.Integer, nullable=False),
+    schema="core",
+)
+
+# Every distinct project name once, numbered in the database's collation (the keys' name_order):
+# the misspelling fallback compares the query with each name once, not with every project
+# carrying it (a name is shared by the 100 copies of a project at 100x the real data).
+search_names = sa.Table(
+    "vcm_search_names", metadata,
+    sa.Column("name_order", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Index("vcm_search_names_trgm_idx", "name", postgresql_using="gin",
+             postgresql_ops={"name": "gin_trgm_ops"}),
     schema="core",
 )
 
@@ -109,6 +126,8 @@ search_keys = sa.Table(
     *[sa.Index(f"vcm_search_keys_{column}_idx", column)
       for column in ("registry", "country", "category", "project_type", "methodology",
                      "status", "reduction_removal", "corsia", "ccb", "first_vintage")],
+    # the misspelling fallback finds a similar name's projects, and a name sort its first page
+    sa.Index("vcm_search_keys_name_order_idx", "name_order"),
     schema="core",
 )
 
