@@ -113,8 +113,8 @@ def settle(engine: sa.Engine) -> float:
         queries.refresh_search_aids(conn)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE core.vcm_projects, core.vcm_flags, "
-                             "core.vcm_facet_combos, core.vcm_search_names, core.vcm_search_words, "
-                             "core.vcm_search_keys"))
+                             "core.vcm_facet_counts, core.vcm_facet_combos, core.vcm_search_names, "
+                             "core.vcm_search_words, core.vcm_search_keys"))
     return time.perf_counter() - start
 
 

@@ -73,7 +73,7 @@ with engine.begin() as conn:  # the explorer's search aids (keys, names, facet c
 with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
     conn.execute(sa.text("VACUUM ANALYZE core.vcm_projects, core.vcm_source_projects, "
                          "core.vcm_credit_years, core.vcm_transactions, core.vcm_flags, "
-                         "core.vcm_disagreements, core.vcm_facet_combos, core.vcm_search_names, "
-                         "core.vcm_search_keys, core.vcm_search_words"))
+                         "core.vcm_disagreements, core.vcm_facet_counts, core.vcm_facet_combos, "
+                         "core.vcm_search_names, core.vcm_search_keys, core.vcm_search_words"))
 record_step_result(step_result_path, rows_written=rows, dataset_version=pinned.version)
 print(f"rows written: {rows}")

@@ -97,20 +97,23 @@ def test_search_ranks_ids_names_and_words(vcm):
 
 
 @pytest.mark.parametrize("filters", [
-    {}, {"registry": ("verra",), "corsia": True}, {"country": ("Kenya",), "vintage_min": 2015}])
+    {}, {"registry": ("verra",), "corsia": True}, {"country": ("Kenya",), "vintage_min": 2015},
+    {"country": ("Atlantis",)}])  # nothing passes: a total of 0, not NULL
 def test_the_stored_facet_combinations_count_what_the_keys_count(vcm, filters):
-    """A search without text counts its facets from the stored combinations: the same rows, in
-    the same order, as counting every project's keys."""
+    """A search without text counts its facets from the stored combinations (unfiltered: from
+    the stored counts): the same rows, in the same order, as counting every project's keys."""
     from tanso.vcm import queries
 
     params = queries._params(queries.Filters(**filters))
     with vcm.engine.connect() as conn:
         stored = conn.execute(queries.FACET_COMBOS, params).all()
         live = conn.execute(queries.FACET_OWN["all"], params).all()
+        unfiltered = conn.execute(queries.STORED_FACETS).all()
         by_registry = dict(conn.execute(sa.text(
             "SELECT registry, count(*) FROM core.vcm_projects GROUP BY 1")).all())
     assert stored == live
     if not filters:
+        assert unfiltered == stored
         assert {v: n for f, v, n in stored if f == "registry"} == by_registry
         assert [n for f, _, n in stored if f == "total"] == [vcm.count("core.vcm_projects")]
 

@@ -108,6 +108,7 @@ VIEWS: dict[str, str] = {  # in mart, in creation order
     "vcm_transactions": VCM_TRANSACTIONS,
     "vcm_flags": "SELECT * FROM core.vcm_flags",
     "vcm_source_projects": "SELECT * FROM core.vcm_source_projects",
+    "vcm_facet_counts": "SELECT * FROM core.vcm_facet_counts",
     "vcm_facet_combos": "SELECT * FROM core.vcm_facet_combos",
     "vcm_search_names": "SELECT * FROM core.vcm_search_names",
     "vcm_search_words": "SELECT * FROM core.vcm_search_words",

@@ -1,7 +1,7 @@
 """VCM search aids that do not grow with the number of projects: the facet values' combinations
-with their project counts (replacing the unfiltered facet counts: a search without text counts
-any filtered facet from them) and the distinct project names (the misspelling fallback compares
-each name once), plus an index on the keys' name order. Filled here from the loaded projects and
+with their project counts (a filtered search without text counts its facets from them) and the
+distinct project names (the misspelling fallback compares each name once), plus an index on the
+keys' name order. Filled here from the loaded projects and
 rebuilt after each `vcm` load (tanso.vcm.queries.refresh_search_aids).
 
 Revision ID: 0017
@@ -19,7 +19,6 @@ FACETS = ("registry", "country", "category", "project_type", "methodology", "sta
 
 
 def upgrade() -> None:
-    op.drop_table("vcm_facet_counts", schema="core")
     op.create_table(
         "vcm_facet_combos",
         *[sa.Column(f, sa.Text(), nullable=True) for f in FACETS],
@@ -62,10 +61,3 @@ def downgrade() -> None:
     op.drop_index("vcm_search_names_trgm_idx", table_name="vcm_search_names", schema="core")
     op.drop_table("vcm_search_names", schema="core")
     op.drop_table("vcm_facet_combos", schema="core")
-    op.create_table(
-        "vcm_facet_counts",
-        sa.Column("facet", sa.Text(), nullable=False),
-        sa.Column("value", sa.Text(), nullable=True),
-        sa.Column("n", sa.BigInteger(), nullable=False),
-        schema="core",
-    )
