@@ -22,11 +22,11 @@ Prints median and p95 (ms) per scale and ours/baseline ratios of both. Targets: 
 the current one on the same data (its figures on the line "before"), and checks that both
 return the same results for every request.
 
-Last run (2026-12-02, `--before 0128e10`, text facets and the misspelling fallback in one pass;
-load 6.3–8.8 on 2 shared cores): 1× p50 10.5 → 10.1 ms, p95 44.1 → 36.8 ms (target ≤ 50);
-10× 63.6 → 48.0 / 356 → 224 ms; 100× p50 340 → 210 ms, p95 2324 → 2154 ms (target ≤ 150,
-missed: words matching 100–180k projects and the fallback's 72k similar names); ILIKE at 100×
-3489 / 5507 ms. docs/design.md has the per-request and CPU figures.
+Last run (2026-12-02, `--before 9eff06c`, distinct names for the misspelling fallback and
+facet combinations without text; load 1.3–1.8 on 2 shared cores): 1× p50 6.8 → 7.1 ms, p95
+22.3 → 20.7 ms (target ≤ 50); 100× p50 139 → 94 ms, p95 1098 → 707 ms (target ≤ 150, missed:
+words and phrases matching 70–180k projects); ILIKE at 100× 1520 / 1705 ms. docs/design.md has
+the per-request figures.
 """
 
 from __future__ import annotations

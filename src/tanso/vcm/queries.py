@@ -15,9 +15,10 @@ with a "did you mean" text whose misspelt words are replaced by known ones.
 Speed (benchmarks/vcm_search.py): text is matched through GIN indexes only; without text, the
 narrow keys of each project (core.vcm_search_keys, ~60 bytes instead of ~1 kB) are filtered,
 counted and sorted, the first page is read in index order, and only the page's projects are
-read; the unfiltered facet counts are stored at load time (refresh_search_aids) and serve a
-facet whose own filter is the only one; the total comes with the facet counts (the empty
-grouping set), and JIT is off for these short statements. With text, every match is read
+read; the unfiltered facet counts are stored at load time (refresh_search_aids), and filtered
+ones are counted from the stored combinations of facet values (unless an issued bound is set);
+the total comes with the facet counts (the empty grouping set), and JIT is off for these short
+statements. A misspelling is compared with each distinct name once. With text, every match is read
 anyway: filters or not, all facets are counted in one pass over the matches, and the page is
 sorted on its sort keys alone before its projects are read.
 """
