@@ -198,8 +198,8 @@ _ISSUED_OK = """((CAST(:issued_min AS float8) IS NULL OR p.issued >= :issued_min
 _BASE = """
     WITH base AS (
         SELECT {columns}, coalesce(s.supporters, 0) AS supporters, {rank} AS rank,
-               """ + _ISSUED_RANGE + """ AS issued_range,
-               """ + _OK.replace("{issued}", _ISSUED_OK) + """
+               {issued_range} AS issued_range,
+               {ok}
         FROM {source} p
         LEFT JOIN (SELECT project_id, count(*) AS supporters FROM app.supports
                    WHERE project_id IS NOT NULL GROUP BY project_id) s  -- members' support
@@ -310,8 +310,10 @@ def _statement(sql: str) -> sa.TextClause:
 def _with_base(mode: str, select: str, columns: str = "") -> sa.TextClause:
     rank, condition = _MATCH[mode]
     source, all_columns, corsia, ccb = _SOURCE[mode]
+    ok = _OK.format(corsia=corsia, ccb=ccb, issued=_ISSUED_OK)
     return _statement(_BASE.format(source=source, columns=columns or all_columns, rank=rank,
-                                   corsia=corsia, ccb=ccb, condition=condition) + select)
+                                   issued_range=_ISSUED_RANGE, ok=ok, condition=condition)
+                      + select)
 
 
 def _rows(mode: str, order: tuple[str, bool], columns: tuple[str, ...], limit: str) -> str:
@@ -341,12 +343,12 @@ FACET_SETS = {mode: _with_base(mode, _FACET_SETS) for mode in _MATCH}
 FACET_OWN = {mode: _with_base(mode, _FACET_OWN) for mode in _MATCH}
 # Without text and without an issued bound, every facet's count under the other filters comes
 # from the stored combinations of facet values (each row standing for `n` projects)
-FACET_COMBOS = _statement("""
-    WITH base AS (
-        SELECT p.*, """ + _OK.format(corsia="p.corsia", ccb="p.ccb", issued="true") + """
-        FROM mart.vcm_facet_combos p
-    )
-""" + _facet_own("n"))
+_COMBOS_BASE = """
+    WITH base AS (SELECT p.*, {ok} FROM mart.vcm_facet_combos p)
+"""
+FACET_COMBOS = _statement(_COMBOS_BASE.format(ok=_OK.format(corsia="p.corsia", ccb="p.ccb",
+                                                            issued="true"))
+                          + _facet_own("n"))
 # The fallback for a misspelling in one pass: the matches (`base`, read twice, materialized) are
 # found once for the page and the facet counts. Rows: part 0 the page in order
 # (RESULT_COLUMNS), part 1 the counts.
