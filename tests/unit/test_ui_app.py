@@ -15,6 +15,7 @@ from panel.io.state import set_curdoc
 from tanso.db.engine import DatabaseUnavailable
 from tanso.recycling import PATHWAYS
 from tanso.ui import app as kit
+from tanso.ui import panel_serving
 from tanso.ui.app import Page
 from tanso.ui.recycling import store as recycling_store
 from tanso.ui.recycling.store import CalculatorStore, RecyclingStore
@@ -92,7 +93,7 @@ class _Served:
         self.doc._session_context = lambda: self  # Bokeh keeps a weak reference to it
         self.pool = ThreadPoolExecutor(4)  # `--num-threads 4`, as tanso serve
         monkeypatch.setattr(pn.state, "_thread_pool", self.pool)
-        kit._changes_in_turn()
+        panel_serving.changes_in_turn()
 
     def show(self, *objects):
         self.root = pn.Column(*objects).get_root(self.doc)
@@ -173,12 +174,12 @@ def test_the_panel_internals_the_kit_replaces_are_still_used():
     def source(function) -> str:
         return inspect.getsource(panels(function))
 
-    kit._changes_in_turn()
-    processing = source(Syncable._process_events)  # _no_busy_counter
+    panel_serving.changes_in_turn()
+    processing = source(Syncable._process_events)  # no_busy_counter
     assert "state._add_busy_event(busy_event_id)" in processing
     assert "state._remove_busy_event(busy_event_id)" in processing
     assert {"_add_busy_event", "_remove_busy_event"} <= set(vars(_state))
-    # _changes_in_turn: Panel schedules a change with _change_coroutine and a click with _event_coroutine
+    # changes_in_turn: Panel schedules a change with _change_coroutine and a click with _event_coroutine
     # or _comm_event, which hand _change_event / _process_bokeh_event to the thread pool
     assert "cb = partial(self._change_coroutine, doc, event_id=event_id)" in source(Syncable._server_change)
     assert "self._event_coroutine, doc, event" in source(Syncable._server_event)
@@ -199,6 +200,6 @@ def test_the_panel_internals_the_kit_replaces_are_still_used():
     walks = inspect.getsource(DocumentModelManager)
     assert "def _push_freeze(self)" in walks and "self._freeze_count -= 1" in walks
     assert "def invalidate(self)" in walks and "def recompute(self)" in walks
-    # _no_mathjax, _no_debounce
+    # no_mathjax, no_debounce
     assert "_panel_use_mathjax(" in inspect.getsource(panel.io.resources)
     assert "self._priority_changes" in inspect.getsource(panel.reactive)
