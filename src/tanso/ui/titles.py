@@ -72,7 +72,7 @@ class _Fitted:
 
     def _resized(self, attr, old, new) -> None:  # the browser's report, on the event loop (document locked)
         self.width = new - self.toolbar
-        for part in self.texts:
+        for part in list(self.texts):  # a worker thread may add a text meanwhile (apps served with threads)
             self.show(part)
 
     def show(self, part) -> None:

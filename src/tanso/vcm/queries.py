@@ -339,8 +339,10 @@ COUNT = {mode: _with_base(mode, f"SELECT count(*) FROM base WHERE {_ALL_OK}")  #
          for mode in _MATCH}
 EXPORT = {(mode, order): _with_base(mode, _rows(mode, order, EXPORT_COLUMNS, ""))
           for mode in _MATCH for order in _ORDERS}
-FACET_SETS = {mode: _with_base(mode, _FACET_SETS) for mode in _MATCH}
-FACET_OWN = {mode: _with_base(mode, _FACET_OWN) for mode in _MATCH}
+# Facets with text (a misspelling's are counted with its page, in FUZZY); without, the stored
+# counts and combinations serve, and the keys only with an issued bound
+FACET_SETS = {mode: _with_base(mode, _FACET_SETS) for mode in ("text", "text_id")}
+FACET_OWN = {mode: _with_base(mode, _FACET_OWN) for mode in ("all", "text", "text_id")}
 # Without text and without an issued bound, every facet's count under the other filters comes
 # from the stored combinations of facet values (each row standing for `n` projects)
 _COMBOS_BASE = """
